@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsvm_hw.h - the fsvm hardware contract.
+ *
+ * This is the one definition of what the FPGA shell looks like to software:
+ * the AXI4-Lite control window, the per-context 4 KiB pages, the 64-byte
+ * dispatch packet, the completion record, the fault syndrome, the kernel
+ * table, the node layouts that host programs build for the pointer kernels,
+ * and the AXI master port the HLS kernels use.
+ *
+ * It is included by the HLS code (hw-kernels/hls), the device model
+ * (hw-kernels/model), libfsvm (pocl-device/libfsvm) and the kernel module.
+ * It therefore depends on nothing but <stdint.h>.
+ *
+ * Every address in this file that is not a register offset is a *process
+ * virtual address*: the SMMU translates it with the process's page table.
+ * Multi-byte fields are little-endian, as on the A53 and on AXI.
+ */
+#ifndef FSVM_HW_H
+#define FSVM_HW_H
+
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ */
+/* Identification                                                      */
+/* ------------------------------------------------------------------ */
+
+#define FSVM_HW_MAGIC		0x4d565346u	/* "FSVM" read as little-endian */
+#define FSVM_HW_VERSION_MAJOR	1u
+#define FSVM_HW_VERSION_MINOR	0u
+#define FSVM_HW_VERSION		((FSVM_HW_VERSION_MAJOR << 16) | FSVM_HW_VERSION_MINOR)
+
+/* FEATURES register bits. */
+#define FSVM_FEAT_SVM		(1u << 0)	/* kernels take process VAs */
+#define FSVM_FEAT_STALL		(1u << 1)	/* SMMU stall faults can be resolved and retried */
+#define FSVM_FEAT_TIMESTAMPS	(1u << 2)	/* completion records carry start/end ticks */
+#define FSVM_FEAT_HUGE_PAGES	(1u << 3)	/* walker handles 2 MiB / 1 GiB blocks */
+#define FSVM_FEAT_STATS		(1u << 4)	/* completion records carry bytes/TLB counters */
+#define FSVM_FEAT_SIMULATED	(1u << 31)	/* a model, not silicon */
+
+/* ------------------------------------------------------------------ */
+/* Control window (AXI4-Lite, 32-bit registers, byte offsets)          */
+/* ------------------------------------------------------------------ */
+/*
+ * 0x00000  identification page (read-only)
+ * 0x01000  kernel table page    (read-only, FSVM_MAX_KERNELS entries)
+ * 0x10000  context page 0, 0x11000 context page 1, ... (one 4 KiB page each)
+ *
+ * The kernel module maps exactly one context page into a process; the
+ * identification and kernel-table pages are read through the module.
+ */
+#define FSVM_REG_MAGIC		0x000	/* FSVM_HW_MAGIC */
+#define FSVM_REG_VERSION	0x004	/* major << 16 | minor */
+#define FSVM_REG_FEATURES	0x008	/* FSVM_FEAT_* */
+#define FSVM_REG_CLOCK_HZ	0x00c	/* kernel clock and timestamp tick rate */
+#define FSVM_REG_NUM_CONTEXTS	0x010	/* number of context pages */
+#define FSVM_REG_NUM_KERNELS	0x014	/* valid entries in the kernel table */
+#define FSVM_REG_TIME_LO	0x018	/* free-running tick counter, low word */
+#define FSVM_REG_TIME_HI	0x01c	/* high word; read LO first, it latches HI */
+#define FSVM_REG_MAX_INLINE	0x020	/* inline argument slots in a packet */
+#define FSVM_REG_AXI_DATA_BITS	0x024	/* width of the kernels' AXI master data bus */
+
+#define FSVM_KERNEL_TABLE_OFF	0x1000u
+#define FSVM_CTX_BASE_OFF	0x10000u
+#define FSVM_PAGE_SIZE		4096u
+#define FSVM_CTX_OFF(n)		(FSVM_CTX_BASE_OFF + (uint32_t)(n) * FSVM_PAGE_SIZE)
+#define FSVM_MAX_CONTEXTS	16u
+#define FSVM_WINDOW_SIZE	FSVM_CTX_OFF(FSVM_MAX_CONTEXTS)
+
+/* ------------------------------------------------------------------ */
+/* Kernel table                                                        */
+/* ------------------------------------------------------------------ */
+
+#define FSVM_MAX_KERNELS	16u
+#define FSVM_MAX_ARGS		8u
+#define FSVM_NAME_LEN		32u
+#define FSVM_ARG_NAME_LEN	20u
+
+/* How an argument is used: pointers are process VAs. */
+enum fsvm_arg_kind {
+	FSVM_ARG_NONE = 0,
+	FSVM_ARG_PTR_IN = 1,	/* global pointer the kernel reads */
+	FSVM_ARG_PTR_OUT = 2,	/* global pointer the kernel writes */
+	FSVM_ARG_PTR_INOUT = 3,	/* global pointer read and written */
+	FSVM_ARG_U32 = 4,	/* unsigned scalar, low 32 bits of the slot */
+	FSVM_ARG_U64 = 5,	/* unsigned scalar, whole slot */
+	FSVM_ARG_F32 = 6,	/* float scalar, IEEE bits in the low 32 bits */
+};
+
+/* Element type a pointer argument points to (for OpenCL argument info). */
+enum fsvm_arg_type {
+	FSVM_TYPE_VOID = 0,	/* raw bytes */
+	FSVM_TYPE_U8 = 1,
+	FSVM_TYPE_U32 = 2,
+	FSVM_TYPE_U64 = 3,
+	FSVM_TYPE_F32 = 4,
+	FSVM_TYPE_LIST_NODE = 5,	/* struct fsvm_list_node */
+	FSVM_TYPE_BST_NODE = 6,	/* struct fsvm_bst_node */
+	FSVM_TYPE_HASH_NODE = 7,	/* struct fsvm_hash_node */
+	FSVM_TYPE_CHASE_RESULT = 8,	/* struct fsvm_chase_result */
+	FSVM_TYPE_NODE_PTR = 9,	/* array of node pointers (hash buckets) */
+};
+
+struct fsvm_kernel_arg_desc {
+	uint8_t kind;			/* enum fsvm_arg_kind */
+	uint8_t type;			/* enum fsvm_arg_type */
+	uint8_t size;			/* bytes of a scalar, element size for pointers */
+	uint8_t reserved;
+	char name[FSVM_ARG_NAME_LEN];	/* NUL-terminated */
+};
+
+/* One 256-byte entry of the kernel table page. */
+struct fsvm_kernel_desc {
+	uint32_t id;			/* value for the packet's kernel_id */
+	uint32_t nargs;			/* used entries of args[] */
+	char name[FSVM_NAME_LEN];	/* NUL-terminated, e.g. "pointer_chase" */
+	struct fsvm_kernel_arg_desc args[FSVM_MAX_ARGS];
+	uint8_t reserved[256 - 8 - FSVM_NAME_LEN - FSVM_MAX_ARGS * 24];
+};
+
+/* Kernel ids. 0 is reserved for the empty kernel (dispatch latency). */
+enum fsvm_kernel_id {
+	FSVM_K_NOP = 0,
+	FSVM_K_POINTER_CHASE = 1,
+	FSVM_K_LIST_SEARCH = 2,
+	FSVM_K_BST_LOOKUP = 3,
+	FSVM_K_HASH_PROBE = 4,
+	FSVM_K_VADD = 5,
+	FSVM_K_MEMCPY = 6,
+	FSVM_K_MEMSET = 7,
+	FSVM_K_COUNT
+};
+
+/* ------------------------------------------------------------------ */
+/* Context page (one per hardware context, 4 KiB)                      */
+/* ------------------------------------------------------------------ */
+/*
+ * A context is wired to a fixed AXI ID, hence a fixed SMMU StreamID and
+ * context bank: whatever a context's packets address, they reach memory
+ * only through that bank's page table.
+ */
+#define FSVM_CTX_RING_BASE_LO	0x000	/* ring VA, 64-byte aligned */
+#define FSVM_CTX_RING_BASE_HI	0x004
+#define FSVM_CTX_RING_SIZE	0x008	/* packets, power of two, 2..65536 */
+#define FSVM_CTX_CONTROL	0x00c	/* FSVM_CTRL_* */
+#define FSVM_CTX_DOORBELL	0x010	/* write index: packets [0, doorbell) are ready */
+#define FSVM_CTX_READ_INDEX	0x014	/* packets the device has finished with */
+#define FSVM_CTX_STATUS		0x018	/* FSVM_CSTAT_* */
+#define FSVM_CTX_IRQ_STATUS	0x01c	/* FSVM_IRQ_*, write 1 to clear */
+#define FSVM_CTX_FAULT_VA_LO	0x020	/* last fault: VA */
+#define FSVM_CTX_FAULT_VA_HI	0x024
+#define FSVM_CTX_FAULT_SYND	0x028	/* last fault: FSVM_SYND_* */
+#define FSVM_CTX_FAULT_PACKET	0x02c	/* last fault: ring index of the packet */
+#define FSVM_CTX_FAULT_COUNT	0x030	/* faults since enable */
+#define FSVM_CTX_COMPLETED	0x034	/* packets completed since enable */
+#define FSVM_CTX_STREAM_ID	0x038	/* this context's SMMU StreamID (RO) */
+#define FSVM_CTX_RING_BYTES_MAX	(65536u * 64u)
+
+/* CONTROL bits */
+#define FSVM_CTRL_ENABLE	(1u << 0)	/* fetch packets; clearing it stops after the current one */
+#define FSVM_CTRL_ABORT		(1u << 1)	/* abort the running and all queued packets */
+#define FSVM_CTRL_IRQ_EN	(1u << 2)	/* raise the interrupt on FSVM_PKT_F_IRQ / faults */
+
+/* STATUS bits */
+#define FSVM_CSTAT_ENABLED	(1u << 0)
+#define FSVM_CSTAT_BUSY		(1u << 1)	/* executing a packet */
+#define FSVM_CSTAT_FAULTED	(1u << 2)	/* a packet faulted since enable (sticky) */
+#define FSVM_CSTAT_BAD_RING	(1u << 3)	/* ring base/size invalid: context stopped */
+#define FSVM_CSTAT_STALLED	(1u << 4)	/* waiting for a stall fault to be resolved */
+
+/* IRQ_STATUS bits */
+#define FSVM_IRQ_COMPLETION	(1u << 0)
+#define FSVM_IRQ_FAULT		(1u << 1)
+
+/* ------------------------------------------------------------------ */
+/* Dispatch packet (64 bytes, in the ring at ring_base + 64 * (i % size)) */
+/* ------------------------------------------------------------------ */
+
+enum fsvm_packet_type {
+	FSVM_PKT_INVALID = 0,	/* slot not (yet) written: the device stops here */
+	FSVM_PKT_KERNEL = 1,	/* run kernel_id with args */
+	FSVM_PKT_BARRIER = 2,	/* no work: completes when all earlier packets have */
+};
+
+#define FSVM_PKT_F_BARRIER	(1u << 0)	/* start only after all earlier packets completed */
+#define FSVM_PKT_F_ARG_BLOCK	(1u << 1)	/* args[0] is the VA of a uint64_t[nargs] block */
+#define FSVM_PKT_F_IRQ		(1u << 2)	/* raise FSVM_IRQ_COMPLETION when done */
+
+#define FSVM_INLINE_ARGS	5u
+
+struct fsvm_packet {
+	uint8_t type;			/* enum fsvm_packet_type; written last by the host */
+	uint8_t flags;			/* FSVM_PKT_F_* */
+	uint16_t kernel_id;		/* enum fsvm_kernel_id */
+	uint32_t grid_size;		/* work-items requested (informational, >= 1) */
+	uint64_t args[FSVM_INLINE_ARGS];	/* inline arguments, or args[0] = arg block VA */
+	uint64_t completion_va;		/* VA of a struct fsvm_completion, 8-byte aligned, or 0 */
+	uint64_t user_tag;		/* copied to the completion record */
+};
+
+/* ------------------------------------------------------------------ */
+/* Completion record (64 bytes, written by the device at completion_va) */
+/* ------------------------------------------------------------------ */
+
+enum fsvm_status {
+	FSVM_ST_PENDING = 0,	/* the host writes this before submitting */
+	FSVM_ST_DONE = 1,
+	FSVM_ST_FAULTED = 2,	/* a memory access faulted: fault_va, syndrome */
+	FSVM_ST_ABORTED = 3,	/* CONTROL.ABORT or an earlier packet's barrier failed */
+	FSVM_ST_BAD_PACKET = 4,	/* unknown type/kernel, bad argument block, ... */
+};
+
+/*
+ * The device writes every field but status first, then status last, so a
+ * host that sees status != PENDING (with acquire ordering) sees the rest.
+ */
+struct fsvm_completion {
+	uint32_t status;		/* enum fsvm_status */
+	uint32_t syndrome;		/* FSVM_SYND_* when FAULTED */
+	uint64_t fault_va;		/* faulting VA when FAULTED */
+	uint64_t start_ticks;		/* device clock at packet start */
+	uint64_t end_ticks;		/* device clock at completion */
+	uint64_t cycles;		/* modeled/measured kernel cycles */
+	uint64_t bytes;			/* bytes moved over the AXI master */
+	uint32_t tlb_hits;
+	uint32_t tlb_misses;
+	uint32_t items;			/* hops, keys or elements processed */
+	uint32_t stalls;		/* stall faults resolved and retried */
+};
+
+/* Fault syndrome (FSVM_CTX_FAULT_SYND and fsvm_completion.syndrome) */
+#define FSVM_SYND_WRITE		(1u << 0)	/* the access was a write */
+#define FSVM_SYND_TYPE_SHIFT	1
+#define FSVM_SYND_TYPE_MASK	(0xfu << FSVM_SYND_TYPE_SHIFT)
+#define FSVM_SYND_TYPE(s)	(((s) & FSVM_SYND_TYPE_MASK) >> FSVM_SYND_TYPE_SHIFT)
+#define FSVM_SYND_LEVEL_SHIFT	5	/* walk level of the fault, 0..3 */
+#define FSVM_SYND_LEVEL_MASK	(0x3u << FSVM_SYND_LEVEL_SHIFT)
+#define FSVM_SYND_PACKET	(1u << 7)	/* the fault hit the ring/argument/completion fetch */
+
+enum fsvm_fault_type {
+	FSVM_FAULT_NONE = 0,
+	FSVM_FAULT_TRANSLATION = 1,	/* no valid mapping (unmapped, NULL, freed) */
+	FSVM_FAULT_PERMISSION = 2,	/* e.g. write to a read-only page, PROT_NONE */
+	FSVM_FAULT_ACCESS_FLAG = 3,
+	FSVM_FAULT_ADDRESS_SIZE = 4,	/* output address beyond the PA size */
+	FSVM_FAULT_EXTERNAL = 5,	/* bus error on the walk or data phase */
+	FSVM_FAULT_ALIGNMENT = 6,	/* VA not aligned for the element type */
+	FSVM_FAULT_DEPTH_LIMIT = 7,	/* structure deeper than the kernel's bound (a cycle?) */
+};
+
+/* The fault record software reads back (kmod uapi, libfsvm errors). */
+struct fsvm_fault_record {
+	uint64_t va;
+	uint32_t syndrome;
+	uint32_t packet_index;
+};
+
+/* ------------------------------------------------------------------ */
+/* Data structures the pointer kernels walk (host programs build these) */
+/* ------------------------------------------------------------------ */
+/*
+ * Nodes are 8-byte aligned; `next`/`left`/`right`/`bucket` values are
+ * process VAs (plain C pointers cast to uint64_t), 0 terminates.
+ */
+struct fsvm_list_node {
+	uint64_t next;
+	uint64_t key;
+	uint64_t payload;
+	uint64_t pad;
+};
+
+struct fsvm_bst_node {
+	uint64_t key;
+	uint64_t value;
+	uint64_t left;
+	uint64_t right;
+};
+
+struct fsvm_hash_node {
+	uint64_t next;
+	uint64_t key;
+	uint64_t value;
+	uint64_t pad;
+};
+
+/* Output of pointer_chase and list_search. */
+struct fsvm_chase_result {
+	uint64_t hops;		/* nodes visited */
+	uint64_t last;		/* VA of the last node visited (list_search: the match, or 0) */
+	uint64_t checksum;	/* FSVM_CHECKSUM over payloads (list_search: matched payload) */
+	uint64_t found;		/* list_search: 1 if found; pointer_chase: 1 if the list ended */
+};
+
+/* The payload checksum pointer_chase computes: order-dependent and cheap. */
+#define FSVM_CHECKSUM_STEP(sum, payload) \
+	((((sum) << 5) | ((sum) >> 59)) ^ (uint64_t)(payload))
+
+/* Result value bst_lookup and hash_probe store for a key that is absent. */
+#define FSVM_NOT_FOUND		UINT64_MAX
+
+/*
+ * Upper bounds on every loop in a kernel: they keep HLS loops bounded and a
+ * corrupt (cyclic) structure from hanging the device. A BST deeper than
+ * FSVM_BST_MAX_DEPTH or a hash chain longer than FSVM_HASH_MAX_CHAIN ends
+ * the kernel with FSVM_FAULT_DEPTH_LIMIT at the node where it stopped;
+ * pointer_chase/list_search simply stop after max_hops (<= FSVM_MAX_HOPS).
+ */
+#define FSVM_MAX_HOPS		(1ull << 32)
+#define FSVM_MAX_ELEMS		(1ull << 32)
+#define FSVM_BST_MAX_DEPTH	1024u
+#define FSVM_HASH_MAX_CHAIN	65536u
+
+/*
+ * Kernel arguments, in slot order (see the kernel table for names):
+ *  pointer_chase: head, max_hops, result(fsvm_chase_result*)
+ *  list_search:   head, key, max_hops, result(fsvm_chase_result*)
+ *  bst_lookup:    root, keys(u64*), n, results(u64*)  - value or FSVM_NOT_FOUND
+ *  hash_probe:    buckets(u64*), nbuckets (power of two), keys, n, results
+ *                 bucket = FSVM_HASH(key) & (nbuckets - 1)
+ *  vadd:          a(f32*), b(f32*), c(f32*), n
+ *  memcpy:        dst, src, nbytes
+ *  memset:        dst, byte value, nbytes
+ *
+ * Semantics every CPU reference must match:
+ *  pointer_chase: visit head, head->next, ... while the node is non-zero and
+ *    hops < max_hops. hops = nodes visited, last = VA of the last visited
+ *    node (0 if none), checksum = FSVM_CHECKSUM_STEP folded over the visited
+ *    payloads starting from 0, found = 1 if it stopped on a zero next
+ *    pointer (or head == 0), 0 if it stopped on max_hops.
+ *  list_search: the same walk, stopping at the first node with key == key:
+ *    found = 1, last = that node, checksum = its payload, hops counts it.
+ *    Not found: found = 0, last = 0, checksum = 0, hops = nodes visited.
+ *  bst_lookup: results[i] = value of the node whose key == keys[i], going
+ *    left when keys[i] < node key, right when greater; FSVM_NOT_FOUND if none.
+ *  hash_probe: results[i] = value of the first node with key == keys[i] in
+ *    the chain buckets[FSVM_HASH(keys[i]) & (nbuckets - 1)]; else FSVM_NOT_FOUND.
+ *  vadd: c[i] = a[i] + b[i] for i < n (IEEE float32 add, round to nearest).
+ * Alignment: nodes, results and u64 arrays 8-byte aligned, float arrays
+ * 4-byte aligned, memcpy/memset any byte address; a misaligned pointer ends
+ * the kernel with FSVM_FAULT_ALIGNMENT at that VA. Nothing needs more than
+ * element alignment: malloc's 16-byte alignment is always enough.
+ */
+#define FSVM_HASH(key)	((uint64_t)(key) * 0x9e3779b97f4a7c15ull >> 17)
+
+/* ------------------------------------------------------------------ */
+/* The kernels' AXI master port                                        */
+/* ------------------------------------------------------------------ */
+/*
+ * HLS kernels reach memory only through these accessors, with process VAs.
+ * Each returns 0 on success and non-zero when the access faulted (the SMMU
+ * terminated it): the kernel then stops and returns FSVM_ST_FAULTED; the
+ * shell records the fault.
+ *
+ * In synthesis (__SYNTHESIS__) the port is one m_axi bundle with 64-bit
+ * addresses and offset=direct: memory is indexed by VA, and an AXI error
+ * response aborts the kernel through the shell, so the accessors cannot
+ * fail from the kernel's point of view.
+ *
+ * In C simulation the device model implements them (hw-kernels/model):
+ * bursts of at most 4 KiB that never cross a 4 KiB boundary, through the
+ * SMMU model's TLB and fault logic.
+ */
+#ifdef __SYNTHESIS__
+typedef volatile uint8_t fsvm_axi_t;
+
+static inline int fsvm_axi_read(fsvm_axi_t *m, uint64_t va, void *dst, uint32_t len)
+{
+	uint8_t *d = (uint8_t *)dst;
+
+	for (uint32_t i = 0; i < len; i++)
+		d[i] = m[va + i];
+	return 0;
+}
+
+static inline int fsvm_axi_write(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len)
+{
+	const uint8_t *s = (const uint8_t *)src;
+
+	for (uint32_t i = 0; i < len; i++)
+		m[va + i] = s[i];
+	return 0;
+}
+#else
+/* Opaque: the device model's per-launch port state. */
+typedef struct fsvm_axi fsvm_axi_t;
+
+/* Read len bytes at va into dst; 0 or non-zero on fault. */
+int fsvm_axi_read(fsvm_axi_t *m, uint64_t va, void *dst, uint32_t len);
+/* Write len bytes from src to va; 0 or non-zero on fault. */
+int fsvm_axi_write(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len);
+#endif
+
+static inline int fsvm_axi_rd64(fsvm_axi_t *m, uint64_t va, uint64_t *v)
+{
+	return fsvm_axi_read(m, va, v, 8);
+}
+
+static inline int fsvm_axi_wr64(fsvm_axi_t *m, uint64_t va, uint64_t v)
+{
+	return fsvm_axi_write(m, va, &v, 8);
+}
+
+/* The layouts above are the hardware's: their sizes never change silently. */
+_Static_assert(sizeof(struct fsvm_kernel_desc) == 256, "kernel table entry is 256 bytes");
+_Static_assert(sizeof(struct fsvm_packet) == 64, "dispatch packet is 64 bytes");
+_Static_assert(sizeof(struct fsvm_completion) == 64, "completion record is 64 bytes");
+_Static_assert(sizeof(struct fsvm_list_node) == 32, "list node is 32 bytes");
+_Static_assert(sizeof(struct fsvm_bst_node) == 32, "bst node is 32 bytes");
+_Static_assert(sizeof(struct fsvm_hash_node) == 32, "hash node is 32 bytes");
+_Static_assert(FSVM_KERNEL_TABLE_OFF + FSVM_MAX_KERNELS * 256 <= FSVM_CTX_BASE_OFF,
+	       "kernel table fits below the context pages");
+
+#endif /* FSVM_HW_H */

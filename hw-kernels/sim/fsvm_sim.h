@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsvm_sim.h - the simulated fsvm device, running in a thread of this process.
+ *
+ * This is the user-space home of the device model core (hw-kernels/model):
+ * it gives the core a device thread, a clock, an interrupt line and a memory
+ * port that reaches this process's memory safely (an unmapped, PROT_NONE or
+ * read-only address becomes an SMMU fault record, never a crash), and it
+ * plays the part the kernel module plays on a board: programming the SMMU
+ * context bank of a context at bind time.
+ *
+ * libfsvm's `sim` backend uses this header and nothing else of the model.
+ * Every function returns 0 or a negative errno value unless it says otherwise.
+ */
+#ifndef FSVM_SIM_H
+#define FSVM_SIM_H
+
+#include <stdint.h>
+
+struct fsvm_sim;
+
+enum fsvm_sim_log_level {
+	FSVM_SIM_LOG_DEBUG = 0,
+	FSVM_SIM_LOG_INFO = 1,
+	FSVM_SIM_LOG_WARN = 2,
+	FSVM_SIM_LOG_ERROR = 3,
+};
+
+struct fsvm_sim_config {
+	unsigned int num_contexts;	/* 1..FSVM_MAX_CONTEXTS */
+	unsigned int tlb_entries;	/* SMMU TLB size modeled */
+	uint32_t clock_hz;		/* kernel clock, also the timestamp rate */
+	/* Cycle model, in kernel clock cycles / bytes. */
+	uint32_t ddr_latency_cycles;	/* one DDR read round trip */
+	uint32_t tlb_hit_cycles;	/* translation on a TLB hit */
+	uint32_t walk_read_cycles;	/* one descriptor read of a table walk */
+	uint32_t axi_bytes_per_beat;	/* data bus width of the AXI master */
+	/* Device thread: spin this long after the last work before sleeping. */
+	uint32_t idle_spin_us;
+	/* Where the simulator's messages go (libfsvm passes its logger). May be NULL. */
+	void (*log)(int level, const char *msg);
+};
+
+/* Fill cfg with the defaults (a ZCU102-like 300 MHz shell). Cannot fail. */
+void fsvm_sim_default_config(struct fsvm_sim_config *cfg);
+
+/* Create the device and start its thread. */
+int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out);
+
+/* Stop the device thread and free everything. NULL is ignored. */
+void fsvm_sim_destroy(struct fsvm_sim *sim);
+
+/*
+ * The MMIO accessor: a 32-bit load/store in the control window (offsets of
+ * fsvm_hw.h). On a board these are plain loads and stores to the mapped
+ * window. An offset outside the window reads 0xffffffff / is ignored, like
+ * an AXI4-Lite decode error answered by the shell.
+ */
+uint32_t fsvm_sim_mmio_read32(struct fsvm_sim *sim, uint32_t off);
+void fsvm_sim_mmio_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val);
+
+/*
+ * The kernel module's part: take a free context and give it this process's
+ * address space (program and enable its SMMU context bank). *ctx receives
+ * the context number. -EBUSY when every context is taken.
+ */
+int fsvm_sim_bind(struct fsvm_sim *sim, unsigned int *ctx);
+
+/* Disable the context, invalidate its TLB entries and release it. */
+int fsvm_sim_unbind(struct fsvm_sim *sim, unsigned int ctx);
+
+/*
+ * Interrupts: the number raised so far on ctx, and a wait until that number
+ * differs from `seen` (0) or timeout_ns passes (-ETIMEDOUT).
+ */
+uint32_t fsvm_sim_irq_count(struct fsvm_sim *sim, unsigned int ctx);
+int fsvm_sim_wait_irq(struct fsvm_sim *sim, unsigned int ctx, uint32_t seen,
+		      uint64_t timeout_ns);
+
+/*
+ * The host's page table is not ARM's, so the simulated walker cannot see
+ * page sizes: tell it that [va, va + len) is backed by pages of
+ * 1 << page_shift bytes (12 or 21). len and va must be aligned to that size.
+ */
+int fsvm_sim_note_mapping(struct fsvm_sim *sim, uint64_t va, uint64_t len,
+			  unsigned int page_shift);
+
+/*
+ * What the kernel module's mmu_notifier does: drop the device's
+ * translations of [va, va + len) before the memory is unmapped or reused.
+ * Also forgets a page-size note covering the range. Cannot fail.
+ */
+void fsvm_sim_invalidate(struct fsvm_sim *sim, uint64_t va, uint64_t len);
+
+#endif /* FSVM_SIM_H */

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# run_all.sh - the whole fsvm test suite, as CI runs it (README's test command).
+#
+# Installs what it needs with apt-get (Debian 12) when run as root, then runs
+# each stage and ends with one line per stage and ctest's summary line:
+#   stage NAME: PASS|SKIP|FAIL - detail
+# Exit status is non-zero if any stage failed.
+#
+# Environment:
+#   POCL_SOURCE_DIR  a pocl v7.1 source tree: also build and test the pocl driver
+#   FSVM_FUZZ_RUNS   libFuzzer executions per target (default 1000000)
+#   JOBS             build/test parallelism (default: nproc)
+set -u
+cd "$(dirname "$0")/.."
+top=$PWD
+jobs=${JOBS:-$(nproc)}
+fuzz_runs=${FSVM_FUZZ_RUNS:-1000000}
+out=${FSVM_BUILD_ROOT:-$top/build/ci}
+mkdir -p "$out"
+
+declare -a stage_lines=()
+failed=0
+unit_summary=""
+
+stage() { # stage NAME RESULT DETAIL
+	stage_lines+=("stage $1: $2 — $3")
+	[ "$2" = FAIL ] && failed=1
+	echo "=== stage $1: $2 — $3"
+}
+
+# --- dependencies -----------------------------------------------------------
+need_pkgs=(build-essential cmake clang libclang-rt-14-dev)
+missing=()
+for p in "${need_pkgs[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "=== installing: ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+			{ echo "apt-get install failed"; exit 1; }
+	else
+		echo "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+		exit 1
+	fi
+fi
+
+# --- build: warnings are errors ---------------------------------------------
+rel=$out/release
+if cmake -S "$top" -B "$rel" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_WERROR=ON \
+	>"$out/build.log" 2>&1 &&
+	cmake --build "$rel" -j "$jobs" >>"$out/build.log" 2>&1; then
+	stage build PASS "gcc $(gcc -dumpfullversion), -Wall -Wextra -Werror"
+else
+	tail -n 60 "$out/build.log"
+	stage build FAIL "see $out/build.log"
+fi
+
+# --- demo: the README's main demo on the default simulated device -----------
+if [ -x "$rel/examples/pointer_chase" ]; then
+	if "$rel/examples/pointer_chase" >"$out/demo.log" 2>&1; then
+		stage demo PASS "examples/pointer_chase on FSVM_DEVICE=sim matches the CPU"
+	else
+		cat "$out/demo.log"
+		stage demo FAIL "examples/pointer_chase, see $out/demo.log"
+	fi
+else
+	stage demo FAIL "examples/pointer_chase was not built"
+fi
+
+# --- unit: the CTest suite on the release build --------------------------------
+if [ -d "$rel" ]; then
+	ctest --test-dir "$rel" -j "$jobs" --output-on-failure >"$out/unit.log" 2>&1
+	rc=$?
+	unit_summary=$(grep -E "tests passed|tests failed" "$out/unit.log" | tail -n 1)
+	if [ $rc = 0 ]; then
+		stage unit PASS "$unit_summary"
+	else
+		grep -E "Failed|\*\*\*" "$out/unit.log" | head -n 40
+		stage unit FAIL "${unit_summary:-ctest exit $rc}"
+	fi
+fi
+
+# --- sanitizers: clang, ASan + UBSan, the same suite ----------------------------
+san=$out/sanitize
+if CC=clang cmake -S "$top" -B "$san" -DCMAKE_BUILD_TYPE=Sanitize -DFSVM_WERROR=ON \
+	>"$out/sanitize.log" 2>&1 &&
+	cmake --build "$san" -j "$jobs" >>"$out/sanitize.log" 2>&1; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir "$san" -j "$jobs" --output-on-failure >>"$out/sanitize.log" 2>&1
+	rc=$?
+	s=$(grep -E "tests passed|tests failed" "$out/sanitize.log" | tail -n 1)
+	if [ $rc = 0 ]; then
+		stage sanitizers PASS "clang ASan+UBSan: $s"
+	else
+		grep -E "Failed|ERROR: |runtime error" "$out/sanitize.log" | head -n 40
+		stage sanitizers FAIL "${s:-ctest exit $rc}, see $out/sanitize.log"
+	fi
+else
+	tail -n 60 "$out/sanitize.log"
+	stage sanitizers FAIL "Sanitize build failed, see $out/sanitize.log"
+fi
+
+# --- fuzz: libFuzzer on the packet decoder and command processor --------------
+fz=$out/fuzz
+if CC=clang cmake -S "$top" -B "$fz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_FUZZ=ON \
+	>"$out/fuzz.log" 2>&1 &&
+	cmake --build "$fz" -j "$jobs" --target fuzz_targets >>"$out/fuzz.log" 2>&1; then
+	detail=""
+	fuzz_ok=1
+	for f in "$fz"/tests/fuzz/fuzz_*; do
+		[ -x "$f" ] || continue
+		name=$(basename "$f")
+		corpus=$(mktemp -d)
+		"$f" -runs="$fuzz_runs" -seed=1 -max_len=4096 -print_final_stats=1 \
+			"$corpus" >>"$out/fuzz.log" 2>&1
+		rc=$?
+		rm -rf "$corpus"
+		execs=$(grep -E "stat::number_of_executed_units" "$out/fuzz.log" | tail -n 1 | awk '{print $2}')
+		detail="$detail $name: ${execs:-?} runs, exit $rc;"
+		[ $rc = 0 ] || fuzz_ok=0
+	done
+	if [ -z "$detail" ]; then
+		stage fuzz FAIL "no fuzz target was built"
+	elif [ $fuzz_ok = 1 ]; then
+		stage fuzz PASS "${detail% ;}"
+	else
+		tail -n 40 "$out/fuzz.log"
+		stage fuzz FAIL "$detail see $out/fuzz.log"
+	fi
+else
+	tail -n 40 "$out/fuzz.log"
+	stage fuzz FAIL "fuzz build failed, see $out/fuzz.log"
+fi
+
+# --- pocl: only with a pocl v7.1 source tree ------------------------------------
+if [ -n "${POCL_SOURCE_DIR:-}" ]; then
+	stage pocl FAIL "POCL_SOURCE_DIR is set but the fsvm pocl driver is not part of this tree yet"
+else
+	stage pocl SKIP "no POCL_SOURCE_DIR (a pocl v7.1 source tree); libfsvm, the device model and the kernels are tested directly above"
+fi
+
+# --- kernel module and QEMU end-to-end -------------------------------------------
+if [ -f "$top/kmod/Makefile" ]; then
+	stage kmod FAIL "kmod/Makefile exists but this script does not build it yet"
+else
+	stage kmod SKIP "kmod/ holds no kernel module yet"
+fi
+stage qemu SKIP "the QEMU arm64 suite needs fsvm.ko, which kmod/ does not have yet"
+
+echo
+echo "==================== summary ===================="
+for l in "${stage_lines[@]}"; do echo "$l"; done
+[ -n "$unit_summary" ] && echo "$unit_summary"
+exit $failed
