@@ -340,7 +340,7 @@ struct fsvm_chase_result {
  * the kernel with FSVM_FAULT_ALIGNMENT at that VA. Nothing needs more than
  * element alignment: malloc's 16-byte alignment is always enough.
  */
-#define FSVM_HASH(key)	((uint64_t)(key) * 0x9e3779b97f4a7c15ull >> 17)
+#define FSVM_HASH(key)	(((uint64_t)(key) * 0x9e3779b97f4a7c15ull) >> 17)
 
 /* ------------------------------------------------------------------ */
 /* The kernels' AXI master port                                        */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * k_memset.c - store the low byte of value into nbytes bytes at dst.
+ *
+ * A local buffer is filled once; it then goes out in bursts that never
+ * cross a 4 KiB boundary of dst, so any byte address works.
+ *
+ * nbytes == 0: DONE, no memory touched. nbytes > FSVM_MAX_ELEMS:
+ * BAD_PACKET. items = bytes written (saturating at UINT32_MAX). A fault
+ * stops the kernel at once; the bursts before it are written.
+ */
+#include <stdint.h>
+#include "fsvm_hls.h"
+
+uint32_t fsvm_k_memset(fsvm_axi_t *m, uint64_t dst_va, uint64_t value,
+		       uint64_t nbytes, struct fsvm_kernel_io *io)
+{
+#pragma HLS INTERFACE m_axi port=m offset=direct bundle=gmem max_widen_bitwidth=128
+#pragma HLS INTERFACE s_axilite port=dst_va
+#pragma HLS INTERFACE s_axilite port=value
+#pragma HLS INTERFACE s_axilite port=nbytes
+#pragma HLS INTERFACE s_axilite port=io
+#pragma HLS INTERFACE s_axilite port=return
+	uint8_t buf[FSVM_HLS_BURST_BYTES];
+	uint8_t byte = (uint8_t)value;
+	uint64_t fill = nbytes < FSVM_HLS_BURST_BYTES ? nbytes : FSVM_HLS_BURST_BYTES;
+	uint64_t done = 0;
+
+	io->items = 0;
+	io->fault_va = 0;
+	io->syndrome = 0;
+
+	if (nbytes == 0)
+		return FSVM_ST_DONE;
+	if (nbytes > FSVM_MAX_ELEMS)
+		return FSVM_ST_BAD_PACKET;
+
+	for (uint32_t i = 0; i < FSVM_HLS_BURST_BYTES; i++) {
+#pragma HLS PIPELINE II=1
+#pragma HLS loop_tripcount min=1 max=4096 avg=4096
+		if (i >= fill)
+			break;
+		buf[i] = byte;
+	}
+
+	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
+#pragma HLS loop_tripcount min=1 max=1048577 avg=64
+		uint32_t cnt = fsvm_hls_page_room(dst_va + done);
+
+		if (done >= nbytes)
+			break;
+		if (nbytes - done < cnt)
+			cnt = (uint32_t)(nbytes - done);
+
+		if (fsvm_axi_write(m, dst_va + done, buf, cnt) != 0) {
+			io->items = fsvm_hls_items(done);
+			return FSVM_ST_FAULTED;
+		}
+		done += cnt;
+	}
+
+	io->items = fsvm_hls_items(done);
+	return FSVM_ST_DONE;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * k_vadd.c - c[i] = a[i] + b[i] for i < n, IEEE float32 (round to nearest).
+ *
+ * a, b and c stream through local buffers in bursts that never cross a
+ * 4 KiB boundary of any of the three arrays, so every 4-byte aligned start
+ * works, whatever the three page offsets. Per burst: read a, read b, add,
+ * write c (c may alias a or b element for element).
+ *
+ * n == 0: DONE, no memory touched. n > FSVM_MAX_ELEMS: BAD_PACKET.
+ * A pointer not 4-byte aligned: FSVM_FAULT_ALIGNMENT at that VA (with
+ * FSVM_SYND_WRITE for c). items = elements written.
+ */
+#include <stdint.h>
+#include "fsvm_hls.h"
+
+#define CHUNK_ELEMS	(FSVM_HLS_BURST_BYTES / 4u)
+
+/* Float bits travel through uint32 buffers: the AXI port moves bytes. */
+union vadd_bits {
+	uint32_t u;
+	float f;
+};
+
+uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
+		     uint64_t c_va, uint64_t n, struct fsvm_kernel_io *io)
+{
+#pragma HLS INTERFACE m_axi port=m offset=direct bundle=gmem max_widen_bitwidth=128
+#pragma HLS INTERFACE s_axilite port=a_va
+#pragma HLS INTERFACE s_axilite port=b_va
+#pragma HLS INTERFACE s_axilite port=c_va
+#pragma HLS INTERFACE s_axilite port=n
+#pragma HLS INTERFACE s_axilite port=io
+#pragma HLS INTERFACE s_axilite port=return
+	uint32_t abuf[CHUNK_ELEMS];
+	uint32_t bbuf[CHUNK_ELEMS];
+	uint32_t cbuf[CHUNK_ELEMS];
+	uint64_t done = 0;
+
+	io->items = 0;
+	io->fault_va = 0;
+	io->syndrome = 0;
+
+	if (n == 0)
+		return FSVM_ST_DONE;
+	if (n > FSVM_MAX_ELEMS)
+		return FSVM_ST_BAD_PACKET;
+	if (a_va & 3u) {
+		io->fault_va = a_va;
+		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
+		return FSVM_ST_FAULTED;
+	}
+	if (b_va & 3u) {
+		io->fault_va = b_va;
+		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
+		return FSVM_ST_FAULTED;
+	}
+	if (c_va & 3u) {
+		io->fault_va = c_va;
+		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 1);
+		return FSVM_ST_FAULTED;
+	}
+
+	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
+#pragma HLS loop_tripcount min=1 max=12582915 avg=64
+		uint64_t off = 4u * done;
+		uint32_t cnt = fsvm_hls_page_room(a_va + off) / 4u;
+		uint32_t t;
+
+		if (done >= n)
+			break;
+		t = fsvm_hls_page_room(b_va + off) / 4u;
+		if (t < cnt)
+			cnt = t;
+		t = fsvm_hls_page_room(c_va + off) / 4u;
+		if (t < cnt)
+			cnt = t;
+		if (n - done < cnt)
+			cnt = (uint32_t)(n - done);
+
+		if (fsvm_axi_read(m, a_va + off, abuf, cnt * 4u) != 0 ||
+		    fsvm_axi_read(m, b_va + off, bbuf, cnt * 4u) != 0) {
+			io->items = fsvm_hls_items(done);
+			return FSVM_ST_FAULTED;
+		}
+		for (uint32_t i = 0; i < CHUNK_ELEMS; i++) {
+#pragma HLS PIPELINE II=1
+#pragma HLS loop_tripcount min=1 max=1024 avg=1024
+			union vadd_bits x, y, z;
+
+			if (i >= cnt)
+				break;
+			x.u = abuf[i];
+			y.u = bbuf[i];
+			z.f = x.f + y.f;
+			cbuf[i] = z.u;
+		}
+		if (fsvm_axi_write(m, c_va + off, cbuf, cnt * 4u) != 0) {
+			io->items = fsvm_hls_items(done);
+			return FSVM_ST_FAULTED;
+		}
+		done += cnt;
+	}
+
+	io->items = fsvm_hls_items(done);
+	return FSVM_ST_DONE;
+}

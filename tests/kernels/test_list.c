@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_list.c - pointer_chase and list_search against CPU references.
+ *
+ * Lists live in a shuffled array, so the walk order is random in memory.
+ * The array starts 16 bytes into a page: every 128th node straddles a
+ * 4 KiB boundary and must be read as two bursts.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_axi.h"
+
+struct list {
+	struct fsvm_list_node *nodes;	/* storage, in memory order */
+	void *mem;
+	uint32_t n;
+	uint32_t *order;		/* order[i] = storage index of the i-th node */
+	uint64_t head;
+};
+
+/* A list of n nodes in random storage order; keys are 0..n-1 in list order
+ * unless dup_key: then every node has key % 7. */
+static void list_build(struct list *l, uint32_t n, struct prng *r, int dup_key)
+{
+	l->n = n;
+	l->mem = xpage_alloc((size_t)n * 32u + 4096u);
+	l->nodes = (struct fsvm_list_node *)((uint8_t *)l->mem + 16);
+	l->order = xmalloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++)
+		l->order[i] = i;
+	shuffle_u32(r, l->order, n);
+	for (uint32_t i = 0; i < n; i++) {
+		struct fsvm_list_node *nd = &l->nodes[l->order[i]];
+
+		nd->next = i + 1 < n ? VA(&l->nodes[l->order[i + 1]]) : 0;
+		nd->key = dup_key ? i % 7u : i;
+		nd->payload = prng_next(r);
+		nd->pad = 0xdeadbeefull;
+	}
+	l->head = n ? VA(&l->nodes[l->order[0]]) : 0;
+}
+
+static void list_free(struct list *l)
+{
+	free(l->mem);
+	free(l->order);
+}
+
+/* CPU references, straight from fsvm_hw.h. */
+static void ref_chase(uint64_t head, uint64_t max_hops, struct fsvm_chase_result *out)
+{
+	uint64_t node = head, hops = 0, last = 0, sum = 0;
+
+	while (node != 0 && hops < max_hops) {
+		const struct fsvm_list_node *nd = (const void *)(uintptr_t)node;
+
+		hops++;
+		last = node;
+		sum = FSVM_CHECKSUM_STEP(sum, nd->payload);
+		node = nd->next;
+	}
+	out->hops = hops;
+	out->last = last;
+	out->checksum = sum;
+	out->found = node == 0;
+}
+
+static void ref_search(uint64_t head, uint64_t key, uint64_t max_hops,
+		       struct fsvm_chase_result *out)
+{
+	uint64_t node = head, hops = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (node != 0 && hops < max_hops) {
+		const struct fsvm_list_node *nd = (const void *)(uintptr_t)node;
+
+		hops++;
+		if (nd->key == key) {
+			out->found = 1;
+			out->last = node;
+			out->checksum = nd->payload;
+			break;
+		}
+		node = nd->next;
+	}
+	out->hops = hops;
+}
+
+static void check_result(const struct fsvm_chase_result *got,
+			 const struct fsvm_chase_result *want)
+{
+	CHECK_EQ(got->hops, want->hops);
+	CHECK_EQ(got->last, want->last);
+	CHECK_EQ(got->checksum, want->checksum);
+	CHECK_EQ(got->found, want->found);
+}
+
+static void run_chase(struct fsvm_axi *m, uint64_t head, uint64_t max_hops,
+		      struct fsvm_chase_result *res)
+{
+	struct fsvm_chase_result want;
+	struct fsvm_kernel_io io;
+	uint32_t st;
+
+	ref_chase(head, max_hops > FSVM_MAX_HOPS ? FSVM_MAX_HOPS : max_hops, &want);
+	memset(res, 0xee, sizeof(*res));
+	taxi_reset(m);
+	st = fsvm_k_pointer_chase(m, head, max_hops, VA(res), &io);
+	CHECK_EQ(st, FSVM_ST_DONE);
+	CHECK_EQ(io.items, want.hops);
+	CHECK_EQ(io.fault_va, 0);
+	CHECK_EQ(io.syndrome, 0);
+	check_result(res, &want);
+	/* One read per node (two for a straddling one), one result write. */
+	CHECK(m->reads >= want.hops && m->reads <= want.hops + want.hops / 64u + 2u);
+	CHECK_EQ(m->read_bytes, want.hops * 32u);
+	CHECK_EQ(m->write_bytes, 32);
+	CHECK(!m->faulted);
+}
+
+static void run_search(struct fsvm_axi *m, uint64_t head, uint64_t key,
+		       uint64_t max_hops, struct fsvm_chase_result *want_out)
+{
+	struct fsvm_chase_result want, res;
+	struct fsvm_kernel_io io;
+	uint32_t st;
+
+	ref_search(head, key, max_hops, &want);
+	memset(&res, 0xee, sizeof(res));
+	taxi_reset(m);
+	st = fsvm_k_list_search(m, head, key, max_hops, VA(&res), &io);
+	CHECK_EQ(st, FSVM_ST_DONE);
+	CHECK_EQ(io.items, want.hops);
+	check_result(&res, &want);
+	CHECK_EQ(m->read_bytes, want.hops * 32u);
+	if (want_out)
+		*want_out = want;
+}
+
+static void test_chase_sizes(struct fsvm_axi *m, struct prng *r)
+{
+	static const uint32_t sizes[] = { 0, 1, 2, 1000, 1u << 20 };
+	struct fsvm_chase_result res;
+
+	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct list l;
+		uint32_t n = sizes[s];
+
+		list_build(&l, n, r, 0);
+		run_chase(m, l.head, UINT64_MAX, &res);		/* whole list, clamped */
+		CHECK_EQ(res.hops, n);
+		CHECK_EQ(res.found, 1);
+		CHECK_EQ(res.last, n ? VA(&l.nodes[l.order[n - 1]]) : 0);
+		run_chase(m, l.head, n, &res);			/* exactly n: ends on 0 */
+		CHECK_EQ(res.found, 1);
+		run_chase(m, l.head, 0, &res);			/* no hop at all */
+		CHECK_EQ(res.hops, 0);
+		CHECK_EQ(res.last, 0);
+		CHECK_EQ(res.found, n == 0);
+		if (n > 1) {
+			run_chase(m, l.head, n - 1, &res);	/* one short */
+			CHECK_EQ(res.hops, n - 1);
+			CHECK_EQ(res.found, 0);
+			run_chase(m, l.head, n / 2 + 1, &res);
+			CHECK_EQ(res.hops, n / 2 + 1);
+			CHECK_EQ(res.last, VA(&l.nodes[l.order[n / 2]]));
+		}
+		list_free(&l);
+	}
+}
+
+static void test_chase_cycle(struct fsvm_axi *m, struct prng *r)
+{
+	struct fsvm_chase_result res;
+	struct list l;
+
+	list_build(&l, 1000, r, 0);
+	/* The tail points back at the 100th node: a cycle of 900. */
+	l.nodes[l.order[999]].next = VA(&l.nodes[l.order[100]]);
+	run_chase(m, l.head, 5000, &res);
+	CHECK_EQ(res.hops, 5000);
+	CHECK_EQ(res.found, 0);
+	/* 5000 hops: nodes 0..999, then 4000 more in the cycle of 900. */
+	CHECK_EQ(res.last, VA(&l.nodes[l.order[100 + (4000 - 1) % 900]]));
+	run_chase(m, l.head, 1000000, &res);
+	CHECK_EQ(res.hops, 1000000);
+	CHECK_EQ(res.found, 0);
+	list_free(&l);
+}
+
+static void test_chase_align(struct fsvm_axi *m, struct prng *r)
+{
+	struct fsvm_kernel_io io;
+	struct list l;
+	_Alignas(8) uint8_t rbuf[64 + 8];
+	_Alignas(4096) uint8_t page_res[8192];
+	struct fsvm_chase_result want;
+
+	list_build(&l, 10, r, 0);
+
+	/* Misaligned result pointer: ALIGNMENT write fault, nothing touched. */
+	memset(rbuf, 0x5a, sizeof(rbuf));
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_pointer_chase(m, l.head, 100, VA(rbuf + 4), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(rbuf + 4));
+	CHECK_EQ(io.syndrome, (FSVM_FAULT_ALIGNMENT << FSVM_SYND_TYPE_SHIFT) | FSVM_SYND_WRITE);
+	CHECK_EQ(m->reads + m->writes, 0);
+	for (unsigned int i = 0; i < sizeof(rbuf); i++)
+		CHECK_EQ(rbuf[i], 0x5a);
+
+	/* Misaligned head: ALIGNMENT read fault at head. */
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_list_search(m, l.head + 1, 3, 100, VA(rbuf), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, l.head + 1);
+	CHECK_EQ(io.syndrome, FSVM_FAULT_ALIGNMENT << FSVM_SYND_TYPE_SHIFT);
+
+	/* A misaligned next pointer in the middle: fault at that VA, result untouched. */
+	l.nodes[l.order[4]].next = VA(&l.nodes[l.order[5]]) + 2;
+	memset(rbuf, 0x5a, sizeof(rbuf));
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_pointer_chase(m, l.head, 100, VA(rbuf), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(&l.nodes[l.order[5]]) + 2);
+	CHECK_EQ(io.syndrome, FSVM_FAULT_ALIGNMENT << FSVM_SYND_TYPE_SHIFT);
+	CHECK_EQ(io.items, 5);
+	CHECK_EQ(m->writes, 0);
+	for (unsigned int i = 0; i < sizeof(rbuf); i++)
+		CHECK_EQ(rbuf[i], 0x5a);
+	l.nodes[l.order[4]].next = VA(&l.nodes[l.order[5]]);
+
+	/* A result record straddling a page boundary: two bursts, same bytes. */
+	ref_chase(l.head, 100, &want);
+	memset(page_res, 0x5a, sizeof(page_res));
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_pointer_chase(m, l.head, 100, VA(page_res + 4096 - 8), &io), FSVM_ST_DONE);
+	CHECK_EQ(m->writes, 2);
+	CHECK(memcmp(page_res + 4096 - 8, &want, sizeof(want)) == 0);
+	CHECK_EQ(page_res[4096 - 9], 0x5a);
+	CHECK_EQ(page_res[4096 + 24], 0x5a);
+	list_free(&l);
+}
+
+static void test_search(struct fsvm_axi *m, struct prng *r)
+{
+	struct fsvm_chase_result want;
+	struct list l, d;
+
+	list_build(&l, 1000, r, 0);
+	run_search(m, l.head, 0, UINT64_MAX, &want);		/* first node */
+	CHECK_EQ(want.found, 1);
+	CHECK_EQ(want.hops, 1);
+	run_search(m, l.head, 537, UINT64_MAX, &want);		/* middle */
+	CHECK_EQ(want.found, 1);
+	CHECK_EQ(want.hops, 538);
+	CHECK_EQ(want.last, VA(&l.nodes[l.order[537]]));
+	CHECK_EQ(want.checksum, l.nodes[l.order[537]].payload);
+	run_search(m, l.head, 999, UINT64_MAX, &want);		/* last */
+	CHECK_EQ(want.hops, 1000);
+	CHECK_EQ(want.found, 1);
+	run_search(m, l.head, 5000, UINT64_MAX, &want);		/* absent */
+	CHECK_EQ(want.found, 0);
+	CHECK_EQ(want.hops, 1000);
+	CHECK_EQ(want.last, 0);
+	CHECK_EQ(want.checksum, 0);
+	run_search(m, l.head, 537, 500, &want);			/* beyond max_hops */
+	CHECK_EQ(want.found, 0);
+	CHECK_EQ(want.hops, 500);
+	run_search(m, l.head, 537, 538, &want);			/* just within */
+	CHECK_EQ(want.found, 1);
+	run_search(m, 0, 1, 10, &want);				/* empty list */
+	CHECK_EQ(want.hops, 0);
+	CHECK_EQ(want.found, 0);
+	for (int i = 0; i < 50; i++)
+		run_search(m, l.head, prng_below(r, 1200), prng_below(r, 1100), NULL);
+	list_free(&l);
+
+	/* Duplicates: keys i % 7, the first match wins. */
+	list_build(&d, 100, r, 1);
+	run_search(m, d.head, 3, UINT64_MAX, &want);
+	CHECK_EQ(want.found, 1);
+	CHECK_EQ(want.hops, 4);
+	CHECK_EQ(want.last, VA(&d.nodes[d.order[3]]));
+	d.nodes[d.order[3]].key = 99;
+	run_search(m, d.head, 3, UINT64_MAX, &want);
+	CHECK_EQ(want.hops, 11);
+	CHECK_EQ(want.last, VA(&d.nodes[d.order[10]]));
+	/* Cyclic list, absent key: stops on max_hops. */
+	d.nodes[d.order[99]].next = d.head;
+	run_search(m, d.head, 12345, 777, &want);
+	CHECK_EQ(want.hops, 777);
+	CHECK_EQ(want.found, 0);
+	list_free(&d);
+}
+
+int main(void)
+{
+	struct fsvm_axi m;
+	struct prng r = { 0x5eed1157ull };
+
+	taxi_init(&m);
+	test_chase_sizes(&m, &r);
+	test_chase_cycle(&m, &r);
+	test_chase_align(&m, &r);
+	test_search(&m, &r);
+	return test_finish("test_kernels_list");
+}
