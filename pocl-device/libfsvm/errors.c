@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * errors.c - error codes, fault records and launch statistics as text and
+ * numbers a person can read.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "fsvm.h"
+
+const char *fsvm_strerror(int err)
+{
+	switch (err) {
+	case FSVM_OK:			return "success";
+	case FSVM_ERR_INVAL:		return "invalid argument";
+	case FSVM_ERR_NOMEM:		return "out of memory";
+	case FSVM_ERR_NODEV:		return "no such device";
+	case FSVM_ERR_BUSY:		return "all hardware contexts are in use";
+	case FSVM_ERR_TIMEOUT:		return "timed out";
+	case FSVM_ERR_FAULT:		return "device memory fault";
+	case FSVM_ERR_ABORTED:		return "aborted";
+	case FSVM_ERR_BAD_PACKET:	return "device rejected the dispatch packet";
+	case FSVM_ERR_UNSUPPORTED:	return "not supported";
+	case FSVM_ERR_IO:		return "device I/O error";
+	default:			return "unknown error";
+	}
+}
+
+static const char *fault_type_name(unsigned int type)
+{
+	switch (type) {
+	case FSVM_FAULT_NONE:		return "no fault";
+	case FSVM_FAULT_TRANSLATION:	return "translation fault";
+	case FSVM_FAULT_PERMISSION:	return "permission fault";
+	case FSVM_FAULT_ACCESS_FLAG:	return "access flag fault";
+	case FSVM_FAULT_ADDRESS_SIZE:	return "address size fault";
+	case FSVM_FAULT_EXTERNAL:	return "external abort";
+	case FSVM_FAULT_ALIGNMENT:	return "alignment fault";
+	case FSVM_FAULT_DEPTH_LIMIT:	return "depth limit exceeded";
+	default:			return "unknown fault";
+	}
+}
+
+void fsvm_fault_decode(uint64_t va, uint32_t syndrome, struct fsvm_fault *fault)
+{
+	fault->va = va;
+	fault->syndrome = syndrome;
+	fault->write = (syndrome & FSVM_SYND_WRITE) != 0;
+	fault->type = FSVM_SYND_TYPE(syndrome);
+	fault->level = (syndrome & FSVM_SYND_LEVEL_MASK) >> FSVM_SYND_LEVEL_SHIFT;
+	fault->in_packet = (syndrome & FSVM_SYND_PACKET) != 0;
+	fault->type_name = fault_type_name(fault->type);
+}
+
+char *fsvm_fault_describe(const struct fsvm_fault *fault, char *buf, size_t buflen)
+{
+	const char *where;
+
+	if (buflen == 0)
+		return buf;
+	if (!fault) {
+		snprintf(buf, buflen, "(no fault)");
+		return buf;
+	}
+	where = fault->in_packet ? " while fetching the packet, arguments or record" : "";
+	switch (fault->type) {
+	case FSVM_FAULT_TRANSLATION:
+	case FSVM_FAULT_PERMISSION:
+	case FSVM_FAULT_ACCESS_FLAG:
+	case FSVM_FAULT_ADDRESS_SIZE:
+		/* Walk faults: the level tells which table lacked the entry. */
+		snprintf(buf, buflen, "%s 0x%" PRIx64 ": %s (level %u)%s",
+			 fault->write ? "write to" : "read from", fault->va,
+			 fault->type_name, fault->level, where);
+		break;
+	default:
+		snprintf(buf, buflen, "%s 0x%" PRIx64 ": %s%s",
+			 fault->write ? "write to" : "read from", fault->va,
+			 fault->type_name, where);
+		break;
+	}
+	return buf;
+}
+
+const char *fsvm_arg_kind_name(unsigned int kind)
+{
+	switch (kind) {
+	case FSVM_ARG_NONE:		return "none";
+	case FSVM_ARG_PTR_IN:		return "ptr_in";
+	case FSVM_ARG_PTR_OUT:		return "ptr_out";
+	case FSVM_ARG_PTR_INOUT:	return "ptr_inout";
+	case FSVM_ARG_U32:		return "u32";
+	case FSVM_ARG_U64:		return "u64";
+	case FSVM_ARG_F32:		return "f32";
+	default:			return "?";
+	}
+}
+
+const char *fsvm_arg_type_name(unsigned int type)
+{
+	switch (type) {
+	case FSVM_TYPE_VOID:		return "void";
+	case FSVM_TYPE_U8:		return "u8";
+	case FSVM_TYPE_U32:		return "u32";
+	case FSVM_TYPE_U64:		return "u64";
+	case FSVM_TYPE_F32:		return "f32";
+	case FSVM_TYPE_LIST_NODE:	return "list_node";
+	case FSVM_TYPE_BST_NODE:	return "bst_node";
+	case FSVM_TYPE_HASH_NODE:	return "hash_node";
+	case FSVM_TYPE_CHASE_RESULT:	return "chase_result";
+	case FSVM_TYPE_NODE_PTR:	return "node_ptr";
+	default:			return "?";
+	}
+}
+
+int fsvm_launch_stats(struct fsvm_device *dev, const struct fsvm_completion *rec,
+		      struct fsvm_launch_stats *stats)
+{
+	struct fsvm_device_info info;
+	int err;
+
+	if (!dev || !rec || !stats)
+		return FSVM_ERR_INVAL;
+	if (__atomic_load_n(&rec->status, __ATOMIC_ACQUIRE) == FSVM_ST_PENDING)
+		return FSVM_ERR_INVAL;
+	err = fsvm_device_info(dev, &info);
+	if (err)
+		return err;
+	stats->cycles = rec->cycles;
+	stats->ticks = rec->end_ticks >= rec->start_ticks ? rec->end_ticks - rec->start_ticks : 0;
+	stats->device_us = info.clock_hz ? (double)stats->ticks * 1e6 / info.clock_hz : 0.0;
+	stats->bytes = rec->bytes;
+	stats->items = rec->items;
+	stats->tlb_hits = rec->tlb_hits;
+	stats->tlb_misses = rec->tlb_misses;
+	stats->stalls = rec->stalls;
+	return FSVM_OK;
+}

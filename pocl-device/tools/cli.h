@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what the files of the fsvm tool share: the subcommands and a few
+ * helpers for options, timing and printing statistics.
+ */
+#ifndef FSVM_CLI_H
+#define FSVM_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fsvm.h"
+
+/* Exit codes: 0 success / check matched, 1 check mismatch or device error,
+ * 2 bad command line. */
+#define EXIT_MISMATCH	1
+#define EXIT_USAGE	2
+
+/* Subcommands: argv[0] is the subcommand name. Return the exit code. */
+int cmd_info(const char *device, int argc, char **argv);
+int cmd_run(const char *device, int argc, char **argv);
+int cmd_bench(const char *device, int argc, char **argv);
+
+/*
+ * Option parsing: if argv[*i] is "--name VALUE" or "--name=VALUE", parse
+ * VALUE as an unsigned integer (decimal, 0x hex, k/M/G suffix = 2^10/20/30),
+ * advance *i past it and return 1; return 0 if argv[*i] is another option;
+ * return -1 (after printing why) for a missing or malformed value.
+ */
+int opt_u64(int argc, char **argv, int *i, const char *name, uint64_t *out);
+
+/* Is argv[i] "-h" or "--help"? */
+int is_help(const char *arg);
+
+/* Open the device and a context of `ring` entries, printing errors. */
+int open_device_and_context(const char *device, unsigned int ring,
+			    struct fsvm_device **dev, struct fsvm_context **ctx);
+
+/* Monotonic time in ns. */
+uint64_t now_ns(void);
+
+/* Print the per-launch statistics of a finished record, indented. */
+void print_launch_stats(FILE *out, struct fsvm_device *dev,
+			const struct fsvm_completion *rec);
+
+#endif /* FSVM_CLI_H */

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli_util.c - option parsing, device opening and statistics printing for
+ * the fsvm tool.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+int is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static int parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!*text || *text == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 0);
+	if (errno || end == text)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int opt_u64(int argc, char **argv, int *i, const char *name, uint64_t *out)
+{
+	const char *arg = argv[*i];
+	size_t len = strlen(name);
+	const char *value;
+
+	if (strncmp(arg, name, len) != 0)
+		return 0;
+	if (arg[len] == '=') {
+		value = arg + len + 1;
+	} else if (arg[len] == '\0') {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "fsvm: option %s needs a value\n", name);
+			return -1;
+		}
+		value = argv[++*i];
+	} else {
+		return 0;	/* a longer option sharing the prefix */
+	}
+	if (parse_u64(value, out) != 0) {
+		fprintf(stderr, "fsvm: option %s: \"%s\" is not an unsigned number\n",
+			name, value);
+		return -1;
+	}
+	(*i)++;
+	return 1;
+}
+
+int open_device_and_context(const char *device, unsigned int ring,
+			    struct fsvm_device **dev, struct fsvm_context **ctx)
+{
+	int err = fsvm_device_open(device, dev);
+
+	if (err) {
+		fprintf(stderr, "fsvm: cannot open device %s: %s\n",
+			device ? device : "(default)", fsvm_strerror(err));
+		return err;
+	}
+	err = fsvm_context_create(*dev, ring, ctx);
+	if (err) {
+		fprintf(stderr, "fsvm: cannot create a context: %s\n", fsvm_strerror(err));
+		fsvm_device_close(*dev);
+		*dev = NULL;
+	}
+	return err;
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void print_launch_stats(FILE *out, struct fsvm_device *dev,
+			const struct fsvm_completion *rec)
+{
+	struct fsvm_launch_stats st;
+
+	if (fsvm_launch_stats(dev, rec, &st) != FSVM_OK) {
+		fprintf(out, "  (no statistics: record still pending)\n");
+		return;
+	}
+	fprintf(out, "  device cycles : %" PRIu64 "\n", st.cycles);
+	fprintf(out, "  device time   : %.3f us (%" PRIu64 " ticks)\n", st.device_us, st.ticks);
+	fprintf(out, "  bytes moved   : %" PRIu64 "\n", st.bytes);
+	fprintf(out, "  items         : %" PRIu32 "\n", st.items);
+	fprintf(out, "  SMMU TLB      : %" PRIu32 " hits, %" PRIu32 " misses\n",
+		st.tlb_hits, st.tlb_misses);
+	if (st.stalls)
+		fprintf(out, "  stall faults  : %" PRIu32 " resolved\n", st.stalls);
+}

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_run.c - "fsvm run <kernel>": generate data in ordinary host memory
+ * (malloc), run the kernel on the device with the raw pointers, and check
+ * the result against the CPU reference. Exit 0 only if they agree.
+ *
+ * --offset shifts the argument buffers by that many bytes from malloc's
+ * alignment. An offset that breaks the element alignment is not an error
+ * of the tool: the device must then end the kernel with an alignment fault
+ * at one of the shifted buffers, and that is what gets checked.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "workload.h"
+
+struct run_opts {
+	uint64_t n;
+	uint64_t seed;
+	uint64_t max_hops;
+	uint64_t offset;
+};
+
+/* A malloc'ed buffer used at base + offset. */
+struct shifted {
+	void *base;
+	void *p;
+};
+
+static int shifted_alloc(struct shifted *b, size_t size, uint64_t offset)
+{
+	b->base = malloc(size + offset + 1);
+	if (!b->base) {
+		fprintf(stderr, "fsvm run: out of memory (%zu bytes)\n", size);
+		return -1;
+	}
+	memset(b->base, 0, size + offset + 1);
+	b->p = (char *)b->base + offset;
+	return 0;
+}
+
+/* What the device must answer, beyond the kernel's own output. */
+struct expectation {
+	int alignment_fault;		/* 1: an alignment fault at one of vas[] */
+	uint64_t vas[3];
+	unsigned int nvas;
+};
+
+static void expect_aligned(struct expectation *e, const void *p, size_t align)
+{
+	if ((uintptr_t)p % align) {
+		e->alignment_fault = 1;
+		e->vas[e->nvas++] = (uint64_t)(uintptr_t)p;
+	}
+}
+
+/*
+ * Launch, wait, print the statistics. Returns 1 if the outcome so far is
+ * right and the caller should compare the data, 0 if the check is already
+ * complete (expected fault seen), -1 on a failed check.
+ */
+static int launch(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
+		  unsigned int nargs, const struct expectation *e)
+{
+	struct fsvm_device *dev = fsvm_context_device(ctx);
+	struct fsvm_completion rec;
+	struct fsvm_fault fault;
+	char text[200];
+	uint64_t t0 = now_ns(), t1;
+	int err;
+
+	err = fsvm_run(ctx, kernel, args, nargs, &rec, 0, FSVM_TIMEOUT_INFINITE, &fault);
+	t1 = now_ns();
+	if (err == FSVM_ERR_FAULT) {
+		fsvm_fault_describe(&fault, text, sizeof(text));
+		printf("device fault: %s\n", text);
+		print_launch_stats(stdout, dev, &rec);
+		if (e->alignment_fault && fault.type == FSVM_FAULT_ALIGNMENT) {
+			for (unsigned int i = 0; i < e->nvas; i++) {
+				if (fault.va == e->vas[i]) {
+					printf("matches CPU reference: the misaligned buffer at "
+					       "0x%" PRIx64 " faulted as expected\n", fault.va);
+					return 0;
+				}
+			}
+		}
+		printf("MISMATCH: unexpected fault\n");
+		return -1;
+	}
+	if (err) {
+		fprintf(stderr, "fsvm run: launch failed: %s\n", fsvm_strerror(err));
+		return -1;
+	}
+	printf("completed in %.1f us (host wall clock)\n", (t1 - t0) / 1e3);
+	print_launch_stats(stdout, dev, &rec);
+	if (e->alignment_fault) {
+		printf("MISMATCH: expected an alignment fault at 0x%" PRIx64 "\n", e->vas[0]);
+		return -1;
+	}
+	return 1;
+}
+
+static int verdict(int ok)
+{
+	printf("%s\n", ok ? "matches CPU reference" : "MISMATCH against CPU reference");
+	return ok ? 0 : EXIT_MISMATCH;
+}
+
+static int run_nop(struct fsvm_context *ctx, const struct run_opts *o)
+{
+	struct expectation e = { 0 };
+
+	(void)o;
+	printf("nop: empty kernel\n");
+	if (launch(ctx, FSVM_K_NOP, NULL, 0, &e) < 0)
+		return EXIT_MISMATCH;
+	return verdict(1);	/* nothing to compare: completing is the result */
+}
+
+static void print_chase(const char *who, const struct fsvm_chase_result *r)
+{
+	printf("%-7s hops %" PRIu64 ", last 0x%" PRIx64 ", checksum 0x%016" PRIx64
+	       ", found %" PRIu64 "\n", who, r->hops, r->last, r->checksum, r->found);
+}
+
+static int run_list_kernel(struct fsvm_context *ctx, const struct run_opts *o, int search)
+{
+	struct list_workload list;
+	struct fsvm_chase_result want;
+	struct expectation e = { 0 };
+	struct shifted res;
+	uint64_t key = 0;
+	int rc = EXIT_MISMATCH, r;
+
+	if (list_build(&list, o->n, o->seed) != 0) {
+		fprintf(stderr, "fsvm run: out of memory building %" PRIu64 " nodes\n", o->n);
+		return EXIT_MISMATCH;
+	}
+	if (shifted_alloc(&res, sizeof(struct fsvm_chase_result), o->offset) != 0)
+		goto out_list;
+	expect_aligned(&e, res.p, 8);
+
+	if (search) {
+		/* Look for the key of a random node (the first match counts). */
+		struct rng rng;
+
+		rng_seed(&rng, o->seed ^ 0x5eed);
+		key = o->n ? list.nodes[rng_below(&rng, o->n)]->key : 1;
+		printf("list_search: %" PRIu64 " malloc'ed nodes, key 0x%" PRIx64
+		       ", max_hops %" PRIu64 "\n", o->n, key, o->max_hops);
+		uint64_t args[] = { (uintptr_t)list.head, key, o->max_hops, (uintptr_t)res.p };
+
+		r = launch(ctx, FSVM_K_LIST_SEARCH, args, 4, &e);
+		want = search_reference(list.head, key, o->max_hops);
+	} else {
+		printf("pointer_chase: %" PRIu64 " malloc'ed nodes in random order, "
+		       "max_hops %" PRIu64 "\n", o->n, o->max_hops);
+		uint64_t args[] = { (uintptr_t)list.head, o->max_hops, (uintptr_t)res.p };
+
+		r = launch(ctx, FSVM_K_POINTER_CHASE, args, 3, &e);
+		want = chase_reference(list.head, o->max_hops);
+	}
+	if (r <= 0) {
+		rc = r == 0 ? 0 : EXIT_MISMATCH;
+		goto out_res;
+	}
+	struct fsvm_chase_result got;
+
+	memcpy(&got, res.p, sizeof(got));
+	print_chase("device:", &got);
+	print_chase("cpu:", &want);
+	rc = verdict(memcmp(&got, &want, sizeof(got)) == 0);
+out_res:
+	free(res.base);
+out_list:
+	list_free(&list);
+	return rc;
+}
+
+/* Compare two result arrays, print the first difference. */
+static int compare_u64(const char *what, const void *got_bytes, const uint64_t *want,
+		       const uint64_t *keys, size_t n)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t got;
+
+		/* memcpy: the device's buffer may sit at any --offset. */
+		memcpy(&got, (const char *)got_bytes + 8 * i, 8);
+		if (got != want[i]) {
+			printf("%s[%zu] (key %" PRIu64 "): device 0x%" PRIx64 ", cpu 0x%"
+			       PRIx64 "\n", what, i, keys[i], got, want[i]);
+			return 0;
+		}
+		found += want[i] != FSVM_NOT_FOUND;
+	}
+	printf("%zu lookups, %zu found, %zu absent\n", n, found, n - found);
+	return 1;
+}
+
+static int run_bst(struct fsvm_context *ctx, const struct run_opts *o)
+{
+	struct bst_workload tree;
+	struct expectation e = { 0 };
+	struct shifted keys, results;
+	uint64_t *want = NULL, *key_values = NULL;
+	struct rng rng;
+	int rc = EXIT_MISMATCH, r;
+
+	if (bst_build(&tree, o->n, o->seed) != 0) {
+		fprintf(stderr, "fsvm run: out of memory building the tree\n");
+		return EXIT_MISMATCH;
+	}
+	keys.base = results.base = NULL;
+	want = malloc((o->n ? o->n : 1) * sizeof(*want));
+	key_values = malloc((o->n ? o->n : 1) * sizeof(*key_values));
+	if (!want || !key_values || shifted_alloc(&keys, o->n * 8, o->offset) ||
+	    shifted_alloc(&results, o->n * 8, o->offset))
+		goto out;
+	rng_seed(&rng, o->seed ^ 0xb57);
+	lookup_keys(&rng, key_values, o->n, o->n);
+	memcpy(keys.p, key_values, o->n * 8);
+	for (size_t i = 0; i < o->n; i++)
+		want[i] = bst_reference(tree.root, key_values[i]);
+	if (o->n) {
+		expect_aligned(&e, keys.p, 8);
+		expect_aligned(&e, results.p, 8);
+	}
+	printf("bst_lookup: tree of %" PRIu64 " malloc'ed nodes, %" PRIu64 " keys\n",
+	       o->n, o->n);
+	uint64_t args[] = { (uintptr_t)tree.root, (uintptr_t)keys.p, o->n, (uintptr_t)results.p };
+
+	r = launch(ctx, FSVM_K_BST_LOOKUP, args, 4, &e);
+	if (r <= 0) {
+		rc = r == 0 ? 0 : EXIT_MISMATCH;
+		goto out;
+	}
+	rc = verdict(compare_u64("results", results.p, want, key_values, o->n));
+out:
+	free(want);
+	free(key_values);
+	free(keys.base);
+	free(results.base);
+	bst_free(&tree);
+	return rc;
+}
+
+static int run_hash(struct fsvm_context *ctx, const struct run_opts *o)
+{
+	struct hash_workload table;
+	struct expectation e = { 0 };
+	struct shifted keys, results;
+	uint64_t *want = NULL, *key_values = NULL, nbuckets = 1;
+	struct rng rng;
+	int rc = EXIT_MISMATCH, r;
+
+	while (nbuckets < o->n / 2)
+		nbuckets <<= 1;
+	if (hash_build(&table, o->n, nbuckets, o->seed) != 0) {
+		fprintf(stderr, "fsvm run: out of memory building the hash table\n");
+		return EXIT_MISMATCH;
+	}
+	keys.base = results.base = NULL;
+	want = malloc((o->n ? o->n : 1) * sizeof(*want));
+	key_values = malloc((o->n ? o->n : 1) * sizeof(*key_values));
+	if (!want || !key_values || shifted_alloc(&keys, o->n * 8, o->offset) ||
+	    shifted_alloc(&results, o->n * 8, o->offset))
+		goto out;
+	rng_seed(&rng, o->seed ^ 0x4a5);
+	lookup_keys(&rng, key_values, o->n, o->n);
+	memcpy(keys.p, key_values, o->n * 8);
+	for (size_t i = 0; i < o->n; i++)
+		want[i] = hash_reference(table.buckets, nbuckets, key_values[i]);
+	if (o->n) {
+		expect_aligned(&e, keys.p, 8);
+		expect_aligned(&e, results.p, 8);
+	}
+	printf("hash_probe: %" PRIu64 " malloc'ed nodes in %" PRIu64 " buckets, %"
+	       PRIu64 " keys\n", o->n, nbuckets, o->n);
+	uint64_t args[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)keys.p, o->n,
+			    (uintptr_t)results.p };
+
+	r = launch(ctx, FSVM_K_HASH_PROBE, args, 5, &e);
+	if (r <= 0) {
+		rc = r == 0 ? 0 : EXIT_MISMATCH;
+		goto out;
+	}
+	rc = verdict(compare_u64("results", results.p, want, key_values, o->n));
+out:
+	free(want);
+	free(key_values);
+	free(keys.base);
+	free(results.base);
+	hash_free(&table);
+	return rc;
+}
+
+static int run_vadd(struct fsvm_context *ctx, const struct run_opts *o)
+{
+	struct shifted a, b, c;
+	struct expectation e = { 0 };
+	struct rng rng;
+	int rc = EXIT_MISMATCH, r;
+	size_t bad = o->n;
+
+	a.base = b.base = c.base = NULL;
+	if (shifted_alloc(&a, o->n * 4, o->offset) || shifted_alloc(&b, o->n * 4, o->offset) ||
+	    shifted_alloc(&c, o->n * 4, o->offset))
+		goto out;
+	rng_seed(&rng, o->seed);
+	for (size_t i = 0; i < o->n; i++) {
+		float x = (float)(int64_t)rng_below(&rng, 2000001) / 1000.0f - 1000.0f;
+		float y = (float)(int64_t)rng_below(&rng, 2000001) / 1000.0f - 1000.0f;
+
+		memcpy((char *)a.p + 4 * i, &x, 4);
+		memcpy((char *)b.p + 4 * i, &y, 4);
+	}
+	if (o->n) {
+		expect_aligned(&e, a.p, 4);
+		expect_aligned(&e, b.p, 4);
+		expect_aligned(&e, c.p, 4);
+	}
+	printf("vadd: c = a + b over %" PRIu64 " floats\n", o->n);
+	uint64_t args[] = { (uintptr_t)a.p, (uintptr_t)b.p, (uintptr_t)c.p, o->n };
+
+	r = launch(ctx, FSVM_K_VADD, args, 4, &e);
+	if (r <= 0) {
+		rc = r == 0 ? 0 : EXIT_MISMATCH;
+		goto out;
+	}
+	for (size_t i = 0; i < o->n && bad == o->n; i++) {
+		float x, y, z, want;
+
+		memcpy(&x, (char *)a.p + 4 * i, 4);
+		memcpy(&y, (char *)b.p + 4 * i, 4);
+		memcpy(&z, (char *)c.p + 4 * i, 4);
+		want = x + y;
+		if (memcmp(&z, &want, 4) != 0) {
+			printf("c[%zu]: device %g, cpu %g\n", i, z, want);
+			bad = i;
+		}
+	}
+	rc = verdict(bad == o->n);
+out:
+	free(a.base);
+	free(b.base);
+	free(c.base);
+	return rc;
+}
+
+static int run_memcpy_memset(struct fsvm_context *ctx, const struct run_opts *o, int set)
+{
+	struct shifted src, dst;
+	struct expectation e = { 0 };
+	unsigned char *want = NULL;
+	struct rng rng;
+	int rc = EXIT_MISMATCH, r;
+	uint64_t value;
+
+	src.base = dst.base = NULL;
+	want = malloc(o->n + 1);
+	if (!want || shifted_alloc(&src, o->n, o->offset) || shifted_alloc(&dst, o->n, o->offset))
+		goto out;
+	rng_seed(&rng, o->seed);
+	value = rng_next(&rng) & 0xff;
+	for (size_t i = 0; i < o->n; i++) {
+		((unsigned char *)src.p)[i] = (unsigned char)rng_next(&rng);
+		((unsigned char *)dst.p)[i] = (unsigned char)rng_next(&rng);
+	}
+	if (set) {
+		printf("memset: %" PRIu64 " bytes to 0x%02" PRIx64 "\n", o->n, value);
+		memset(want, (int)value, o->n);
+		uint64_t args[] = { (uintptr_t)dst.p, value, o->n };
+
+		r = launch(ctx, FSVM_K_MEMSET, args, 3, &e);
+	} else {
+		printf("memcpy: %" PRIu64 " bytes\n", o->n);
+		memcpy(want, src.p, o->n);
+		uint64_t args[] = { (uintptr_t)dst.p, (uintptr_t)src.p, o->n };
+
+		r = launch(ctx, FSVM_K_MEMCPY, args, 3, &e);
+	}
+	if (r <= 0) {
+		rc = r == 0 ? 0 : EXIT_MISMATCH;
+		goto out;
+	}
+	rc = verdict(memcmp(dst.p, want, o->n) == 0);
+out:
+	free(want);
+	free(src.base);
+	free(dst.base);
+	return rc;
+}
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fsvm run <kernel> [--n N] [--seed S] [--max-hops H] [--offset BYTES]\n"
+		"\n"
+		"Builds data with malloc in host memory, runs <kernel> on the device with\n"
+		"the raw pointers, checks the result against the CPU and prints the\n"
+		"device statistics. Exit status 0 only if the device matches the CPU.\n"
+		"\n"
+		"Kernels: nop, pointer_chase, list_search, bst_lookup, hash_probe,\n"
+		"         vadd, memcpy, memset\n"
+		"\n"
+		"  --n N          nodes / keys / elements / bytes (default 100000; k, M, G ok)\n"
+		"  --seed S       seed of the generated data (default 1)\n"
+		"  --max-hops H   hop limit of pointer_chase / list_search (default 2^32)\n"
+		"  --offset B     shift argument buffers B bytes past malloc's alignment;\n"
+		"                 a misaligning offset must end in an alignment fault\n");
+}
+
+int cmd_run(const char *device, int argc, char **argv)
+{
+	struct run_opts o = { .n = 100000, .seed = 1, .max_hops = FSVM_MAX_HOPS };
+	const char *kernel = NULL;
+	struct fsvm_device *dev;
+	struct fsvm_context *ctx;
+	int i = 1, rc;
+
+	while (i < argc) {
+		int r;
+
+		if (is_help(argv[i])) {
+			run_usage(stdout);
+			return 0;
+		}
+		if ((r = opt_u64(argc, argv, &i, "--n", &o.n)) ||
+		    (r = opt_u64(argc, argv, &i, "--seed", &o.seed)) ||
+		    (r = opt_u64(argc, argv, &i, "--max-hops", &o.max_hops)) ||
+		    (r = opt_u64(argc, argv, &i, "--offset", &o.offset))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (argv[i][0] == '-' || kernel) {
+			fprintf(stderr, "fsvm run: unexpected argument \"%s\"\n", argv[i]);
+			run_usage(stderr);
+			return EXIT_USAGE;
+		}
+		kernel = argv[i++];
+	}
+	if (!kernel) {
+		fprintf(stderr, "fsvm run: which kernel?\n");
+		run_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.offset > 4096) {
+		fprintf(stderr, "fsvm run: --offset is at most 4096\n");
+		return EXIT_USAGE;
+	}
+	if (o.n > (1ull << 32)) {
+		fprintf(stderr, "fsvm run: --n is at most 2^32\n");
+		return EXIT_USAGE;
+	}
+
+	static const char *const known[] = { "nop", "pointer_chase", "list_search",
+		"bst_lookup", "hash_probe", "vadd", "memcpy", "memset" };
+	int which = -1;
+
+	for (int k = 0; k < (int)(sizeof(known) / sizeof(known[0])); k++)
+		if (strcmp(kernel, known[k]) == 0)
+			which = k;
+	if (which < 0) {
+		fprintf(stderr, "fsvm run: unknown kernel \"%s\"\n", kernel);
+		run_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (open_device_and_context(device, 0, &dev, &ctx) != FSVM_OK)
+		return EXIT_MISMATCH;
+	switch (which) {
+	case 0: rc = run_nop(ctx, &o); break;
+	case 1: rc = run_list_kernel(ctx, &o, 0); break;
+	case 2: rc = run_list_kernel(ctx, &o, 1); break;
+	case 3: rc = run_bst(ctx, &o); break;
+	case 4: rc = run_hash(ctx, &o); break;
+	case 5: rc = run_vadd(ctx, &o); break;
+	case 6: rc = run_memcpy_memset(ctx, &o, 0); break;
+	default: rc = run_memcpy_memset(ctx, &o, 1); break;
+	}
+	fsvm_context_destroy(ctx);
+	fsvm_device_close(dev);
+	return rc;
+}
