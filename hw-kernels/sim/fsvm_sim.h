@@ -92,4 +92,17 @@ int fsvm_sim_note_mapping(struct fsvm_sim *sim, uint64_t va, uint64_t len,
  */
 void fsvm_sim_invalidate(struct fsvm_sim *sim, uint64_t va, uint64_t len);
 
+/*
+ * The SMMU-500 in front of the device, as the kernel module sees it: 32/64-bit
+ * register accesses at the offsets of hw-kernels/smmu/smmu500.h (relative to
+ * the SMMU base). Context n uses StreamID FSVM_CTX_STREAM_ID and context bank
+ * n. For tests and diagnostics (read the fault registers, switch a bank to the
+ * stall model, RESUME a stalled transaction); libfsvm does not need them.
+ * A write wakes a device transaction waiting on a stalled bank.
+ */
+uint32_t fsvm_sim_smmu_read32(struct fsvm_sim *sim, uint32_t off);
+uint64_t fsvm_sim_smmu_read64(struct fsvm_sim *sim, uint32_t off);
+void fsvm_sim_smmu_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val);
+void fsvm_sim_smmu_write64(struct fsvm_sim *sim, uint32_t off, uint64_t val);
+
 #endif /* FSVM_SIM_H */

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsvm_model.h - the device-model core: the FPGA shell around the command
+ * processor and kernels of hw-kernels/hls, with the SMMU-500 model of
+ * hw-kernels/smmu in front of its AXI master.
+ *
+ * FREESTANDING: no libc, no allocation, no threads. The caller allocates
+ * struct fsvm_model (defined in full below) and supplies two small
+ * interfaces:
+ *
+ *  - the memory port (struct fsvm_model_port): the descriptor reader of the
+ *    SMMU's table walker, and the data phase of one AXI burst after the SMMU
+ *    has translated it (pa = SMMU output address, at most 4 KiB, inside one
+ *    page);
+ *  - the host hooks (struct fsvm_model_host): a clock, an interrupt line,
+ *    and what to do while a transaction is held by a stalled SMMU bank.
+ *
+ * The user-space runner (hw-kernels/sim) gives the core a device thread; the
+ * kernel module's emulation mode gives it a kernel thread. Both drive it with
+ * fsvm_model_step() and reach its registers with fsvm_model_mmio_*().
+ *
+ * Threads: fsvm_model_step() runs in one device thread. fsvm_model_mmio_*()
+ * and fsvm_model_smmu_*() may be called from any thread at the same time:
+ * register state is accessed with __atomic operations, and every access to
+ * the SMMU model (translations by the device, register accesses by the
+ * host) is serialized by a lock inside struct fsvm_model (a spinlock, or the
+ * host's lock hooks if given).
+ */
+#ifndef FSVM_MODEL_H
+#define FSVM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fsvm_hw.h"
+#include "smmu500.h"
+
+/* Largest SMMU TLB the model can hold (storage is inside struct fsvm_model). */
+#define FSVM_MODEL_MAX_TLB	256u
+
+/* Error returns of fsvm_model_init (negative errno values, spelled out: no libc). */
+#define FSVM_MODEL_EINVAL	22
+
+/*
+ * The memory port. Every callback returns 0 on success and non-zero when the
+ * access failed.
+ *  read_desc: one 64-bit descriptor for the SMMU's table walker at physical
+ *             address pa; failure = bus error on the walk (FSR.EF + PTWF).
+ *  mem_read / mem_write: the data phase of one burst, pa = SMMU output
+ *             address, len <= 4096, [pa, pa + len) inside one 4 KiB page.
+ *             A failed mem_write is reported as a permission fault at the
+ *             burst's VA (the simulator learns that a page is read-only only
+ *             when the store is refused); a failed mem_read as a translation
+ *             fault (the page went away after the walk). Both are also
+ *             recorded in the SMMU bank (smmu_raise_fault, level 3), so the
+ *             SMMU's fault registers say what the context's do.
+ *  xlate_hint: optional (may be NULL): called with the VA about to be
+ *             translated by a walk; a synthetic descriptor source may use
+ *             it (the simulator probes that byte rather than the page start).
+ */
+struct fsvm_model_port {
+	void *priv;
+	int (*read_desc)(void *priv, uint64_t pa, uint64_t *desc);
+	int (*mem_read)(void *priv, uint64_t pa, void *dst, uint32_t len);
+	int (*mem_write)(void *priv, uint64_t pa, const void *src, uint32_t len);
+	void (*xlate_hint)(void *priv, uint64_t va);
+};
+
+/*
+ * Host hooks, all called from the device thread (inside fsvm_model_step).
+ *  now_ticks:  device clock in clock_hz ticks (timestamps, TIME_LO/HI).
+ *  irq:        the context's interrupt line: called when IRQ_STATUS gained
+ *              a bit and CONTROL.IRQ_EN is set.
+ *  stall_wait: a transaction of context ctx is held by a stalled SMMU bank;
+ *              wait a little (the model polls smmu_stall_poll after each
+ *              call). May be NULL (the model then just polls).
+ * Optional (may be NULL):
+ *  begin_packet: called before each packet of ctx is fetched (the simulator
+ *              uses it to invalidate the bank's TLB, see hw-kernels/sim).
+ *  smmu_irq:   the SMMU's context fault interrupt for bank cb (SCTLR.CFIE).
+ *              Called with the SMMU lock held: do not call fsvm_model_smmu_*.
+ *  lock/unlock: the lock that serializes SMMU accesses; NULL = the model's
+ *              own spinlock.
+ */
+struct fsvm_model_host {
+	void *priv;
+	uint64_t (*now_ticks)(void *priv);
+	void (*irq)(void *priv, unsigned int ctx);
+	void (*stall_wait)(void *priv, unsigned int ctx);
+	void (*begin_packet)(void *priv, unsigned int ctx);
+	void (*smmu_irq)(void *priv, unsigned int cb);
+	void (*lock)(void *priv);
+	void (*unlock)(void *priv);
+};
+
+struct fsvm_model_config {
+	unsigned int num_contexts;	/* 1..FSVM_MAX_CONTEXTS (and <= SMMU_MAX_CB) */
+	unsigned int tlb_entries;	/* 0..FSVM_MODEL_MAX_TLB */
+	uint32_t clock_hz;		/* reported in CLOCK_HZ; rate of now_ticks */
+	/* Cycle model (see cycle_model.c). */
+	uint32_t ddr_latency_cycles;	/* one DDR round trip */
+	uint32_t tlb_hit_cycles;	/* translation on a TLB hit */
+	uint32_t walk_read_cycles;	/* one descriptor read of a walk */
+	uint32_t axi_bytes_per_beat;	/* AXI data width in bytes (power of two) */
+	/* Context n is wired to StreamID stream_id_base + n and, by the
+	 * driver's convention, to SMMU context bank n. */
+	uint32_t stream_id_base;
+	/* SMMU geometry: 0 = defaults (48-bit IAS/OAS, coherent walk). */
+	unsigned int smmu_oas_bits;
+};
+
+/* One hardware context (the registers of its page plus latched state). */
+struct fsvm_model_ctx {
+	/* registers (host-visible) */
+	uint32_t ring_base_lo, ring_base_hi, ring_size;
+	uint32_t control, doorbell, read_index, status, irq_status;
+	uint32_t fault_va_lo, fault_va_hi, fault_synd, fault_packet;
+	uint32_t fault_count, completed;
+	/* latched at the ENABLE rising edge */
+	uint64_t ring_va;
+	uint32_t ring_n;
+	uint32_t ring_valid;
+	uint32_t epoch;			/* enable count: a packet of an old epoch
+					 * does not touch READ_INDEX */
+	/* doorbell writes; an INVALID packet parks the context until the next */
+	uint32_t db_seq;
+	uint32_t parked, parked_seq;
+};
+
+/*
+ * The per-launch state of the kernels' AXI master (fsvm_hw.h leaves
+ * struct fsvm_axi opaque; the model defines it).
+ */
+struct fsvm_model;
+struct fsvm_axi {
+	struct fsvm_model *m;
+	unsigned int ctx;
+	uint16_t sid;
+	bool check_abort;	/* fail accesses once CONTROL.ABORT is set */
+	bool aborted;		/* an access was refused because of ABORT */
+	bool faulted;		/* an access faulted: fault_va/synd hold the first */
+	uint64_t fault_va;
+	uint32_t synd;		/* FSVM_SYND_* (type, write, level) */
+	/* counters of this launch */
+	uint64_t bytes;
+	uint64_t cycles;
+	uint32_t tlb_hits, tlb_misses, stalls, bursts;
+	/*
+	 * One-entry "last translation" cache: the page the previous burst
+	 * translated. It is what the SMMU TLB holds as its most recently used
+	 * entry, so a hit here counts as a TLB hit. It is dropped when the
+	 * SMMU generation changes (any register write through
+	 * fsvm_model_smmu_write*, which includes every TLBI) and at every
+	 * packet start.
+	 */
+	bool lt_valid;
+	uint8_t lt_acc;		/* bit 0: read translated, bit 1: write translated */
+	uint32_t lt_gen;
+	unsigned int lt_cb;
+	uint64_t lt_va, lt_pa, lt_mask;
+};
+
+struct fsvm_model {
+	struct fsvm_model_config cfg;
+	struct fsvm_model_port port;
+	struct fsvm_model_host host;
+	struct smmu smmu;
+	struct smmu_tlb_entry tlb[FSVM_MODEL_MAX_TLB];
+	struct fsvm_model_ctx ctx[FSVM_MAX_CONTEXTS];
+	struct fsvm_axi axi;		/* the launch in progress */
+	uint32_t smmu_lock;		/* spinlock when host->lock is NULL */
+	uint32_t smmu_gen;		/* bumped on every SMMU register write */
+	uint32_t time_hi_latch;
+	unsigned int rr;		/* next context to look at (round robin) */
+};
+
+/* Initialize the model (all contexts disabled, SMMU at reset: sCR0.CLIENTPD
+ * set, i.e. bypass, until the driver programs it). 0 or -FSVM_MODEL_EINVAL. */
+int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
+		    const struct fsvm_model_port *port,
+		    const struct fsvm_model_host *host);
+
+/*
+ * The control window (offsets of fsvm_hw.h). Outside the window, in a context
+ * page beyond num_contexts, or not 4-byte aligned: reads 0xffffffff, writes
+ * ignored (an AXI4-Lite decode error answered by the shell). Unknown or
+ * read-only registers inside a page read 0 / ignore writes.
+ *
+ * Context semantics the model implements:
+ *  - RING_BASE/RING_SIZE are writable only while ENABLE is clear.
+ *  - CONTROL.ENABLE 0->1 validates the ring (base non-zero and 64-byte
+ *    aligned, size a power of two in 2..65536): bad -> STATUS.BAD_RING and
+ *    ENABLE stays clear; good -> the ring is latched, READ_INDEX, DOORBELL,
+ *    FAULT_COUNT, COMPLETED and STATUS.FAULTED/BAD_RING are reset. Software
+ *    waits for STATUS.BUSY to clear after clearing ENABLE before enabling
+ *    again.
+ *  - CONTROL.ABORT is write-1-to-set: the running packet stops at its next
+ *    memory access and completes as ABORTED, every queued packet in
+ *    [READ_INDEX, DOORBELL) completes as ABORTED (its completion record is
+ *    written), then ABORT clears itself.
+ *  - A packet whose type is INVALID is not consumed: the context waits
+ *    (AQL-like) until the next DOORBELL write.
+ *  - IRQ_STATUS latches FSVM_IRQ_COMPLETION (packets with FSVM_PKT_F_IRQ)
+ *    and FSVM_IRQ_FAULT always; host->irq is called only with IRQ_EN.
+ */
+uint32_t fsvm_model_mmio_read32(struct fsvm_model *m, uint32_t off);
+void fsvm_model_mmio_write32(struct fsvm_model *m, uint32_t off, uint32_t val);
+
+/*
+ * The SMMU in front of the device's AXI master. Program it like silicon,
+ * through these locked accessors (offsets relative to the SMMU base); every
+ * write also drops the AXI port's last-translation cache. fsvm_model_smmu()
+ * gives the raw instance for single-threaded use (tests, statistics);
+ * writes made through it directly must be followed by
+ * fsvm_model_smmu_changed().
+ */
+struct smmu *fsvm_model_smmu(struct fsvm_model *m);
+uint32_t fsvm_model_smmu_read32(struct fsvm_model *m, uint32_t off);
+void fsvm_model_smmu_write32(struct fsvm_model *m, uint32_t off, uint32_t val);
+uint64_t fsvm_model_smmu_read64(struct fsvm_model *m, uint32_t off);
+void fsvm_model_smmu_write64(struct fsvm_model *m, uint32_t off, uint64_t val);
+void fsvm_model_smmu_changed(struct fsvm_model *m);
+
+/* Run at most one packet (or one ABORT drain) of one ready context, round
+ * robin. Returns 1 if it did work, 0 if idle. */
+int fsvm_model_step(struct fsvm_model *m);
+
+/* True if fsvm_model_step would find something to do. Cheap; any thread. */
+bool fsvm_model_has_work(struct fsvm_model *m);
+
+/* The context's StreamID (stream_id_base + ctx). */
+uint16_t fsvm_model_stream_id(const struct fsvm_model *m, unsigned int ctx);
+
+#endif /* FSVM_MODEL_H */

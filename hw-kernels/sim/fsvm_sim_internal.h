@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* fsvm_sim_internal.h - shared between the simulator's files; not public API. */
+#ifndef FSVM_SIM_INTERNAL_H
+#define FSVM_SIM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fsvm_model.h"
+#include "fsvm_sim.h"
+
+#define SIM_MAX_NOTES	64u
+
+/*
+ * Synthetic stage-1 tables. The host page table is not ARM's, so the
+ * descriptors the SMMU walker reads are made up on the fly: a table at walk
+ * level L covering the VA prefix P (the VA bits above that level's index)
+ * has the fake physical address SYN_TABLE(L, P); bit 47 marks it (user VAs
+ * on x86-64 are below 2^47, so no leaf PA = VA ever carries it).
+ */
+#define SYN_MARK		(1ull << 47)
+#define SYN_LEVEL_SHIFT		44u
+#define SYN_PREFIX_MASK		((1ull << 27) - 1ull)
+#define SYN_TABLE(l, p)		(SYN_MARK | ((uint64_t)(l) << SYN_LEVEL_SHIFT) | \
+				 (((uint64_t)(p) & SYN_PREFIX_MASK) << 12))
+#define SYN_ROOT		SYN_TABLE(0, 0)
+
+/* MAIR as Linux arm64 programs MAIR_EL1: attr 0 normal WB, 1 tagged,
+ * 2 normal NC, 3 device nGnRnE, 4 device nGnRE. */
+#define SIM_MAIR0		0x0044f0ffu
+#define SIM_MAIR1		0x00000004u
+
+struct sim_note {
+	uint64_t va, len;
+};
+
+struct fsvm_sim {
+	struct fsvm_sim_config cfg;
+	struct fsvm_model model;
+
+	pthread_t thread;
+	bool thread_started;
+	uint32_t stop;
+	/* device thread sleep/wake: futex on wake_seq */
+	uint32_t wake_seq;
+	uint32_t sleeping;
+
+	/* bind state (kmod's part) */
+	pthread_mutex_t lock;
+	uint32_t bound_mask;
+	uint16_t asid[FSVM_MAX_CONTEXTS];
+
+	/* interrupts: futex on irq_count[ctx] */
+	uint32_t irq_count[FSVM_MAX_CONTEXTS];
+	uint32_t irq_waiters[FSVM_MAX_CONTEXTS];
+
+	/* stall_wait sleeps on this; bumped by fsvm_sim_smmu_write* */
+	uint32_t smmu_seq;
+
+	/* page-size notes, written under lock, read by the walker through a seqlock */
+	uint32_t note_seq;
+	uint32_t nnotes;
+	struct sim_note notes[SIM_MAX_NOTES];
+
+	/* device thread only: the VA the walker is translating */
+	uint64_t hint_va;
+};
+
+/* sim_mem.c */
+int sim_guard_install(void);
+void sim_port_init(struct fsvm_sim *sim, struct fsvm_model_port *port);
+bool sim_note_covers(struct fsvm_sim *sim, uint64_t va, uint64_t len);
+
+/* fsvm_sim.c */
+void sim_log(struct fsvm_sim *sim, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* FSVM_SIM_INTERNAL_H */

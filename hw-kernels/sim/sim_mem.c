@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim_mem.c - the simulator's memory port: this process's memory, reached
+ * directly (no system call per access) and made fault-safe by a guard, and
+ * the synthetic stage-1 tables the SMMU walker reads.
+ *
+ * The guard: a SIGSEGV/SIGBUS handler, installed once and chaining to the
+ * previous handler for faults that are not ours, plus a thread-local
+ * sigjmp_buf armed around each guarded access in the device thread. A fault
+ * inside a guarded access jumps back and the access returns non-zero: an
+ * unmapped, PROT_NONE or read-only address becomes an SMMU fault record,
+ * never a crash. SA_NODEFER and sigsetjmp(env, 0) keep the signal mask out
+ * of the hot path (nothing to save, nothing to restore).
+ *
+ * The guarded loops are not instrumented by AddressSanitizer (nor UBSan: a
+ * probe of VA 0 is a legal device access here) and never call
+ * memcpy: the device may legally read memory ASan considers freed or a
+ * redzone (it is the process's mapped memory all the same), and host-side
+ * accesses are volatile so the compiler cannot turn them into library calls.
+ *
+ * The synthetic tables (see SYN_TABLE): table descriptors are pure
+ * arithmetic; a leaf is made by probing the host page with a guarded 1-byte
+ * read: readable -> a valid page (PA = VA, AF, user read-write, nG,
+ * inner-shareable normal memory, XN); mapped but inaccessible (PROT_NONE,
+ * SEGV_ACCERR) -> a valid page without user access, i.e. a permission fault
+ * for the unprivileged PL master; anything else -> invalid (translation
+ * fault). A store to a read-only page is refused by the guard in the data
+ * phase and reported by the model as a permission fault. Inside a region
+ * noted with fsvm_sim_note_mapping(..., 21) level 2 yields 2 MiB blocks.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#include "fsvm_sim_internal.h"
+
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8)
+#define NO_ASAN __attribute__((no_sanitize("address", "undefined")))
+#else
+#define NO_ASAN
+#endif
+#define GUARDED NO_ASAN __attribute__((noinline))
+
+typedef uint64_t __attribute__((may_alias)) alias_u64;
+
+/* Armed guard of this thread: NULL when no guarded access is running. */
+static __thread sigjmp_buf *volatile guard_env;
+
+static struct sigaction old_segv, old_bus;
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static int guard_err;
+
+enum { G_OK = 0, G_FAULT = 1, G_NOACCESS = 2 };
+
+static void guard_chain(int sig, siginfo_t *si, void *uctx)
+{
+	const struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
+
+	if (old->sa_flags & SA_SIGINFO) {
+		if (old->sa_sigaction) {
+			old->sa_sigaction(sig, si, uctx);
+			return;
+		}
+	} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+		old->sa_handler(sig);
+		return;
+	}
+	/* Default action: restore it; the faulting instruction runs again and
+	 * the kernel kills the process as it would have without us. */
+	{
+		struct sigaction dfl;
+
+		sigemptyset(&dfl.sa_mask);
+		dfl.sa_flags = 0;
+		dfl.sa_handler = SIG_DFL;
+		sigaction(sig, &dfl, NULL);
+		if (si && si->si_code <= 0)	/* sent by kill(): deliver it again */
+			raise(sig);
+	}
+}
+
+static void guard_handler(int sig, siginfo_t *si, void *uctx)
+{
+	sigjmp_buf *env = guard_env;
+
+	if (env) {
+		guard_env = NULL;
+		siglongjmp(*env, (sig == SIGSEGV && si && si->si_code == SEGV_ACCERR) ?
+			   G_NOACCESS : G_FAULT);
+	}
+	guard_chain(sig, si, uctx);
+}
+
+static void guard_install_once(void)
+{
+	struct sigaction sa;
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+	sa.sa_sigaction = guard_handler;
+	if (sigaction(SIGSEGV, &sa, &old_segv) != 0 || sigaction(SIGBUS, &sa, &old_bus) != 0)
+		guard_err = -1;
+}
+
+int sim_guard_install(void)
+{
+	pthread_once(&guard_once, guard_install_once);
+	return guard_err;
+}
+
+#define ARM(env)						\
+	do {							\
+		guard_env = &(env);				\
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);	\
+	} while (0)
+#define DISARM()						\
+	do {							\
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);	\
+		guard_env = NULL;				\
+	} while (0)
+
+/* The copy loops proper: volatile on the host side, so no memcpy. */
+static GUARDED void copy_from_host(uint8_t *d, const volatile uint8_t *s, size_t len)
+{
+	while (len && ((uintptr_t)s & 7u)) {
+		*d++ = *s++;
+		len--;
+	}
+	while (len >= 8) {
+		uint64_t v = *(const volatile alias_u64 *)s;
+
+		__builtin_memcpy(d, &v, 8);
+		s += 8;
+		d += 8;
+		len -= 8;
+	}
+	while (len) {
+		*d++ = *s++;
+		len--;
+	}
+}
+
+static GUARDED void copy_to_host(volatile uint8_t *d, const uint8_t *s, size_t len)
+{
+	while (len && ((uintptr_t)d & 7u)) {
+		*d++ = *s++;
+		len--;
+	}
+	while (len >= 8) {
+		uint64_t v;
+
+		__builtin_memcpy(&v, s, 8);
+		*(volatile alias_u64 *)d = v;
+		s += 8;
+		d += 8;
+		len -= 8;
+	}
+	while (len) {
+		*d++ = *s++;
+		len--;
+	}
+}
+
+/* Copy len bytes from host memory src into the device's buffer dst. */
+static GUARDED int guarded_read(void *dst, uintptr_t src, size_t len)
+{
+	sigjmp_buf env;
+	int r;
+
+	r = sigsetjmp(env, 0);
+	if (r)
+		return r;
+	ARM(env);
+	copy_from_host((uint8_t *)dst, (const volatile uint8_t *)src, len);
+	DISARM();
+	return G_OK;
+}
+
+/* Copy len bytes from the device's buffer src into host memory dst. */
+static GUARDED int guarded_write(uintptr_t dst, const void *src, size_t len)
+{
+	sigjmp_buf env;
+	int r;
+
+	r = sigsetjmp(env, 0);
+	if (r)
+		return r;
+	ARM(env);
+	copy_to_host((volatile uint8_t *)dst, (const uint8_t *)src, len);
+	DISARM();
+	return G_OK;
+}
+
+/* Is the byte at va readable? G_OK, G_NOACCESS (mapped, no access) or G_FAULT. */
+static GUARDED int guarded_probe(uintptr_t va)
+{
+	sigjmp_buf env;
+	int r;
+
+	r = sigsetjmp(env, 0);
+	if (r)
+		return r;
+	ARM(env);
+	(void)*(const volatile uint8_t *)va;
+	DISARM();
+	return G_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Page-size notes (seqlock readers on the device thread)              */
+/* ------------------------------------------------------------------ */
+
+bool sim_note_covers(struct fsvm_sim *sim, uint64_t va, uint64_t len)
+{
+	uint32_t seq;
+	bool hit;
+
+	do {
+		seq = __atomic_load_n(&sim->note_seq, __ATOMIC_ACQUIRE);
+		hit = false;
+		if (!(seq & 1u)) {
+			uint32_t n = __atomic_load_n(&sim->nnotes, __ATOMIC_RELAXED);
+
+			for (uint32_t i = 0; i < n && i < SIM_MAX_NOTES; i++) {
+				uint64_t nva = __atomic_load_n(&sim->notes[i].va, __ATOMIC_RELAXED);
+				uint64_t nlen = __atomic_load_n(&sim->notes[i].len, __ATOMIC_RELAXED);
+
+				if (va >= nva && va - nva < nlen && len <= nlen - (va - nva)) {
+					hit = true;
+					break;
+				}
+			}
+		}
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1u) || seq != __atomic_load_n(&sim->note_seq, __ATOMIC_RELAXED));
+	return hit;
+}
+
+/* ------------------------------------------------------------------ */
+/* The port                                                            */
+/* ------------------------------------------------------------------ */
+
+#define LEAF_ATTRS	(SMMU_PTE_VALID | (0ull << SMMU_PTE_ATTRINDX_SHIFT) | \
+			 (3ull << SMMU_PTE_SH_SHIFT) | SMMU_PTE_AF | SMMU_PTE_NG | \
+			 SMMU_PTE_PXN | SMMU_PTE_UXN)
+
+/* Leaf descriptor for the page/block at base (size 1 << shift). */
+static uint64_t leaf(struct fsvm_sim *sim, uint64_t base, unsigned int shift, bool page)
+{
+	uint64_t probe = base;
+	uint64_t d;
+	int r;
+
+	/* Probe the byte being translated when it is in this page: it is the
+	 * one the data phase reads next, so the probe costs no extra miss. */
+	if ((sim->hint_va >> shift) == (base >> shift))
+		probe = sim->hint_va;
+	r = guarded_probe((uintptr_t)probe);
+	if (r == G_FAULT)
+		return 0;	/* invalid: translation fault */
+	d = base | LEAF_ATTRS | (page ? SMMU_PTE_PAGE : 0);
+	if (r == G_OK)
+		d |= SMMU_PTE_AP1;	/* EL0 read-write; else kernel only */
+	return d;
+}
+
+static int sim_read_desc(void *priv, uint64_t pa, uint64_t *desc)
+{
+	struct fsvm_sim *sim = (struct fsvm_sim *)priv;
+	unsigned int level;
+	uint64_t prefix, next;
+
+	if (!(pa & SYN_MARK) || (pa & 7u) || (pa >> 48))
+		return 1;	/* not one of our tables: bus error on the walk */
+	level = (unsigned int)((pa >> SYN_LEVEL_SHIFT) & 3u);
+	prefix = (pa >> 12) & SYN_PREFIX_MASK;
+	next = (prefix << 9) | ((pa & 0xfffu) >> 3);	/* VA prefix one level down */
+
+	switch (level) {
+	case 0:
+	case 1:
+		*desc = SYN_TABLE(level + 1, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
+		return 0;
+	case 2: {
+		uint64_t base = next << 21;
+
+		if (sim_note_covers(sim, base, 1ull << 21))
+			*desc = leaf(sim, base, 21, false);
+		else
+			*desc = SYN_TABLE(3, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
+		return 0;
+	}
+	default:
+		*desc = leaf(sim, next << 12, 12, true);
+		return 0;
+	}
+}
+
+static int sim_mem_read(void *priv, uint64_t pa, void *dst, uint32_t len)
+{
+	(void)priv;
+	return guarded_read(dst, (uintptr_t)pa, len) != G_OK;
+}
+
+static int sim_mem_write(void *priv, uint64_t pa, const void *src, uint32_t len)
+{
+	(void)priv;
+	return guarded_write((uintptr_t)pa, src, len) != G_OK;
+}
+
+static void sim_xlate_hint(void *priv, uint64_t va)
+{
+	((struct fsvm_sim *)priv)->hint_va = va;
+}
+
+void sim_port_init(struct fsvm_sim *sim, struct fsvm_model_port *port)
+{
+	port->priv = sim;
+	port->read_desc = sim_read_desc;
+	port->mem_read = sim_mem_read;
+	port->mem_write = sim_mem_write;
+	port->xlate_hint = sim_xlate_hint;
+}
