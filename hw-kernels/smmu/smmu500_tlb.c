@@ -93,32 +93,49 @@ void smmu_tlb_insert(struct smmu *s, unsigned int cb, uint16_t asid, uint64_t va
 
 	/*
 	 * Drop entries the new one overlaps for this ASID (or globally), so a
-	 * lookup never sees two matches (silicon would report TLBMCF).
+	 * lookup never sees two matches (silicon would report TLBMCF). Inserts
+	 * follow a lookup miss, so for a non-global 4 KiB page nothing can
+	 * overlap: any entry touching the page would have covered the VA and
+	 * hit. Skipping the scan then matters, as a random pointer chase misses
+	 * on almost every access.
 	 */
-	for (i = 0; i < s->tlb_entries; i++) {
-		struct smmu_tlb_entry *e = &s->tlb[i];
-		uint64_t ebase, eend;
+	if (w->page_shift > 12 || !w->ng) {
+		for (i = 0; i < s->tlb_entries; i++) {
+			struct smmu_tlb_entry *e = &s->tlb[i];
+			uint64_t ebase, eend;
 
-		if (!e->valid || e->cb != cb)
-			continue;
-		if (e->ng && w->ng && e->asid != asid)
-			continue;
-		ebase = e->va_page;
-		eend = ebase + (1ull << e->page_shift);
-		if (ebase < end && base < eend)
-			e->valid = 0;
-	}
-
-	for (i = 0; i < s->tlb_entries; i++) {
-		struct smmu_tlb_entry *e = &s->tlb[i];
-
-		if (!e->valid) {
-			victim = e;
-			break;
+			if (!e->valid || e->cb != cb)
+				continue;
+			if (e->ng && w->ng && e->asid != asid)
+				continue;
+			ebase = e->va_page;
+			eend = ebase + (1ull << e->page_shift);
+			if (ebase < end && base < eend)
+				e->valid = 0;
 		}
-		if (!victim || e->lru < victim->lru)
-			victim = e;
 	}
+
+	/*
+	 * Victim: a free entry, else the least recently used. Free entries
+	 * rank as stamp 0, below every valid stamp (stamps start at 1), so one
+	 * minimum search with few taken branches finds either.
+	 */
+	victim = &s->tlb[0];
+	{
+		uint32_t best = UINT32_MAX;
+
+		for (i = 0; i < s->tlb_entries; i++) {
+			uint32_t stamp = s->tlb[i].valid ? s->tlb[i].lru : 0;
+
+			if (stamp < best) {
+				best = stamp;
+				victim = &s->tlb[i];
+				if (!stamp)
+					break;
+			}
+		}
+	}
+
 	if (victim->valid)
 		s->stats.tlb_evictions++;
 
