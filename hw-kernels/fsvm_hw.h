@@ -239,8 +239,8 @@ struct fsvm_completion {
 
 enum fsvm_fault_type {
 	FSVM_FAULT_NONE = 0,
-	FSVM_FAULT_TRANSLATION = 1,	/* no valid mapping (unmapped, NULL, freed) */
-	FSVM_FAULT_PERMISSION = 2,	/* e.g. write to a read-only page, PROT_NONE */
+	FSVM_FAULT_TRANSLATION = 1,	/* no valid mapping (unmapped, NULL, freed, PROT_NONE) */
+	FSVM_FAULT_PERMISSION = 2,	/* e.g. write to a read-only page */
 	FSVM_FAULT_ACCESS_FLAG = 3,
 	FSVM_FAULT_ADDRESS_SIZE = 4,	/* output address beyond the PA size */
 	FSVM_FAULT_EXTERNAL = 5,	/* bus error on the walk or data phase */

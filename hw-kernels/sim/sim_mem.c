@@ -21,10 +21,10 @@
  * The synthetic tables (see SYN_TABLE): table descriptors are pure
  * arithmetic; a leaf is made by probing the host page with a guarded 1-byte
  * read: readable -> a valid page (PA = VA, AF, user read-write, nG,
- * inner-shareable normal memory, XN); mapped but inaccessible (PROT_NONE,
- * SEGV_ACCERR) -> a valid page without user access, i.e. a permission fault
- * for the unprivileged PL master; anything else -> invalid (translation
- * fault). A store to a read-only page is refused by the guard in the data
+ * inner-shareable normal memory, XN); anything else -> invalid, a
+ * translation fault. That includes PROT_NONE pages: arm64 Linux writes
+ * PROT_NONE PTEs with the valid bit clear, so a real SMMU walking the CPU's
+ * table reports a translation fault there too, and sim and board agree. A store to a read-only page is refused by the guard in the data
  * phase and reported by the model as a permission fault. Inside a region
  * noted with fsvm_sim_note_mapping(..., 21) level 2 yields 2 MiB blocks.
  */
@@ -52,7 +52,7 @@ static struct sigaction old_segv, old_bus;
 static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
 static int guard_err;
 
-enum { G_OK = 0, G_FAULT = 1, G_NOACCESS = 2 };
+enum { G_OK = 0, G_FAULT = 1 };
 
 static void guard_chain(int sig, siginfo_t *si, void *uctx)
 {
@@ -87,8 +87,7 @@ static void guard_handler(int sig, siginfo_t *si, void *uctx)
 
 	if (env) {
 		guard_env = NULL;
-		siglongjmp(*env, (sig == SIGSEGV && si && si->si_code == SEGV_ACCERR) ?
-			   G_NOACCESS : G_FAULT);
+		siglongjmp(*env, G_FAULT);
 	}
 	guard_chain(sig, si, uctx);
 }
@@ -193,7 +192,7 @@ static GUARDED int guarded_write(uintptr_t dst, const void *src, size_t len)
 	return G_OK;
 }
 
-/* Is the byte at va readable? G_OK, G_NOACCESS (mapped, no access) or G_FAULT. */
+/* Is the byte at va readable? G_OK or G_FAULT. */
 static GUARDED int guarded_probe(uintptr_t va)
 {
 	sigjmp_buf env;
@@ -259,11 +258,9 @@ static uint64_t leaf(struct fsvm_sim *sim, uint64_t base, unsigned int shift, bo
 		probe = sim->hint_va;
 	r = guarded_probe((uintptr_t)probe);
 	if (r == G_FAULT)
-		return 0;	/* invalid: translation fault */
+		return 0;	/* invalid (unmapped or PROT_NONE): translation fault */
 	d = base | LEAF_ATTRS | (page ? SMMU_PTE_PAGE : 0);
-	if (r == G_OK)
-		d |= SMMU_PTE_AP1;	/* EL0 read-write; else kernel only */
-	return d;
+	return d | SMMU_PTE_AP1;	/* EL0 read-write */
 }
 
 static int sim_read_desc(void *priv, uint64_t pa, uint64_t *desc)

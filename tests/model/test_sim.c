@@ -359,7 +359,7 @@ static void test_faults(struct drv *d)
 	args[1] = (uintptr_t)src;
 	args[2] = (uintptr_t)src;
 	args[3] = 16;
-	expect_fault(d, FSVM_K_VADD, args, 4, (uintptr_t)(p + pg), FSVM_FAULT_PERMISSION,
+	expect_fault(d, FSVM_K_VADD, args, 4, (uintptr_t)(p + pg), FSVM_FAULT_TRANSLATION,
 		     false, "PROT_NONE guard");
 	munmap(p, 2 * pg);
 
