@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 	struct fsvm_context *ctx = NULL;
 	struct fsvm_completion rec;
 	struct fsvm_launch_stats stats;
+	struct fsvm_device_info info;
 	struct fsvm_fault fault;
 	int err, ok;
 
@@ -131,10 +132,17 @@ int main(int argc, char **argv)
 	     device_result.found == cpu_result.found;
 	printf("%s\n", ok ? "Result matches CPU reference." : "MISMATCH with the CPU reference!");
 
-	if (fsvm_launch_stats(dev, &rec, &stats) == FSVM_OK) {
-		printf("\nDevice statistics:\n");
-		printf("  cycles           %" PRIu64 "\n", stats.cycles);
-		printf("  time             %.1f us\n", stats.device_us);
+	if (fsvm_launch_stats(dev, &rec, &stats) == FSVM_OK &&
+	    fsvm_device_info(dev, &info) == FSVM_OK) {
+		/* On the simulated device, cycles come from its cycle model (what
+		 * the FPGA would take) and the timestamps from the clock of this
+		 * machine running the simulation: two different figures. */
+		printf("\nDevice statistics (%s device):\n",
+		       (info.features & FSVM_FEAT_SIMULATED) ? "simulated" : "FPGA");
+		printf("  kernel cycles    %" PRIu64 " (%.1f us at %.0f MHz)\n", stats.cycles,
+		       stats.cycles * 1e6 / info.clock_hz, info.clock_hz / 1e6);
+		printf("  start to end     %.1f us%s\n", stats.device_us,
+		       (info.features & FSVM_FEAT_SIMULATED) ? " (simulation time)" : "");
 		printf("  bytes moved      %" PRIu64 " (nothing was copied beforehand)\n", stats.bytes);
 		printf("  nodes visited    %" PRIu32 "\n", stats.items);
 		printf("  SMMU TLB         %" PRIu32 " hits, %" PRIu32 " misses\n",

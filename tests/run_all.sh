@@ -69,6 +69,16 @@ else
 	stage demo FAIL "examples/pointer_chase was not built"
 fi
 
+# --- bench: figures, not pass/fail (it fails only if the tool cannot run) ----
+if [ -x "$rel/pocl-device/tools/fsvm" ]; then
+	if "$rel/pocl-device/tools/fsvm" bench --json >"$out/bench.json" 2>"$out/bench.log"; then
+		stage bench PASS "$(tr -d '\n' <"$out/bench.json")"
+	else
+		tail -n 20 "$out/bench.log"
+		stage bench FAIL "fsvm bench --json failed, see $out/bench.log"
+	fi
+fi
+
 # --- unit: the CTest suite on the release build --------------------------------
 if [ -d "$rel" ]; then
 	ctest --test-dir "$rel" -j "$jobs" --output-on-failure >"$out/unit.log" 2>&1
@@ -118,16 +128,16 @@ if CC=clang cmake -S "$top" -B "$fz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_FU
 		rc=$?
 		rm -rf "$corpus"
 		execs=$(grep -E "stat::number_of_executed_units" "$out/fuzz.log" | tail -n 1 | awk '{print $2}')
-		detail="$detail $name: ${execs:-?} runs, exit $rc;"
+		detail="${detail:+$detail; }$name: ${execs:-?} runs, exit $rc"
 		[ $rc = 0 ] || fuzz_ok=0
 	done
 	if [ -z "$detail" ]; then
 		stage fuzz FAIL "no fuzz target was built"
 	elif [ $fuzz_ok = 1 ]; then
-		stage fuzz PASS "${detail% ;}"
+		stage fuzz PASS "$detail"
 	else
 		tail -n 40 "$out/fuzz.log"
-		stage fuzz FAIL "$detail see $out/fuzz.log"
+		stage fuzz FAIL "$detail; see $out/fuzz.log"
 	fi
 else
 	tail -n 40 "$out/fuzz.log"
