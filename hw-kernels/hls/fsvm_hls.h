@@ -169,4 +169,13 @@ static inline uint32_t fsvm_hls_synd(uint32_t fault_type, int is_write)
 	return (fault_type << FSVM_SYND_TYPE_SHIFT) | (is_write ? FSVM_SYND_WRITE : 0u);
 }
 
+/* End a kernel with a fault it detected itself (alignment, depth limit). */
+static inline uint32_t fsvm_hls_fault(struct fsvm_kernel_io *io, uint64_t va,
+				      uint32_t fault_type, int is_write)
+{
+	io->fault_va = va;
+	io->syndrome = fsvm_hls_synd(fault_type, is_write);
+	return FSVM_ST_FAULTED;
+}
+
 #endif /* FSVM_HLS_H */

@@ -55,19 +55,13 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 	if (n > FSVM_MAX_ELEMS)
 		return FSVM_ST_BAD_PACKET;
 	if (buckets_va & 7u) {
-		io->fault_va = buckets_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, buckets_va, FSVM_FAULT_ALIGNMENT, 0);
 	}
 	if (keys_va & 7u) {
-		io->fault_va = keys_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, keys_va, FSVM_FAULT_ALIGNMENT, 0);
 	}
 	if (results_va & 7u) {
-		io->fault_va = results_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 1);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, results_va, FSVM_FAULT_ALIGNMENT, 1);
 	}
 
 	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
@@ -109,9 +103,7 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 					break;
 				if (node & 7u) {
 					io->items = fsvm_hls_items(done + i);
-					io->fault_va = node;
-					io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-					return FSVM_ST_FAULTED;
+					return fsvm_hls_fault(io, node, FSVM_FAULT_ALIGNMENT, 0);
 				}
 				if (fsvm_hls_read_small(m, node, nb, NODE_BYTES) != 0) {
 					io->items = fsvm_hls_items(done + i);
@@ -126,9 +118,7 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 			}
 			if (!hit && node != 0) {
 				io->items = fsvm_hls_items(done + i);
-				io->fault_va = node;
-				io->syndrome = fsvm_hls_synd(FSVM_FAULT_DEPTH_LIMIT, 0);
-				return FSVM_ST_FAULTED;
+				return fsvm_hls_fault(io, node, FSVM_FAULT_DEPTH_LIMIT, 0);
 			}
 			rbuf[i] = value;
 		}

@@ -43,14 +43,10 @@ uint32_t fsvm_k_list_search(fsvm_axi_t *m, uint64_t head, uint64_t key,
 	io->syndrome = 0;
 
 	if (head & 7u) {
-		io->fault_va = head;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, head, FSVM_FAULT_ALIGNMENT, 0);
 	}
 	if (result_va & 7u) {
-		io->fault_va = result_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 1);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, result_va, FSVM_FAULT_ALIGNMENT, 1);
 	}
 
 	for (uint64_t i = 0; i < FSVM_MAX_HOPS; i++) {
@@ -59,9 +55,7 @@ uint32_t fsvm_k_list_search(fsvm_axi_t *m, uint64_t head, uint64_t key,
 			break;
 		if (node & 7u) {
 			io->items = fsvm_hls_items(hops);
-			io->fault_va = node;
-			io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-			return FSVM_ST_FAULTED;
+			return fsvm_hls_fault(io, node, FSVM_FAULT_ALIGNMENT, 0);
 		}
 		if (fsvm_hls_read_small(m, node, nb, NODE_BYTES) != 0) {
 			io->items = fsvm_hls_items(hops);

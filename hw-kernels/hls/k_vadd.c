@@ -46,19 +46,13 @@ uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 	if (n > FSVM_MAX_ELEMS)
 		return FSVM_ST_BAD_PACKET;
 	if (a_va & 3u) {
-		io->fault_va = a_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, a_va, FSVM_FAULT_ALIGNMENT, 0);
 	}
 	if (b_va & 3u) {
-		io->fault_va = b_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 0);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, b_va, FSVM_FAULT_ALIGNMENT, 0);
 	}
 	if (c_va & 3u) {
-		io->fault_va = c_va;
-		io->syndrome = fsvm_hls_synd(FSVM_FAULT_ALIGNMENT, 1);
-		return FSVM_ST_FAULTED;
+		return fsvm_hls_fault(io, c_va, FSVM_FAULT_ALIGNMENT, 1);
 	}
 
 	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
