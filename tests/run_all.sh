@@ -30,6 +30,9 @@ stage() { # stage NAME RESULT DETAIL
 
 # --- dependencies -----------------------------------------------------------
 need_pkgs=(build-essential cmake clang libclang-rt-14-dev)
+# The pocl layer (only with a pocl source tree) needs the ICD loader and hwloc.
+[ -n "${POCL_SOURCE_DIR:-}" ] &&
+	need_pkgs+=(ocl-icd-opencl-dev opencl-headers libhwloc-dev pkg-config patch)
 missing=()
 for p in "${need_pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -146,7 +149,23 @@ fi
 
 # --- pocl: only with a pocl v7.1 source tree ------------------------------------
 if [ -n "${POCL_SOURCE_DIR:-}" ]; then
-	stage pocl FAIL "POCL_SOURCE_DIR is set but the fsvm pocl driver is not part of this tree yet"
+	pb=$out/pocl
+	if cmake -S "$top" -B "$pb" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_WERROR=ON \
+		-DPOCL_SOURCE_DIR="$POCL_SOURCE_DIR" >"$out/pocl.log" 2>&1 &&
+		cmake --build "$pb" -j "$jobs" >>"$out/pocl.log" 2>&1; then
+		ctest --test-dir "$pb" -L pocl --output-on-failure >>"$out/pocl.log" 2>&1
+		rc=$?
+		s=$(grep -E "tests passed|tests failed" "$out/pocl.log" | tail -n 1)
+		if [ $rc = 0 ]; then
+			stage pocl PASS "pocl v7.1 + fsvm driver: $s"
+		else
+			grep -E "Failed|\*\*\*" "$out/pocl.log" | head -n 20
+			stage pocl FAIL "${s:-ctest exit $rc}, see $out/pocl.log"
+		fi
+	else
+		tail -n 40 "$out/pocl.log"
+		stage pocl FAIL "pocl build with POCL_SOURCE_DIR=$POCL_SOURCE_DIR failed, see $out/pocl.log"
+	fi
 else
 	stage pocl SKIP "no POCL_SOURCE_DIR (a pocl v7.1 source tree); libfsvm, the device model and the kernels are tested directly above"
 fi
