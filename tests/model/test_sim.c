@@ -194,6 +194,61 @@ static void test_chase_vadd(struct drv *d)
 	free(c);
 }
 
+/*
+ * Arguments in a block instead of inline: the same kernel gives the same
+ * result, and a block the device cannot read faults in the fetch phase
+ * (FSVM_SYND_PACKET) at the block's VA.
+ */
+static void test_arg_block(struct drv *d)
+{
+	const size_t nv = 3000;
+	struct fsvm_completion *cpl = amalloc(64);
+	uint64_t *block = amalloc(64);
+	float *a = malloc(nv * 4), *b = malloc(nv * 4), *c = malloc(nv * 4);
+	long pg = sysconf(_SC_PAGESIZE);
+	uint64_t arg;
+	int bad = 0;
+	void *gone;
+
+	for (size_t i = 0; i < nv; i++) {
+		a[i] = (float)i;
+		b[i] = 0.25f * (float)i;
+		c[i] = 0.0f;
+	}
+	block[0] = (uintptr_t)a;
+	block[1] = (uintptr_t)b;
+	block[2] = (uintptr_t)c;
+	block[3] = nv;
+	arg = (uintptr_t)block;
+	drv_submit(d, FSVM_K_VADD, &arg, 1, cpl, FSVM_PKT_F_ARG_BLOCK);
+	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_DONE);
+	for (size_t i = 0; i < nv; i++) {
+		volatile float r = a[i] + b[i];
+
+		if (memcmp(&c[i], (const void *)&r, 4) != 0)
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(cpl->items, nv);
+
+	gone = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	munmap(gone, (size_t)pg);
+	arg = (uintptr_t)gone;
+	drv_submit(d, FSVM_K_VADD, &arg, 1, cpl, FSVM_PKT_F_ARG_BLOCK);
+	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_FAULTED);
+	CHECK_EQ(cpl->fault_va, (uintptr_t)gone);
+	CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome), FSVM_FAULT_TRANSLATION);
+	CHECK(cpl->syndrome & FSVM_SYND_PACKET);
+	CHECK(!(cpl->syndrome & FSVM_SYND_WRITE));
+
+	free(cpl);
+	free(block);
+	free(a);
+	free(b);
+	free(c);
+}
+
 static void test_wrap(struct fsvm_sim *s)
 {
 	const unsigned int launches = 5000;
@@ -625,6 +680,7 @@ int main(void)
 	CHECK_EQ(drv_open(&d, sim, 64), 0);
 	test_bad_ring(&d);
 	test_chase_vadd(&d);
+	test_arg_block(&d);
 	test_faults(&d);
 	test_irq_and_park(&d);
 	test_invalidate_and_huge(&d);
