@@ -103,6 +103,23 @@ uint32_t fsvm_k_memset(fsvm_axi_t *m, uint64_t dst_va, uint64_t value,
  */
 #define FSVM_HLS_BURST_BYTES	4096u
 
+/*
+ * Builds that cannot give the kernels big stack frames or the FPU (the
+ * Linux kernel module's emulation mode: 16 KiB kernel stacks, arm64 kernel
+ * code compiled with -mgeneral-regs-only) define:
+ *  FSVM_HLS_SCRATCH=static   local burst buffers become static (the model
+ *                            runs the kernels in one thread at a time);
+ *  FSVM_HLS_SOFT_FLOAT       float arithmetic on raw bits through an
+ *                            integer implementation the build links.
+ * Neither changes what a kernel computes.
+ */
+#ifndef FSVM_HLS_SCRATCH
+#define FSVM_HLS_SCRATCH
+#endif
+#ifdef FSVM_HLS_SOFT_FLOAT
+uint32_t fsvm_soft_fadd32(uint32_t a, uint32_t b);
+#endif
+
 /* Bytes from va up to the next 4 KiB boundary: 1..4096. */
 static inline uint32_t fsvm_hls_page_room(uint64_t va)
 {

@@ -38,8 +38,8 @@ uint32_t fsvm_k_bst_lookup(fsvm_axi_t *m, uint64_t root, uint64_t keys_va,
 #pragma HLS INTERFACE s_axilite port=results_va
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint64_t kbuf[CHUNK_ELEMS];
-	uint64_t rbuf[CHUNK_ELEMS];
+	FSVM_HLS_SCRATCH uint64_t kbuf[CHUNK_ELEMS];
+	FSVM_HLS_SCRATCH uint64_t rbuf[CHUNK_ELEMS];
 	uint8_t nb[NODE_BYTES];
 	uint64_t done = 0;
 

@@ -22,7 +22,7 @@ uint32_t fsvm_k_memcpy(fsvm_axi_t *m, uint64_t dst_va, uint64_t src_va,
 #pragma HLS INTERFACE s_axilite port=nbytes
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint8_t buf[FSVM_HLS_BURST_BYTES];
+	FSVM_HLS_SCRATCH uint8_t buf[FSVM_HLS_BURST_BYTES];
 	uint64_t done = 0;
 
 	io->items = 0;

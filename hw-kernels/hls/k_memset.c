@@ -21,7 +21,7 @@ uint32_t fsvm_k_memset(fsvm_axi_t *m, uint64_t dst_va, uint64_t value,
 #pragma HLS INTERFACE s_axilite port=nbytes
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint8_t buf[FSVM_HLS_BURST_BYTES];
+	FSVM_HLS_SCRATCH uint8_t buf[FSVM_HLS_BURST_BYTES];
 	uint8_t byte = (uint8_t)value;
 	uint64_t fill = nbytes < FSVM_HLS_BURST_BYTES ? nbytes : FSVM_HLS_BURST_BYTES;
 	uint64_t done = 0;

@@ -17,10 +17,24 @@
 #define CHUNK_ELEMS	(FSVM_HLS_BURST_BYTES / 4u)
 
 /* Float bits travel through uint32 buffers: the AXI port moves bytes. */
+#ifndef FSVM_HLS_SOFT_FLOAT
 union vadd_bits {
 	uint32_t u;
 	float f;
 };
+
+static inline uint32_t vadd_f32(uint32_t a, uint32_t b)
+{
+	union vadd_bits x, y, z;
+
+	x.u = a;
+	y.u = b;
+	z.f = x.f + y.f;
+	return z.u;
+}
+#else
+#define vadd_f32(a, b)	fsvm_soft_fadd32((a), (b))
+#endif
 
 uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 		     uint64_t c_va, uint64_t n, struct fsvm_kernel_io *io)
@@ -32,9 +46,9 @@ uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 #pragma HLS INTERFACE s_axilite port=n
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint32_t abuf[CHUNK_ELEMS];
-	uint32_t bbuf[CHUNK_ELEMS];
-	uint32_t cbuf[CHUNK_ELEMS];
+	FSVM_HLS_SCRATCH uint32_t abuf[CHUNK_ELEMS];
+	FSVM_HLS_SCRATCH uint32_t bbuf[CHUNK_ELEMS];
+	FSVM_HLS_SCRATCH uint32_t cbuf[CHUNK_ELEMS];
 	uint64_t done = 0;
 
 	io->items = 0;
@@ -80,14 +94,9 @@ uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 		for (uint32_t i = 0; i < CHUNK_ELEMS; i++) {
 #pragma HLS PIPELINE II=1
 #pragma HLS loop_tripcount min=1 max=1024 avg=1024
-			union vadd_bits x, y, z;
-
 			if (i >= cnt)
 				break;
-			x.u = abuf[i];
-			y.u = bbuf[i];
-			z.f = x.f + y.f;
-			cbuf[i] = z.u;
+			cbuf[i] = vadd_f32(abuf[i], bbuf[i]);
 		}
 		if (fsvm_axi_write(m, c_va + off, cbuf, cnt * 4u) != 0) {
 			io->items = fsvm_hls_items(done);

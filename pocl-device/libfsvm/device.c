@@ -23,8 +23,8 @@ static uint32_t reg_read(struct fsvm_device *dev, uint32_t off)
 }
 
 /*
- * Pick the backend for a device name. Only "sim" exists in this build; the
- * board backend needs the kernel module, so its name is reserved, not faked.
+ * Pick the backend for a device name: "sim", or "hw:/dev/fsvmN" (a board, or
+ * the kernel module's emulation mode; "hw" alone is /dev/fsvm0).
  */
 static int open_backend(const char *name, struct fsvm_device *dev)
 {
@@ -34,13 +34,12 @@ static int open_backend(const char *name, struct fsvm_device *dev)
 					     &dev->ops, &dev->priv);
 	}
 	if (strcmp(name, "hw") == 0 || strncmp(name, "hw:", 3) == 0) {
-		fsvm_log(FSVM_LOG_ERROR, "device \"%s\": the hw backend (a board "
-			 "through /dev/fsvmN) arrives with the kernel module in "
-			 "kmod/; this build has only \"sim\"", name);
-		return FSVM_ERR_UNSUPPORTED;
+		strcpy(dev->info.backend, "hw");
+		return fsvm_backend_hw_open(name[2] == ':' ? name + 3 : NULL,
+					    &dev->ops, &dev->priv);
 	}
 	fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\" "
-		 "and (reserved for boards) \"hw:/dev/fsvmN\"", name);
+		 "and \"hw:/dev/fsvmN\"", name);
 	return FSVM_ERR_NODEV;
 }
 

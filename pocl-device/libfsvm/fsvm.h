@@ -83,8 +83,9 @@ struct fsvm_device;
  * Open a device by name:
  *   NULL      $FSVM_DEVICE if set, else "sim"
  *   "sim"     the simulated device (device model in a thread of this process)
- *   "hw:/dev/fsvmN"  reserved for the board backend, which arrives with the
- *             kernel module (kmod/): FSVM_ERR_UNSUPPORTED in this build
+ *   "hw:/dev/fsvmN"  a board, or the kernel module's emulation mode, through
+ *             /dev/fsvmN of kmod/ ("hw" alone: /dev/fsvm0); FSVM_ERR_NODEV
+ *             when the device node does not exist
  * Any other name: FSVM_ERR_NODEV. A device whose identification registers
  * do not say fsvm version 1.x: FSVM_ERR_IO.
  */
@@ -96,7 +97,7 @@ void fsvm_device_close(struct fsvm_device *dev);
 
 struct fsvm_device_info {
 	char name[64];			/* as opened, e.g. "sim" */
-	char backend[16];		/* "sim" (later: "hw") */
+	char backend[16];		/* "sim" or "hw" */
 	uint32_t hw_version;		/* major << 16 | minor, from the VERSION register */
 	uint32_t features;		/* FSVM_FEAT_* */
 	uint32_t clock_hz;		/* kernel clock = timestamp tick rate */

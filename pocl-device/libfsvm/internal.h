@@ -39,6 +39,9 @@ struct fsvm_backend_ops {
 /* Each backend has one constructor; `args` is what followed "name:". */
 int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 			  void **priv);
+/* args: the device path ("/dev/fsvm0" when NULL or empty). */
+int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
+			 void **priv);
 
 /* One fsvm_svm_alloc() allocation. */
 struct svm_region {

@@ -20,6 +20,7 @@
 int cmd_info(const char *device, int argc, char **argv);
 int cmd_run(const char *device, int argc, char **argv);
 int cmd_bench(const char *device, int argc, char **argv);
+int cmd_doctor(const char *device, int argc, char **argv);
 
 /*
  * Option parsing: if argv[*i] is "--name VALUE" or "--name=VALUE", parse

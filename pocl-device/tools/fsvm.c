@@ -17,6 +17,7 @@ static void usage(FILE *out)
 		"  info    describe the device and its kernel table\n"
 		"  run     run one kernel on generated host data and check it against the CPU\n"
 		"  bench   measure dispatch latency, pointer chasing, bandwidth, copies avoided\n"
+		"  doctor  check a board's SMMU/CPU setup through fsvm.ko and explain what is wrong\n"
 		"\n"
 		"Options:\n"
 		"  --device NAME  device to open: \"sim\" (default, or $FSVM_DEVICE)\n"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 		return cmd_run(device, argc - i, argv + i);
 	if (strcmp(argv[i], "bench") == 0)
 		return cmd_bench(device, argc - i, argv + i);
+	if (strcmp(argv[i], "doctor") == 0)
+		return cmd_doctor(device, argc - i, argv + i);
 	if (strcmp(argv[i], "help") == 0) {
 		usage(stdout);
 		return 0;

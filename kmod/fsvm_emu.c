@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsvm_emu.c - emulation mode (emulate=1): no FPGA, no SMMU. The module
+ * creates its own platform device and runs, in a kernel thread, the
+ * freestanding device model of hw-kernels/ (command processor, HLS
+ * kernels, SMMU-500 model). The SMMU model is programmed through the very
+ * functions used on silicon (fsvm_smmu_prog.c) and its table walker reads
+ * the process's real arm64 page tables (shared mode) or fsvm's mirror
+ * table (mirror mode) by physical address; data goes to the physical pages
+ * the model's SMMU translated to. Stall faults raise the model's context
+ * interrupt, which enters the module's real fault path.
+ *
+ * Registers: the control window is the model's. User space reads its
+ * context page from a page the module publishes the registers into, and
+ * writes registers with FSVM_IOC_CTX_WRITE (FSVM_INFO_F_REG_IOCTL).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "fsvm_drv.h"
+#include "fsvm_hw.h"
+#include "fsvm_model.h"
+
+bool fsvm_emulate;
+module_param_named(emulate, fsvm_emulate, bool, 0444);
+MODULE_PARM_DESC(emulate, "run the device model in the kernel instead of driving an FPGA (no DT needed)");
+
+static unsigned int emu_contexts = 4;
+module_param(emu_contexts, uint, 0444);
+MODULE_PARM_DESC(emu_contexts, "emulation: number of hardware contexts (1..16)");
+
+static bool emu_coherent = true;
+module_param(emu_coherent, bool, 0444);
+MODULE_PARM_DESC(emu_coherent, "emulation: firmware says the SMMU walk is coherent (0: the default mode becomes mirror)");
+
+#define EMU_SID_BASE	0x200u		/* HPC0, TBU0: AXI ID n for context n */
+#define EMU_CLOCK_HZ	100000000u	/* 1 tick = 10 ns */
+#define EMU_PUBLISH_REGS	(FSVM_CTX_STREAM_ID / 4 + 1)
+
+struct fsvm_emu {
+	struct fsvm_dev fd;
+	struct platform_device *pdev;
+	struct fsvm_model *m;
+	spinlock_t lock;		/* the model's SMMU lock */
+	unsigned long lock_flags;
+	struct task_struct *thread;
+	wait_queue_head_t wq;
+	atomic_t resumed;		/* bumped whenever a stall may have ended */
+	struct mm_struct *cur_mm;	/* mm of the packet running, held */
+	u64 t0;
+};
+
+static struct fsvm_emu *fsvm_emu_dev;
+
+/* ------------------------------------------------------------------ */
+/* Memory port: physical addresses the model's SMMU produced           */
+/* ------------------------------------------------------------------ */
+
+static int emu_read_desc(void *priv, u64 pa, u64 *desc)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+	void *p;
+
+	if ((pa & 7) || !pfn_valid(pfn))
+		return -1;
+	p = kmap_local_page(pfn_to_page(pfn));
+	*desc = READ_ONCE(*(u64 *)(p + offset_in_page(pa)));
+	kunmap_local(p);
+	return 0;
+}
+
+/* One data phase (inside one page). Reserved pages (the zero page) are
+ * readable, never writable; other pages are held while copied. */
+static int emu_mem(u64 pa, void *buf, u32 len, bool write)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+	struct page *page;
+	bool ref = false;
+	void *p;
+
+	if (!pfn_valid(pfn) || offset_in_page(pa) + len > PAGE_SIZE)
+		return -1;
+	page = pfn_to_page(pfn);
+	if (PageReserved(page)) {
+		if (write)
+			return -1;
+	} else {
+		if (!get_page_unless_zero(page))
+			return -1;
+		ref = true;
+	}
+	p = kmap_local_page(page);
+	if (write)
+		memcpy(p + offset_in_page(pa), buf, len);
+	else
+		memcpy(buf, p + offset_in_page(pa), len);
+	kunmap_local(p);
+	if (ref)
+		put_page(page);
+	return 0;
+}
+
+static int emu_mem_read(void *priv, u64 pa, void *dst, u32 len)
+{
+	return emu_mem(pa, dst, len, false);
+}
+
+static int emu_mem_write(void *priv, u64 pa, const void *src, u32 len)
+{
+	return emu_mem(pa, (void *)src, len, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* Host hooks                                                          */
+/* ------------------------------------------------------------------ */
+
+static u64 emu_now(void *priv)
+{
+	struct fsvm_emu *e = priv;
+
+	return div_u64(ktime_get_ns() - e->t0, 1000000000u / EMU_CLOCK_HZ);
+}
+
+void fsvm_emu_publish(struct fsvm_ctx *ctx)
+{
+	struct fsvm_emu *e = container_of(ctx->fd, struct fsvm_emu, fd);
+	unsigned int i;
+
+	if (!ctx->emu_page)
+		return;
+	/* Memory the model wrote (completion records) before the registers. */
+	smp_wmb();
+	for (i = 0; i < EMU_PUBLISH_REGS; i++)
+		WRITE_ONCE(ctx->emu_page[i],
+			   fsvm_model_mmio_read32(e->m, FSVM_CTX_OFF(ctx->idx) + 4 * i));
+}
+
+static void emu_publish_one(struct fsvm_emu *e, unsigned int n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->fd.ctx_lock, flags);
+	if (n < e->fd.nctx && e->fd.ctx[n])
+		fsvm_emu_publish(e->fd.ctx[n]);
+	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
+}
+
+static void emu_publish_all(struct fsvm_emu *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->fd.nctx; i++)
+		emu_publish_one(e, i);
+}
+
+/* The shell's interrupt line: acknowledge and count, as on silicon. */
+static void emu_irq(void *priv, unsigned int n)
+{
+	struct fsvm_emu *e = priv;
+	u32 off = FSVM_CTX_OFF(n) + FSVM_CTX_IRQ_STATUS;
+	u32 st = fsvm_model_mmio_read32(e->m, off);
+	unsigned long flags;
+
+	if (st)
+		fsvm_model_mmio_write32(e->m, off, st);
+	spin_lock_irqsave(&e->fd.ctx_lock, flags);
+	if (n < e->fd.nctx && e->fd.ctx[n]) {
+		fsvm_emu_publish(e->fd.ctx[n]);
+		fsvm_ctx_irq(e->fd.ctx[n]);
+	}
+	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
+}
+
+/* A transaction of context n is held by a stalled bank: sleep until the
+ * fault worker (or a disable) resumes it, polling now and then. */
+static void emu_stall_wait(void *priv, unsigned int n)
+{
+	struct fsvm_emu *e = priv;
+	int seen = atomic_read(&e->resumed);
+
+	emu_publish_one(e, n);
+	wait_event_idle_timeout(e->wq, atomic_read(&e->resumed) != seen ||
+				kthread_should_stop(), msecs_to_jiffies(10));
+}
+
+/* Before a packet of context n: hold its mm while the packet runs. */
+static void emu_begin_packet(void *priv, unsigned int n)
+{
+	struct fsvm_emu *e = priv;
+	struct mm_struct *mm = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->fd.ctx_lock, flags);
+	if (n < e->fd.nctx && e->fd.ctx[n] && e->fd.ctx[n]->live &&
+	    e->fd.ctx[n]->mm && mmget_not_zero(e->fd.ctx[n]->mm))
+		mm = e->fd.ctx[n]->mm;
+	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
+	if (mm) {
+		kthread_use_mm(mm);
+		e->cur_mm = mm;
+	}
+	emu_publish_one(e, n);
+}
+
+static void emu_end_packet(struct fsvm_emu *e)
+{
+	if (e->cur_mm) {
+		kthread_unuse_mm(e->cur_mm);
+		mmput(e->cur_mm);
+		e->cur_mm = NULL;
+	}
+}
+
+/* The SMMU model's context interrupt; called with its lock held. */
+static void emu_smmu_irq(void *priv, unsigned int cb)
+{
+	struct fsvm_emu *e = priv;
+	struct fsvm_ctx *ctx;
+	unsigned long flags;
+
+	atomic_inc(&e->fd.smmu_irqs);
+	spin_lock_irqsave(&e->fd.ctx_lock, flags);
+	ctx = fsvm_ctx_get_by_bank(&e->fd, cb);
+	if (ctx)
+		queue_work(e->fd.wq, &ctx->fault_work);
+	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
+}
+
+static void emu_lock(void *priv)
+	__acquires(&e->lock)
+{
+	struct fsvm_emu *e = priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->lock, flags);
+	e->lock_flags = flags;
+}
+
+static void emu_unlock(void *priv)
+	__releases(&e->lock)
+{
+	struct fsvm_emu *e = priv;
+
+	spin_unlock_irqrestore(&e->lock, e->lock_flags);
+}
+
+void fsvm_emu_kick(struct fsvm_dev *fd)
+{
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+
+	wake_up(&e->wq);
+}
+
+void fsvm_emu_stall_resolved(struct fsvm_dev *fd)
+{
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+
+	atomic_inc(&e->resumed);
+	wake_up(&e->wq);
+}
+
+/* ------------------------------------------------------------------ */
+/* Register access for the rest of the module                          */
+/* ------------------------------------------------------------------ */
+
+static u32 emu_win_read(struct fsvm_dev *fd, u32 off)
+{
+	return fsvm_model_mmio_read32(container_of(fd, struct fsvm_emu, fd)->m, off);
+}
+
+static void emu_win_write(struct fsvm_dev *fd, u32 off, u32 val)
+{
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+
+	fsvm_model_mmio_write32(e->m, off, val);
+	wake_up(&e->wq);
+}
+
+static const struct fsvm_win_ops emu_win_ops = {
+	.read32 = emu_win_read,
+	.write32 = emu_win_write,
+};
+
+static u32 emu_smmu_read32(void *priv, u32 off)
+{
+	return fsvm_model_smmu_read32(priv, off);
+}
+
+static void emu_smmu_write32(void *priv, u32 off, u32 val)
+{
+	fsvm_model_smmu_write32(priv, off, val);
+}
+
+static u64 emu_smmu_read64(void *priv, u32 off)
+{
+	return fsvm_model_smmu_read64(priv, off);
+}
+
+static void emu_smmu_write64(void *priv, u32 off, u64 val)
+{
+	fsvm_model_smmu_write64(priv, off, val);
+}
+
+static void emu_relax(void *priv)
+{
+	cpu_relax();
+}
+
+/* ------------------------------------------------------------------ */
+/* The device thread                                                   */
+/* ------------------------------------------------------------------ */
+
+static int emu_thread(void *data)
+{
+	struct fsvm_emu *e = data;
+
+	while (!kthread_should_stop()) {
+		wait_event_idle_timeout(e->wq, fsvm_model_has_work(e->m) ||
+					kthread_should_stop(), HZ);
+		while (!kthread_should_stop() && fsvm_model_step(e->m)) {
+			emu_end_packet(e);
+			emu_publish_all(e);
+			cond_resched();
+		}
+		emu_end_packet(e);
+		emu_publish_all(e);
+	}
+	return 0;
+}
+
+int fsvm_emu_init(void)
+{
+	struct platform_device_info pinfo = {
+		.name = "fsvm-emu",
+		.id = PLATFORM_DEVID_NONE,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	struct fsvm_model_config cfg = {
+		.tlb_entries = 64,
+		.clock_hz = EMU_CLOCK_HZ,
+		.ddr_latency_cycles = 40,
+		.tlb_hit_cycles = 1,
+		.walk_read_cycles = 40,
+		.axi_bytes_per_beat = 16,
+		.stream_id_base = EMU_SID_BASE,
+		.smmu_oas_bits = 48,
+	};
+	struct fsvm_model_port port = {
+		.read_desc = emu_read_desc,
+		.mem_read = emu_mem_read,
+		.mem_write = emu_mem_write,
+	};
+	struct fsvm_model_host host = {
+		.now_ticks = emu_now,
+		.irq = emu_irq,
+		.stall_wait = emu_stall_wait,
+		.begin_packet = emu_begin_packet,
+		.smmu_irq = emu_smmu_irq,
+		.lock = emu_lock,
+		.unlock = emu_unlock,
+	};
+	struct fsvm_emu *e;
+	struct fsvm_dev *fd;
+	const char *why;
+	unsigned int i;
+	int ret;
+
+	if (emu_contexts < 1 || emu_contexts > FSVM_MAX_CTX) {
+		pr_err("fsvm: emu_contexts=%u: expected 1..%u\n", emu_contexts, FSVM_MAX_CTX);
+		return -EINVAL;
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->m = vzalloc(sizeof(*e->m));
+	if (!e->m) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	spin_lock_init(&e->lock);
+	init_waitqueue_head(&e->wq);
+	e->t0 = ktime_get_ns();
+	cfg.num_contexts = emu_contexts;
+	port.priv = e;
+	host.priv = e;
+	ret = fsvm_model_init(e->m, &cfg, &port, &host);
+	if (ret) {
+		ret = -EINVAL;
+		goto err_model;
+	}
+
+	e->pdev = platform_device_register_full(&pinfo);
+	if (IS_ERR(e->pdev)) {
+		ret = PTR_ERR(e->pdev);
+		goto err_model;
+	}
+	fd = &e->fd;
+	fd->dev = &e->pdev->dev;
+	fd->emulated = true;
+	fd->win_ops = &emu_win_ops;
+	fd->io.priv = e->m;
+	fd->io.read32 = emu_smmu_read32;
+	fd->io.write32 = emu_smmu_write32;
+	fd->io.read64 = emu_smmu_read64;
+	fd->io.write64 = emu_smmu_write64;
+	fd->io.relax = emu_relax;
+	ret = fsvm_smmu_read_caps(&fd->io, &fd->caps, &why);
+	if (ret) {
+		dev_err(fd->dev, "SMMU model unusable: %s\n", why);
+		goto err_pdev;
+	}
+	fd->fw_coherent = emu_coherent;
+	fd->nctx = emu_contexts;
+	fd->sid_base = EMU_SID_BASE;
+	fd->sid_mask = 0;
+	for (i = 0; i < fd->nctx; i++) {
+		fd->banks[i] = i;
+		fd->smrs[i] = i;
+	}
+	/* We own this SMMU: what arm-smmu's reset would leave. */
+	fd->io.write32(fd->io.priv, SMMU_GR0_SCR0, SMMU_SCR0_USFCFG | SMMU_SCR0_PTM |
+		       SMMU_SCR0_GFRE | SMMU_SCR0_GFIE);
+	platform_set_drvdata(e->pdev, fd);
+
+	ret = fsvm_dev_register(fd);
+	if (ret)
+		goto err_pdev;
+	e->thread = kthread_run(emu_thread, e, "fsvm-emu");
+	if (IS_ERR(e->thread)) {
+		ret = PTR_ERR(e->thread);
+		goto err_reg;
+	}
+	fsvm_emu_dev = e;
+	return 0;
+
+err_reg:
+	fsvm_dev_unregister(fd);
+err_pdev:
+	platform_device_unregister(e->pdev);
+err_model:
+	vfree(e->m);
+err_free:
+	kfree(e);
+	return ret;
+}
+
+void fsvm_emu_exit(void)
+{
+	struct fsvm_emu *e = fsvm_emu_dev;
+
+	if (!e)
+		return;
+	/* No file is open (each holds a module reference): nothing is bound. */
+	fsvm_dev_unregister(&e->fd);
+	kthread_stop(e->thread);
+	platform_device_unregister(e->pdev);
+	vfree(e->m);
+	kfree(e);
+	fsvm_emu_dev = NULL;
+}

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsvm_fault.c - a bound context's address space on the SMMU: programming
+ * and disabling its bank, the mmu notifiers that keep the SMMU's view in
+ * step with the CPU's, the mirror table of mirror mode, and the fault path
+ * (interrupt records and defers; a worker resolves in the bound mm, then
+ * TLBIVA + sync and RESUME).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "fsvm_drv.h"
+#include "fsvm_hw.h"
+
+#ifdef CONFIG_ARM64
+#include <asm/memory.h>
+#define FSVM_MT_NORMAL	MT_NORMAL
+#else
+#define FSVM_MT_NORMAL	0
+#endif
+
+static bool fsvm_walk_coherent(struct fsvm_dev *fd)
+{
+	return fd->fw_coherent && fd->caps.cttw;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bank programming                                                    */
+/* ------------------------------------------------------------------ */
+
+int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	struct fsvm_cb_params p = {
+		.va_bits = fd->va_bits,
+		.pa_bits = fd->pa_bits,
+		.ias_bits = fd->caps.ias_bits,
+		.mair = fd->mair,
+		.coherent_walk = fsvm_walk_coherent(fd),
+		.asid = ctx->asid,
+		.vmid = ctx->bank + 1,
+		.affd = fsvm_affd,
+	};
+	unsigned long flags;
+	int ret;
+
+	if (ctx->mode == FSVM_MODE_SHARED)
+		p.ttbr = virt_to_phys(ctx->mm->pgd);
+	else
+		p.ttbr = ctx->mpt.root_pa;
+	ret = fsvm_cb_compute(&p, &ctx->regs);
+	if (ret) {
+		dev_err(fd->dev, "context %u: cannot program bank %u (%d): CPU va %u pa %u bits, SMMU ias %u\n",
+			ctx->idx, ctx->bank, ret, fd->va_bits, fd->pa_bits, fd->caps.ias_bits);
+		return ret;
+	}
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	fsvm_cb_program(&fd->io, ctx->bank, &ctx->regs);
+	ret = fsvm_tlbi_asid(&fd->io, ctx->bank, ctx->asid);
+	fsvm_stream_map(&fd->io, ctx->smr, ctx->sid, fd->sid_mask, ctx->bank);
+	WRITE_ONCE(ctx->live, true);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (ret)
+		dev_warn(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
+	return 0;
+}
+
+/* Unmap the stream (its traffic now faults), then disable the bank,
+ * terminating a held transaction. Idempotent; never sleeps. */
+void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	unsigned long flags;
+	bool was_live;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	was_live = ctx->live;
+	if (was_live) {
+		fsvm_stream_unmap(&fd->io, ctx->smr);
+		fsvm_cb_disable(&fd->io, ctx->bank, ctx->asid);
+		WRITE_ONCE(ctx->live, false);
+	}
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (was_live) {
+		wake_up_all(&ctx->wq);
+		if (fd->emulated)
+			fsvm_emu_stall_resolved(fd);
+	}
+}
+
+static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	unsigned long flags;
+	unsigned int ops = 0;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	if (ctx->live && fsvm_tlbi_range(&fd->io, ctx->bank, ctx->asid, start, end, &ops))
+		dev_warn_ratelimited(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	ctx->st.tlbi += ops;
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifiers                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Shared mode: every CPU TLB invalidation of the mm, before pages are reused. */
+static void fsvm_mn_secondary_tlbs(struct mmu_notifier *mn, struct mm_struct *mm,
+				   unsigned long start, unsigned long end)
+{
+	struct fsvm_ctx *ctx = container_of(mn, struct fsvm_ctx, mn);
+
+	fsvm_ctx_tlbi(ctx, start, end);
+}
+
+/* The mm is going away: the device must stop using its tables first. */
+static void fsvm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct fsvm_ctx *ctx = container_of(mn, struct fsvm_ctx, mn);
+
+	fsvm_win_write(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
+	fsvm_ctx_hw_disable(ctx);
+}
+
+static const struct mmu_notifier_ops fsvm_mn_shared_ops = {
+	.release = fsvm_mn_release,
+	.FSVM_MN_SECONDARY_TLBS = fsvm_mn_secondary_tlbs,
+};
+
+static const struct mmu_notifier_ops fsvm_mn_mirror_ops = {
+	.release = fsvm_mn_release,
+};
+
+/* Mirror mode: drop mirror entries before the CPU's change takes effect. */
+static bool fsvm_mni_invalidate(struct mmu_interval_notifier *mni,
+				const struct mmu_notifier_range *range,
+				unsigned long cur_seq)
+{
+	struct fsvm_ctx *ctx = container_of(mni, struct fsvm_ctx, mni);
+	unsigned long n = 0;
+
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&ctx->mirror_lock);
+	else if (!mutex_trylock(&ctx->mirror_lock))
+		return false;
+	mmu_interval_set_seq(mni, cur_seq);
+	if (ctx->mpt_ready) {
+		n = fsvm_mpt_unmap(&ctx->mpt, range->start, range->end);
+		ctx->st.mirror_entries = ctx->mpt.leaves;
+	}
+	mutex_unlock(&ctx->mirror_lock);
+	if (n)
+		fsvm_ctx_tlbi(ctx, range->start, range->end);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops fsvm_mni_ops = {
+	.invalidate = fsvm_mni_invalidate,
+};
+
+/* ------------------------------------------------------------------ */
+/* The mirror table (mirror mode)                                      */
+/* ------------------------------------------------------------------ */
+
+/* Table pages stay DMA-mapped (to the device) for cache cleaning; the
+ * mapping's address lives in page->private. */
+static u64 *fsvm_mpt_alloc(void *priv, u64 *pa)
+{
+	struct fsvm_ctx *ctx = priv;
+	struct device *dev = ctx->fd->dev;
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	dma_addr_t dma;
+
+	if (!page)
+		return NULL;
+	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma)) {
+		__free_page(page);
+		return NULL;
+	}
+	set_page_private(page, dma);
+	*pa = page_to_phys(page);
+	return page_address(page);
+}
+
+static void fsvm_mpt_free(void *priv, u64 *table, u64 pa)
+{
+	struct fsvm_ctx *ctx = priv;
+	struct page *page = virt_to_page(table);
+
+	dma_unmap_page(ctx->fd->dev, page_private(page), PAGE_SIZE, DMA_TO_DEVICE);
+	set_page_private(page, 0);
+	__free_page(page);
+}
+
+static u64 *fsvm_mpt_to_virt(void *priv, u64 pa)
+{
+	return phys_to_virt(pa);
+}
+
+static void fsvm_mpt_clean(void *priv, const void *p, size_t len)
+{
+	struct fsvm_ctx *ctx = priv;
+	struct page *page = virt_to_page(p);
+
+	dma_sync_single_for_device(ctx->fd->dev, page_private(page) + offset_in_page(p),
+				   len, DMA_TO_DEVICE);
+}
+
+int fsvm_mirror_init(struct fsvm_ctx *ctx)
+{
+	struct fsvm_mpt_ops ops = {
+		.priv = ctx,
+		.alloc = fsvm_mpt_alloc,
+		.free = fsvm_mpt_free,
+		.to_virt = fsvm_mpt_to_virt,
+		.clean = fsvm_mpt_clean,
+	};
+	int ret;
+
+	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits);
+	if (!ret)
+		ctx->mpt_ready = true;
+	return ret;
+}
+
+void fsvm_mirror_destroy(struct fsvm_ctx *ctx)
+{
+	mutex_lock(&ctx->mirror_lock);
+	if (ctx->mpt_ready)
+		fsvm_mpt_destroy(&ctx->mpt);
+	ctx->mpt_ready = false;
+	mutex_unlock(&ctx->mirror_lock);
+}
+
+/* Mirror the CPU's page at va (writable only for a write). mm is held. */
+static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
+{
+	struct mm_struct *mm = ctx->mm;
+	struct page *page;
+	unsigned long seq;
+	long n;
+	u64 desc;
+	int ret;
+
+	va &= PAGE_MASK;
+	for (;;) {
+		seq = mmu_interval_read_begin(&ctx->mni);
+		mmap_read_lock(mm);
+		n = fsvm_gup_remote(mm, va, write ? FOLL_WRITE : 0, &page);
+		mmap_read_unlock(mm);
+		if (n != 1)
+			return n < 0 ? (int)n : -EFAULT;
+		/* GUP only returns normal memory: the CPU maps it MT_NORMAL. */
+		desc = page_to_phys(page) | SMMU_PTE_VALID | SMMU_PTE_PAGE | SMMU_PTE_AP1 |
+		       SMMU_PTE_AP2 | (3ull << SMMU_PTE_SH_SHIFT) | SMMU_PTE_NG |
+		       SMMU_PTE_UXN | SMMU_PTE_PXN |
+		       ((u64)FSVM_MT_NORMAL << SMMU_PTE_ATTRINDX_SHIFT);
+		mutex_lock(&ctx->mirror_lock);
+		if (mmu_interval_read_retry(&ctx->mni, seq)) {
+			mutex_unlock(&ctx->mirror_lock);
+			put_page(page);
+			continue;
+		}
+		ret = ctx->mpt_ready ? fsvm_mpt_map(&ctx->mpt, va, fsvm_mpt_leaf(desc, write))
+				     : -ESRCH;
+		ctx->st.mirror_entries = ctx->mpt.leaves;
+		mutex_unlock(&ctx->mirror_lock);
+		put_page(page);
+		return ret;
+	}
+}
+
+/* Shared mode: let the CPU's fault handler make the page present/young/dirty. */
+static int fsvm_shared_fault(struct fsvm_ctx *ctx, u64 va, bool write)
+{
+	struct mm_struct *mm = ctx->mm;
+	int ret;
+
+	mmap_read_lock(mm);
+	ret = fixup_user_fault(mm, va, write ? FAULT_FLAG_WRITE : 0, NULL);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static int fsvm_fault_in(struct fsvm_ctx *ctx, u64 va, bool write)
+{
+	return ctx->mode == FSVM_MODE_SHARED ? fsvm_shared_fault(ctx, va, write)
+					     : fsvm_mirror_fault(ctx, va, write);
+}
+
+int fsvm_prefault(struct fsvm_ctx *ctx, u64 start, u64 end, bool write)
+{
+	u64 va;
+	int ret = 0;
+
+	if (!mmget_not_zero(ctx->mm))
+		return -ESRCH;
+	for (va = start; va < end; va += PAGE_SIZE) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = fsvm_fault_in(ctx, va, write);
+		if (ret)
+			break;
+		cond_resched();
+	}
+	mmput(ctx->mm);
+	/* Entries cached before (read-only, old) must go. */
+	fsvm_ctx_tlbi(ctx, start, va);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Attaching the mm                                                    */
+/* ------------------------------------------------------------------ */
+
+int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx)
+{
+	int ret;
+
+	if (ctx->mode == FSVM_MODE_MIRROR) {
+		ret = fsvm_mirror_init(ctx);
+		if (ret)
+			return ret;
+		ret = mmu_interval_notifier_insert(&ctx->mni, ctx->mm, 0, TASK_SIZE,
+						   &fsvm_mni_ops);
+		if (ret) {
+			fsvm_mirror_destroy(ctx);
+			return ret;
+		}
+		ctx->mni_registered = true;
+		ctx->mn.ops = &fsvm_mn_mirror_ops;
+	} else {
+		ctx->mn.ops = &fsvm_mn_shared_ops;
+	}
+	ret = mmu_notifier_register(&ctx->mn, ctx->mm);
+	if (ret) {
+		if (ctx->mni_registered)
+			mmu_interval_notifier_remove(&ctx->mni);
+		ctx->mni_registered = false;
+		fsvm_mirror_destroy(ctx);
+		return ret;
+	}
+	ctx->mn_registered = true;
+	return 0;
+}
+
+/* After fsvm_ctx_hw_disable: nothing uses the tables any more. */
+void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx)
+{
+	if (ctx->mn_registered)
+		mmu_notifier_unregister(&ctx->mn, ctx->mm);
+	ctx->mn_registered = false;
+	if (ctx->mni_registered)
+		mmu_interval_notifier_remove(&ctx->mni);
+	ctx->mni_registered = false;
+	fsvm_mirror_destroy(ctx);
+	mmdrop(ctx->mm);
+	ctx->mm = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Read the bank's fault, clear FSR (a level interrupt would fire again;
+ * the stalled transaction stays held until RESUME) and hand it to the
+ * worker. Any context: hard IRQ on silicon, the worker in emulation.
+ */
+void fsvm_fault_capture(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	struct fsvm_cb_fault f;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	fsvm_cb_read_fault(&fd->io, ctx->bank, &f);
+	if (f.fsr & SMMU_FSR_FAULT)
+		fd->io.write32(fd->io.priv, fsvm_cb_reg(&fd->io, ctx->bank, SMMU_CB_FSR), f.fsr);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (!(f.fsr & SMMU_FSR_FAULT))
+		return;
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (!ctx->pending) {
+		ctx->pending = true;
+		ctx->pending_fault = f;
+	} else {
+		ctx->pending_fault.fsr |= f.fsr & (SMMU_FSR_SS | SMMU_FSR_MULTI);
+	}
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	queue_work(fd->wq, &ctx->fault_work);
+}
+
+irqreturn_t fsvm_smmu_irq(int irq, void *data)
+{
+	struct fsvm_dev *fd = data;
+	irqreturn_t ret = IRQ_NONE;
+	unsigned int i;
+
+	spin_lock(&fd->ctx_lock);
+	for (i = 0; i < fd->nctx; i++) {
+		struct fsvm_ctx *ctx = fd->ctx[i];
+		u32 fsr;
+
+		if (!ctx || !READ_ONCE(ctx->live))
+			continue;
+		fsr = fd->io.read32(fd->io.priv, fsvm_cb_reg(&fd->io, ctx->bank, SMMU_CB_FSR));
+		if (!(fsr & SMMU_FSR_FAULT))
+			continue;
+		fsvm_fault_capture(ctx);
+		ret = IRQ_HANDLED;
+	}
+	spin_unlock(&fd->ctx_lock);
+	if (ret == IRQ_HANDLED)
+		atomic_inc(&fd->smmu_irqs);
+	return ret;
+}
+
+static const char *fsvm_fault_name(u32 synd)
+{
+	switch (FSVM_SYND_TYPE(synd)) {
+	case FSVM_FAULT_TRANSLATION:	return "translation";
+	case FSVM_FAULT_PERMISSION:	return "permission";
+	case FSVM_FAULT_ACCESS_FLAG:	return "access flag";
+	case FSVM_FAULT_ADDRESS_SIZE:	return "address size";
+	default:			return "external";
+	}
+}
+
+void fsvm_fault_work(struct work_struct *work)
+{
+	struct fsvm_ctx *ctx = container_of(work, struct fsvm_ctx, fault_work);
+	struct fsvm_dev *fd = ctx->fd;
+	struct fsvm_fault_entry e = { 0 };
+	enum fsvm_fault_action act;
+	struct fsvm_cb_fault f;
+	unsigned long flags;
+	bool write, retry;
+	u32 synd;
+	int err = 0;
+
+	if (fd->emulated)
+		fsvm_fault_capture(ctx);
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (!ctx->pending) {
+		spin_unlock_irqrestore(&ctx->fault_lock, flags);
+		return;
+	}
+	f = ctx->pending_fault;
+	ctx->pending = false;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+
+	act = fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
+	if (act == FSVM_FA_RESOLVE) {
+		if (f.far == ctx->last_fault_va) {
+			ctx->same_va_count++;
+		} else {
+			ctx->last_fault_va = f.far;
+			ctx->same_va_count = 1;
+		}
+		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT)
+			err = -ELOOP;	/* resolved again and again: something else is wrong */
+		else if (f.far >= TASK_SIZE)
+			err = -EFAULT;
+		else if (!mmget_not_zero(ctx->mm))
+			err = -ESRCH;
+		else {
+			err = fsvm_fault_in(ctx, f.far, write);
+			mmput(ctx->mm);
+		}
+	}
+	retry = act == FSVM_FA_RESOLVE && !err;
+	if (retry)
+		fsvm_ctx_tlbi(ctx, f.far, f.far + 1);
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	if (ctx->live)
+		fsvm_cb_resume(&fd->io, ctx->bank, f.fsr & SMMU_FSR_SS, retry);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (fd->emulated)
+		fsvm_emu_stall_resolved(fd);
+
+	if (f.fsr & SMMU_FSR_SS)
+		ctx->st.stalls++;
+	if (retry)
+		ctx->st.faults_resolved++;
+	else
+		ctx->st.faults_terminated++;
+	e.va = f.far;
+	e.time_ns = ktime_get_ns();
+	e.fsr = f.fsr;
+	e.fsynr0 = f.fsynr0;
+	e.syndrome = synd;
+	e.resolution = retry ? FSVM_FAULT_RESOLVED : FSVM_FAULT_TERMINATED;
+	e.error = err;
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	fsvm_faultq_push(&ctx->faults, &e);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	if (!retry)
+		dev_warn_ratelimited(fd->dev, "context %u: %s %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) terminated (%d)\n",
+				     ctx->idx, write ? "write" : "read", fsvm_fault_name(synd),
+				     f.far, f.fsr, f.fsynr0, err);
+	else
+		dev_dbg_ratelimited(fd->dev, "context %u: %s fault at 0x%llx resolved\n",
+				    ctx->idx, fsvm_fault_name(synd), f.far);
+}
