@@ -12,19 +12,7 @@
 #include <string.h>
 
 #include "fsvm_hw.h"
-
-static int failures;
-
-#define CHECK_EQ(actual, expected)                                            \
-	do {                                                                  \
-		unsigned long long a_ = (unsigned long long)(actual);         \
-		unsigned long long e_ = (unsigned long long)(expected);       \
-		if (a_ != e_) {                                               \
-			fprintf(stderr, "%s:%d: %s = %llu (0x%llx), expected %llu (0x%llx)\n", \
-				__FILE__, __LINE__, #actual, a_, a_, e_, e_); \
-			failures++;                                           \
-		}                                                             \
-	} while (0)
+#include "test_check.h"
 
 static void test_packet_layout(void)
 {
@@ -154,10 +142,5 @@ int main(void)
 	test_window_layout();
 	test_syndrome();
 	test_nodes_and_checksum();
-	if (failures) {
-		fprintf(stderr, "test_contract: %d check(s) failed\n", failures);
-		return EXIT_FAILURE;
-	}
-	printf("test_contract: all checks passed\n");
-	return EXIT_SUCCESS;
+	return check_exit_code("test_contract");
 }

@@ -12,7 +12,8 @@
  *    promise;
  *  - counts calls and bytes, counts calls made after the first fault, and
  *    logs writes (VA, length) in order.
- * It also carries the tests' CHECK macro and fixed-seed PRNG.
+ * It also carries the tests' fixed-seed PRNG and allocation helpers; the
+ * checks come from tests/common/test_check.h.
  */
 #ifndef TEST_AXI_H
 #define TEST_AXI_H
@@ -72,33 +73,7 @@ static inline uint64_t VA(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-/* ---- test helpers ---- */
-
-extern int test_failures;
-
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			test_failures++;                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",         \
-				__FILE__, __LINE__, #cond);                  \
-		}                                                            \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		unsigned long long _a = (unsigned long long)(a);             \
-		unsigned long long _b = (unsigned long long)(b);             \
-		if (_a != _b) {                                              \
-			test_failures++;                                     \
-			fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s "  \
-				"(0x%llx != 0x%llx)\n", __FILE__, __LINE__,  \
-				#a, #b, _a, _b);                             \
-		}                                                            \
-	} while (0)
-
-/* Returns the process exit status and prints a one-line summary. */
-int test_finish(const char *name);
+/* ---- test helpers (the checks: test_check.h) ---- */
 
 /* splitmix64: fixed seed, same sequence everywhere. */
 struct prng {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "test_axi.h"
+#include "test_check.h"
 
 #define RING_SIZE 8u
 
@@ -46,7 +47,7 @@ static void check_entry(uint32_t id, const char *name, uint32_t nargs, const str
 		if (strcmp(ad->name, a[i].name) != 0) {
 			fprintf(stderr, "kernel %s arg %u: name '%s', want '%s'\n", name, i,
 				ad->name, a[i].name);
-			test_failures++;
+			check_failures++;
 		}
 		CHECK_EQ(ad->kind, a[i].kind);
 		CHECK_EQ(ad->type, a[i].type);
@@ -195,7 +196,7 @@ static void run_case(struct fsvm_axi *m, struct fsvm_packet *ring, uint64_t *blo
 		if (memcmp(got, want, k->out_len) != 0) {
 			fprintf(stderr, "kernel %u variant %d: output differs from a direct call\n",
 				k->kid, variant);
-			test_failures++;
+			check_failures++;
 		}
 		index += RING_SIZE;	/* same slot, next lap */
 	}
@@ -525,5 +526,5 @@ int main(void)
 	test_wrap(&m);
 	test_malformed(&m);
 	test_complete(&m);
-	return test_finish("test_kernels_cmdproc");
+	return check_exit_code("test_kernels_cmdproc");
 }

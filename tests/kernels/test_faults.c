@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "test_axi.h"
+#include "test_check.h"
 
 /* n list nodes, page-aligned storage (no node straddles a page), random order. */
 static struct fsvm_list_node *make_list(uint32_t n, struct prng *r, uint32_t **order_out)
@@ -352,5 +353,5 @@ int main(void)
 	test_lookup_faults(&m);
 	test_stream_faults(&m);
 	test_fetch_faults(&m, &r);
-	return test_finish("test_kernels_faults");
+	return check_exit_code("test_kernels_faults");
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "test_axi.h"
+#include "test_check.h"
+#include "workload.h"
 
 #define DEPTH_SYND	(FSVM_FAULT_DEPTH_LIMIT << FSVM_SYND_TYPE_SHIFT)
 #define ALIGN_SYND	(FSVM_FAULT_ALIGNMENT << FSVM_SYND_TYPE_SHIFT)
@@ -51,20 +53,6 @@ static void table_free(struct table *t)
 	free(t->buckets);
 }
 
-static uint64_t ref_probe(const uint64_t *buckets, uint64_t nbuckets, uint64_t key)
-{
-	uint64_t node = buckets[FSVM_HASH(key) & (nbuckets - 1u)];
-
-	while (node) {
-		const struct fsvm_hash_node *nd = (const void *)(uintptr_t)node;
-
-		if (nd->key == key)
-			return nd->value;
-		node = nd->next;
-	}
-	return FSVM_NOT_FOUND;
-}
-
 static void run_probe(struct fsvm_axi *m, const struct table *t, const uint64_t *src_keys,
 		      uint64_t n, uint32_t koff, uint32_t roff)
 {
@@ -82,7 +70,7 @@ static void run_probe(struct fsvm_axi *m, const struct table *t, const uint64_t 
 		 FSVM_ST_DONE);
 	CHECK_EQ(io.items, n);
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t want = ref_probe(t->buckets, t->nbuckets, keys[i]);
+		uint64_t want = hash_reference(t->buckets, t->nbuckets, keys[i]);
 
 		found += want != FSVM_NOT_FOUND;
 		if (results[i] != want) {
@@ -245,7 +233,7 @@ static void test_depth(struct fsvm_axi *m, struct prng *r)
 	keys[0] = t.nodes[1].key;
 	taxi_reset(m);
 	CHECK_EQ(fsvm_k_hash_probe(m, VA(t.buckets), 1, VA(keys), 1, VA(res), &io), FSVM_ST_DONE);
-	CHECK_EQ(res[0], ref_probe(t.buckets, 1, keys[0]));
+	CHECK_EQ(res[0], hash_reference(t.buckets, 1, keys[0]));
 	table_free(&t);
 }
 
@@ -258,5 +246,5 @@ int main(void)
 	test_big(&m, &r);
 	test_bad_args(&m, &r);
 	test_depth(&m, &r);
-	return test_finish("test_kernels_hash");
+	return check_exit_code("test_kernels_hash");
 }

@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "test_axi.h"
+#include "test_check.h"
+#include "workload.h"
+
+/* The CPU references of workload.h take node pointers. */
+#define LIST_NODE(va)	((const struct fsvm_list_node *)(uintptr_t)(va))
 
 struct list {
 	struct fsvm_list_node *nodes;	/* storage, in memory order */
@@ -22,7 +27,7 @@ struct list {
 
 /* A list of n nodes in random storage order; keys are 0..n-1 in list order
  * unless dup_key: then every node has key % 7. */
-static void list_build(struct list *l, uint32_t n, struct prng *r, int dup_key)
+static void tlist_build(struct list *l, uint32_t n, struct prng *r, int dup_key)
 {
 	l->n = n;
 	l->mem = xpage_alloc((size_t)n * 32u + 4096u);
@@ -42,50 +47,10 @@ static void list_build(struct list *l, uint32_t n, struct prng *r, int dup_key)
 	l->head = n ? VA(&l->nodes[l->order[0]]) : 0;
 }
 
-static void list_free(struct list *l)
+static void tlist_free(struct list *l)
 {
 	free(l->mem);
 	free(l->order);
-}
-
-/* CPU references, straight from fsvm_hw.h. */
-static void ref_chase(uint64_t head, uint64_t max_hops, struct fsvm_chase_result *out)
-{
-	uint64_t node = head, hops = 0, last = 0, sum = 0;
-
-	while (node != 0 && hops < max_hops) {
-		const struct fsvm_list_node *nd = (const void *)(uintptr_t)node;
-
-		hops++;
-		last = node;
-		sum = FSVM_CHECKSUM_STEP(sum, nd->payload);
-		node = nd->next;
-	}
-	out->hops = hops;
-	out->last = last;
-	out->checksum = sum;
-	out->found = node == 0;
-}
-
-static void ref_search(uint64_t head, uint64_t key, uint64_t max_hops,
-		       struct fsvm_chase_result *out)
-{
-	uint64_t node = head, hops = 0;
-
-	memset(out, 0, sizeof(*out));
-	while (node != 0 && hops < max_hops) {
-		const struct fsvm_list_node *nd = (const void *)(uintptr_t)node;
-
-		hops++;
-		if (nd->key == key) {
-			out->found = 1;
-			out->last = node;
-			out->checksum = nd->payload;
-			break;
-		}
-		node = nd->next;
-	}
-	out->hops = hops;
 }
 
 static void check_result(const struct fsvm_chase_result *got,
@@ -104,7 +69,8 @@ static void run_chase(struct fsvm_axi *m, uint64_t head, uint64_t max_hops,
 	struct fsvm_kernel_io io;
 	uint32_t st;
 
-	ref_chase(head, max_hops > FSVM_MAX_HOPS ? FSVM_MAX_HOPS : max_hops, &want);
+	want = chase_reference(LIST_NODE(head),
+			       max_hops > FSVM_MAX_HOPS ? FSVM_MAX_HOPS : max_hops);
 	memset(res, 0xee, sizeof(*res));
 	taxi_reset(m);
 	st = fsvm_k_pointer_chase(m, head, max_hops, VA(res), &io);
@@ -127,7 +93,7 @@ static void run_search(struct fsvm_axi *m, uint64_t head, uint64_t key,
 	struct fsvm_kernel_io io;
 	uint32_t st;
 
-	ref_search(head, key, max_hops, &want);
+	want = search_reference(LIST_NODE(head), key, max_hops);
 	memset(&res, 0xee, sizeof(res));
 	taxi_reset(m);
 	st = fsvm_k_list_search(m, head, key, max_hops, VA(&res), &io);
@@ -148,7 +114,7 @@ static void test_chase_sizes(struct fsvm_axi *m, struct prng *r)
 		struct list l;
 		uint32_t n = sizes[s];
 
-		list_build(&l, n, r, 0);
+		tlist_build(&l, n, r, 0);
 		run_chase(m, l.head, UINT64_MAX, &res);		/* whole list, clamped */
 		CHECK_EQ(res.hops, n);
 		CHECK_EQ(res.found, 1);
@@ -167,7 +133,7 @@ static void test_chase_sizes(struct fsvm_axi *m, struct prng *r)
 			CHECK_EQ(res.hops, n / 2 + 1);
 			CHECK_EQ(res.last, VA(&l.nodes[l.order[n / 2]]));
 		}
-		list_free(&l);
+		tlist_free(&l);
 	}
 }
 
@@ -176,7 +142,7 @@ static void test_chase_cycle(struct fsvm_axi *m, struct prng *r)
 	struct fsvm_chase_result res;
 	struct list l;
 
-	list_build(&l, 1000, r, 0);
+	tlist_build(&l, 1000, r, 0);
 	/* The tail points back at the 100th node: a cycle of 900. */
 	l.nodes[l.order[999]].next = VA(&l.nodes[l.order[100]]);
 	run_chase(m, l.head, 5000, &res);
@@ -187,7 +153,7 @@ static void test_chase_cycle(struct fsvm_axi *m, struct prng *r)
 	run_chase(m, l.head, 1000000, &res);
 	CHECK_EQ(res.hops, 1000000);
 	CHECK_EQ(res.found, 0);
-	list_free(&l);
+	tlist_free(&l);
 }
 
 static void test_chase_align(struct fsvm_axi *m, struct prng *r)
@@ -198,7 +164,7 @@ static void test_chase_align(struct fsvm_axi *m, struct prng *r)
 	_Alignas(4096) uint8_t page_res[8192];
 	struct fsvm_chase_result want;
 
-	list_build(&l, 10, r, 0);
+	tlist_build(&l, 10, r, 0);
 
 	/* Misaligned result pointer: ALIGNMENT write fault, nothing touched. */
 	memset(rbuf, 0x5a, sizeof(rbuf));
@@ -230,7 +196,7 @@ static void test_chase_align(struct fsvm_axi *m, struct prng *r)
 	l.nodes[l.order[4]].next = VA(&l.nodes[l.order[5]]);
 
 	/* A result record straddling a page boundary: two bursts, same bytes. */
-	ref_chase(l.head, 100, &want);
+	want = chase_reference(LIST_NODE(l.head), 100);
 	memset(page_res, 0x5a, sizeof(page_res));
 	taxi_reset(m);
 	CHECK_EQ(fsvm_k_pointer_chase(m, l.head, 100, VA(page_res + 4096 - 8), &io), FSVM_ST_DONE);
@@ -238,7 +204,7 @@ static void test_chase_align(struct fsvm_axi *m, struct prng *r)
 	CHECK(memcmp(page_res + 4096 - 8, &want, sizeof(want)) == 0);
 	CHECK_EQ(page_res[4096 - 9], 0x5a);
 	CHECK_EQ(page_res[4096 + 24], 0x5a);
-	list_free(&l);
+	tlist_free(&l);
 }
 
 static void test_search(struct fsvm_axi *m, struct prng *r)
@@ -246,7 +212,7 @@ static void test_search(struct fsvm_axi *m, struct prng *r)
 	struct fsvm_chase_result want;
 	struct list l, d;
 
-	list_build(&l, 1000, r, 0);
+	tlist_build(&l, 1000, r, 0);
 	run_search(m, l.head, 0, UINT64_MAX, &want);		/* first node */
 	CHECK_EQ(want.found, 1);
 	CHECK_EQ(want.hops, 1);
@@ -273,10 +239,10 @@ static void test_search(struct fsvm_axi *m, struct prng *r)
 	CHECK_EQ(want.found, 0);
 	for (int i = 0; i < 50; i++)
 		run_search(m, l.head, prng_below(r, 1200), prng_below(r, 1100), NULL);
-	list_free(&l);
+	tlist_free(&l);
 
 	/* Duplicates: keys i % 7, the first match wins. */
-	list_build(&d, 100, r, 1);
+	tlist_build(&d, 100, r, 1);
 	run_search(m, d.head, 3, UINT64_MAX, &want);
 	CHECK_EQ(want.found, 1);
 	CHECK_EQ(want.hops, 4);
@@ -290,7 +256,7 @@ static void test_search(struct fsvm_axi *m, struct prng *r)
 	run_search(m, d.head, 12345, 777, &want);
 	CHECK_EQ(want.hops, 777);
 	CHECK_EQ(want.found, 0);
-	list_free(&d);
+	tlist_free(&d);
 }
 
 int main(void)
@@ -303,5 +269,5 @@ int main(void)
 	test_chase_cycle(&m, &r);
 	test_chase_align(&m, &r);
 	test_search(&m, &r);
-	return test_finish("test_kernels_list");
+	return check_exit_code("test_kernels_list");
 }

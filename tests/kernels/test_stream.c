@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "test_axi.h"
+#include "test_check.h"
 
 #define ALIGN_SYND	(FSVM_FAULT_ALIGNMENT << FSVM_SYND_TYPE_SHIFT)
 
@@ -71,7 +72,7 @@ static void region_check(struct region *g, const char *what, uint64_t size, uint
 			i++;
 		fprintf(stderr, "%s size=%llu off=%u: first difference at region byte %zu\n",
 			what, (unsigned long long)size, off, i);
-		test_failures++;
+		check_failures++;
 	}
 }
 
@@ -329,5 +330,5 @@ int main(void)
 	test_memcpy(&m, &r);
 	test_memset(&m, &r);
 	test_vadd(&m, &r);
-	return test_finish("test_kernels_stream");
+	return check_exit_code("test_kernels_stream");
 }

@@ -67,10 +67,10 @@ int main(void)
 	nodes = make_list(n, 42, false, &head);
 
 	for (int rep = 0; rep < 3; rep++) {
-		uint64_t t0 = now_ns(), t;
+		uint64_t t0 = check_now_ns(), t;
 
 		sum ^= native_chase(head, &hops);
-		t = now_ns() - t0;
+		t = check_now_ns() - t0;
 		CHECK_EQ(hops, n);
 		if ((double)t / (double)n < native_ns)
 			native_ns = (double)t / (double)n;
@@ -81,10 +81,10 @@ int main(void)
 		args[0] = (uintptr_t)head;
 		args[1] = n + 1;
 		args[2] = (uintptr_t)res;
-		t0 = now_ns();
+		t0 = check_now_ns();
 		drv_submit(&d, FSVM_K_POINTER_CHASE, args, 3, cpl, 0);
 		CHECK_EQ(drv_wait(cpl, 120ull * 1000000000ull), FSVM_ST_DONE);
-		t = now_ns() - t0;
+		t = check_now_ns() - t0;
 		CHECK_EQ(res->hops, n);
 		if ((double)t / (double)n < model_ns)
 			model_ns = (double)t / (double)n;
@@ -101,12 +101,12 @@ int main(void)
 
 	/* Dispatch round trip, NOP packets, host spinning on the record. */
 	for (unsigned int i = 0; i < rt_runs; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = check_now_ns();
 
 		drv_submit(&d, FSVM_K_NOP, NULL, 0, cpl, 0);
 		while (__atomic_load_n(&cpl->status, __ATOMIC_ACQUIRE) == FSVM_ST_PENDING)
 			;
-		rt[i] = now_ns() - t0;
+		rt[i] = check_now_ns() - t0;
 	}
 	qsort(rt, rt_runs, sizeof(*rt), cmp_u64);
 	printf("dispatch round trip (NOP): median %.2f us, p99 %.2f us, min %.2f us\n",
@@ -116,11 +116,11 @@ int main(void)
 	/* After a sleep the device thread is asleep: the first launch pays the wake-up. */
 	usleep(20000);
 	{
-		uint64_t t0 = now_ns();
+		uint64_t t0 = check_now_ns();
 
 		drv_submit(&d, FSVM_K_NOP, NULL, 0, cpl, 0);
 		CHECK_EQ(drv_wait(cpl, 1000000000ull), FSVM_ST_DONE);
-		printf("round trip from a sleeping device: %.2f us\n", (double)(now_ns() - t0) / 1e3);
+		printf("round trip from a sleeping device: %.2f us\n", (double)(check_now_ns() - t0) / 1e3);
 	}
 
 	/* Goals: chase <= 3x native, round trip <= 5 us. Timing on a shared
@@ -129,12 +129,12 @@ int main(void)
 		printf("WARNING: timing goal missed (chase %.2fx native, round trip %.2f us)\n",
 		       model_ns / native_ns, (double)rt[rt_runs / 2] / 1e3);
 		if (!SANITIZED && getenv("FSVM_BENCH_STRICT"))
-			g_failures++;
+			check_failures++;
 	}
 	drv_close(&d);
 	fsvm_sim_destroy(sim);
 	free(res);
 	free(cpl);
 	free(rt);
-	return g_failures ? 1 : 0;
+	return check_exit_code("bench_sim");
 }

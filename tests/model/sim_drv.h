@@ -17,41 +17,13 @@
 
 #include "fsvm_hw.h"
 #include "fsvm_sim.h"
-
-static int g_failures;
+#include "test_check.h"
+#include "workload.h"
 
 /* 64-byte aligned allocation of any size (aligned_alloc wants a multiple). */
 static inline void *amalloc(size_t n)
 {
 	return aligned_alloc(64, (n + 63u) & ~(size_t)63u);
-}
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			g_failures++;					\
-		}							\
-	} while (0)
-
-#define CHECK_EQ(a, b)							\
-	do {								\
-		unsigned long long _a = (unsigned long long)(a);	\
-		unsigned long long _b = (unsigned long long)(b);	\
-		if (_a != _b) {						\
-			fprintf(stderr, "%s:%d: CHECK_EQ failed: %s = 0x%llx, %s = 0x%llx\n", \
-				__FILE__, __LINE__, #a, _a, #b, _b);	\
-			g_failures++;					\
-		}							\
-	} while (0)
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 struct drv {
@@ -132,7 +104,7 @@ static inline uint32_t drv_submit(struct drv *d, uint16_t kernel, const uint64_t
 /* Wait for a completion record; returns its status or -1 on timeout. */
 static inline int drv_wait(const struct fsvm_completion *cpl, uint64_t timeout_ns)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = check_now_ns();
 	unsigned int spins = 0;
 
 	for (;;) {
@@ -141,7 +113,7 @@ static inline int drv_wait(const struct fsvm_completion *cpl, uint64_t timeout_n
 		if (st != FSVM_ST_PENDING)
 			return (int)st;
 		if (++spins > 1000) {
-			if (now_ns() - t0 > timeout_ns)
+			if (check_now_ns() - t0 > timeout_ns)
 				return -1;
 			sched_yield();
 		}
@@ -151,10 +123,10 @@ static inline int drv_wait(const struct fsvm_completion *cpl, uint64_t timeout_n
 /* Wait until READ_INDEX reaches idx. */
 static inline int drv_wait_index(struct drv *d, uint32_t idx, uint64_t timeout_ns)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = check_now_ns();
 
 	while ((int32_t)(drv_rd(d, FSVM_CTX_READ_INDEX) - idx) < 0) {
-		if (now_ns() - t0 > timeout_ns)
+		if (check_now_ns() - t0 > timeout_ns)
 			return -1;
 		sched_yield();
 	}
@@ -201,25 +173,6 @@ static inline struct fsvm_list_node *make_list(size_t n, uint64_t seed, bool cyc
 	*head = &nodes[order[0]];
 	free(order);
 	return nodes;
-}
-
-/* CPU reference of pointer_chase. */
-static inline void ref_chase(uint64_t head, uint64_t max_hops, struct fsvm_chase_result *r)
-{
-	uint64_t node = head, sum = 0, hops = 0, last = 0;
-
-	while (node && hops < max_hops) {
-		const struct fsvm_list_node *nd = (const struct fsvm_list_node *)(uintptr_t)node;
-
-		hops++;
-		last = node;
-		sum = FSVM_CHECKSUM_STEP(sum, nd->payload);
-		node = nd->next;
-	}
-	r->hops = hops;
-	r->last = last;
-	r->checksum = sum;
-	r->found = node == 0;
 }
 
 #endif /* FSVM_TEST_SIM_DRV_H */

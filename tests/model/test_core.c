@@ -17,14 +17,7 @@
 #include <string.h>
 
 #include "fsvm_model.h"
-
-static int failures;
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", \
-	__FILE__, __LINE__, #c); failures++; } } while (0)
-#define CHECK_EQ(a, b) do { unsigned long long _a = (unsigned long long)(a), \
-	_b = (unsigned long long)(b); if (_a != _b) { fprintf(stderr, \
-	"%s:%d: CHECK_EQ failed: %s = 0x%llx, %s = 0x%llx\n", __FILE__, __LINE__, \
-	#a, _a, #b, _b); failures++; } } while (0)
+#include "test_check.h"
 
 #define PA_BASE		0x40000000ull
 #define PHYS_SIZE	(4u << 20)
@@ -440,10 +433,5 @@ int main(void)
 	CHECK(fsvm_model_smmu_read32(m, SMMU_GR0_SGFSR) & SMMU_SGFSR_USF);
 
 	free(phys);
-	if (failures) {
-		fprintf(stderr, "test_core: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("test_core: all passed\n");
-	return 0;
+	return check_exit_code("test_core");
 }

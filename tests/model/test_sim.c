@@ -117,6 +117,20 @@ static void test_bad_ring(struct drv *d)
 	CHECK_EQ(fsvm_sim_unbind(sim, ctx), 0);
 }
 
+/* Elements of c that differ, bit for bit, from the CPU's a + b. */
+static size_t vadd_mismatches(const float *a, const float *b, const float *c, size_t n)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		volatile float r = a[i] + b[i];
+
+		if (memcmp(&c[i], (const void *)&r, 4) != 0)
+			bad++;
+	}
+	return bad;
+}
+
 static void test_chase_vadd(struct drv *d)
 {
 	const size_t n = 5000, nv = 10000;
@@ -126,7 +140,6 @@ static void test_chase_vadd(struct drv *d)
 	struct fsvm_completion *cpl = amalloc(64);
 	float *a = malloc(nv * 4), *b = malloc(nv * 4), *c = malloc(nv * 4);
 	uint64_t args[4];
-	int bad = 0;
 
 	memset(res, 0xee, sizeof(*res));
 	args[0] = (uintptr_t)head;
@@ -134,7 +147,7 @@ static void test_chase_vadd(struct drv *d)
 	args[2] = (uintptr_t)res;
 	drv_submit(d, FSVM_K_POINTER_CHASE, args, 3, cpl, 0);
 	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_DONE);
-	ref_chase((uintptr_t)head, 1ull << 32, &ref);
+	ref = chase_reference(head, 1ull << 32);
 	CHECK_EQ(res->hops, n);
 	CHECK_EQ(res->hops, ref.hops);
 	CHECK_EQ(res->last, ref.last);
@@ -152,7 +165,7 @@ static void test_chase_vadd(struct drv *d)
 	args[1] = 17;
 	drv_submit(d, FSVM_K_POINTER_CHASE, args, 3, cpl, 0);
 	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_DONE);
-	ref_chase((uintptr_t)head, 17, &ref);
+	ref = chase_reference(head, 17);
 	CHECK_EQ(res->hops, 17);
 	CHECK_EQ(res->checksum, ref.checksum);
 	CHECK_EQ(res->found, 0);
@@ -176,13 +189,7 @@ static void test_chase_vadd(struct drv *d)
 	args[3] = nv;
 	drv_submit(d, FSVM_K_VADD, args, 4, cpl, 0);
 	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_DONE);
-	for (size_t i = 0; i < nv; i++) {
-		volatile float r = a[i] + b[i];
-
-		if (memcmp(&c[i], (const void *)&r, 4) != 0)
-			bad++;
-	}
-	CHECK_EQ(bad, 0);
+	CHECK_EQ(vadd_mismatches(a, b, c, nv), 0);
 	CHECK_EQ(cpl->items, nv);
 	CHECK(cpl->bytes >= nv * 12);
 
@@ -207,7 +214,6 @@ static void test_arg_block(struct drv *d)
 	float *a = malloc(nv * 4), *b = malloc(nv * 4), *c = malloc(nv * 4);
 	long pg = sysconf(_SC_PAGESIZE);
 	uint64_t arg;
-	int bad = 0;
 	void *gone;
 
 	for (size_t i = 0; i < nv; i++) {
@@ -222,13 +228,7 @@ static void test_arg_block(struct drv *d)
 	arg = (uintptr_t)block;
 	drv_submit(d, FSVM_K_VADD, &arg, 1, cpl, FSVM_PKT_F_ARG_BLOCK);
 	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_DONE);
-	for (size_t i = 0; i < nv; i++) {
-		volatile float r = a[i] + b[i];
-
-		if (memcmp(&c[i], (const void *)&r, 4) != 0)
-			bad++;
-	}
-	CHECK_EQ(bad, 0);
+	CHECK_EQ(vadd_mismatches(a, b, c, nv), 0);
 	CHECK_EQ(cpl->items, nv);
 
 	gone = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -476,8 +476,8 @@ static void test_ring_fault(void)
 	fsvm_sim_mmio_write32(sim, base + FSVM_CTX_CONTROL, FSVM_CTRL_ENABLE | FSVM_CTRL_IRQ_EN);
 	CHECK(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_STATUS) & FSVM_CSTAT_ENABLED);
 	fsvm_sim_mmio_write32(sim, base + FSVM_CTX_DOORBELL, 2);
-	t0 = now_ns();
-	while (fsvm_sim_mmio_read32(sim, base + FSVM_CTX_READ_INDEX) != 2 && now_ns() - t0 < 5 * SEC)
+	t0 = check_now_ns();
+	while (fsvm_sim_mmio_read32(sim, base + FSVM_CTX_READ_INDEX) != 2 && check_now_ns() - t0 < 5 * SEC)
 		sched_yield();
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_READ_INDEX), 2);
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_FAULT_COUNT), 2);
@@ -563,14 +563,14 @@ static void test_abort(struct drv *d)
 	usleep(100 * 1000);
 	CHECK(drv_rd(d, FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY);
 	CHECK_EQ(__atomic_load_n(&cpl[0].status, __ATOMIC_ACQUIRE), FSVM_ST_PENDING);
-	t0 = now_ns();
+	t0 = check_now_ns();
 	drv_wr(d, FSVM_CTX_CONTROL, FSVM_CTRL_ENABLE | FSVM_CTRL_IRQ_EN | FSVM_CTRL_ABORT);
 	CHECK_EQ(drv_wait(&cpl[0], 5 * SEC), FSVM_ST_ABORTED);
 	CHECK(cpl[0].items > 0);
 	CHECK_EQ(drv_wait(&cpl[1], 5 * SEC), FSVM_ST_ABORTED);
 	CHECK_EQ(drv_wait(&cpl[2], 5 * SEC), FSVM_ST_ABORTED);
-	CHECK(now_ns() - t0 < SEC);
-	while ((drv_rd(d, FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT) && now_ns() - t0 < 5 * SEC)
+	CHECK(check_now_ns() - t0 < SEC);
+	while ((drv_rd(d, FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT) && check_now_ns() - t0 < 5 * SEC)
 		sched_yield();
 	CHECK(!(drv_rd(d, FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT));
 	CHECK_EQ(res->hops, 0);	/* the result is written only at the end */
@@ -693,10 +693,5 @@ int main(void)
 	test_idle();
 
 	fsvm_sim_destroy(sim);
-	if (g_failures) {
-		fprintf(stderr, "test_sim: %d failure(s)\n", g_failures);
-		return 1;
-	}
-	printf("test_sim: all passed\n");
-	return 0;
+	return check_exit_code("test_sim");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * smmu_test.h - helpers shared by the SMMU model tests: a CHECK macro, a
+ * smmu_test.h - helpers shared by the SMMU model tests: a RUN macro, a
  * test-owned "physical memory" holding synthetic AArch64 tables, and bank
  * programming in the order Linux's arm-smmu uses.
  */
@@ -13,45 +13,15 @@
 #include <string.h>
 
 #include "smmu500.h"
+#include "test_check.h"
 
-static int g_failures;
-static int g_checks;
-
-#define CHECK_EQ(actual, expected)                                                  \
-	do {                                                                        \
-		unsigned long long a_ = (unsigned long long)(actual);               \
-		unsigned long long e_ = (unsigned long long)(expected);             \
-		g_checks++;                                                         \
-		if (a_ != e_) {                                                     \
-			fprintf(stderr, "%s:%d: CHECK_EQ(%s, %s) failed: "           \
-				"expected 0x%llx, actual 0x%llx\n",                 \
-				__FILE__, __LINE__, #actual, #expected, e_, a_);    \
-			g_failures++;                                               \
-		}                                                                   \
+#define RUN(fn)								\
+	do {								\
+		int before_ = check_failures;				\
+		fn();							\
+		printf("%-40s %s\n", #fn,				\
+		       check_failures == before_ ? "ok" : "FAILED");	\
 	} while (0)
-
-#define CHECK(cond)                                                                 \
-	do {                                                                        \
-		g_checks++;                                                         \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__,       \
-				__LINE__, #cond);                                   \
-			g_failures++;                                               \
-		}                                                                   \
-	} while (0)
-
-#define RUN(fn)                                                                     \
-	do {                                                                        \
-		int before_ = g_failures;                                           \
-		fn();                                                               \
-		printf("%-40s %s\n", #fn, g_failures == before_ ? "ok" : "FAILED"); \
-	} while (0)
-
-static inline int test_summary(const char *name)
-{
-	printf("%s: %d checks, %d failures\n", name, g_checks, g_failures);
-	return g_failures ? 1 : 0;
-}
 
 /* ---- test physical memory: tables live at PA MEM_BASE.. ---- */
 #define MEM_BASE	0x80000000ull

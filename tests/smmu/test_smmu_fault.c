@@ -228,5 +228,5 @@ int main(void)
 	RUN(stall_retry_and_terminate);
 	RUN(raise_fault);
 	RUN(ats1pr);
-	return test_summary("test_smmu_fault");
+	return check_exit_code("test_smmu_fault");
 }

@@ -237,5 +237,5 @@ int main(void)
 	RUN(matching);
 	RUN(s2cr_and_cbar_types);
 	RUN(readback);
-	return test_summary("test_smmu_stream");
+	return check_exit_code("test_smmu_stream");
 }

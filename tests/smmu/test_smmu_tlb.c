@@ -303,5 +303,5 @@ int main(void)
 	RUN(stale_until_tlbiva);
 	RUN(tlbiva_global_and_block);
 	RUN(tlbiasid_tlbiall_nsnh);
-	return test_summary("test_smmu_tlb");
+	return check_exit_code("test_smmu_tlb");
 }

@@ -397,5 +397,5 @@ int main(void)
 	RUN(pasize);
 	RUN(permissions_and_overrides);
 	RUN(tcr_checks);
-	return test_summary("test_smmu_walk");
+	return check_exit_code("test_smmu_walk");
 }
