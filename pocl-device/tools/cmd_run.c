@@ -201,49 +201,77 @@ static int compare_u64(const char *what, const void *got_bytes, const uint64_t *
 	return 1;
 }
 
+/* The keys and results of bst_lookup and hash_probe, and the CPU's answers. */
+struct lookup_run {
+	struct shifted keys, results;	/* what the device reads and writes */
+	uint64_t *key_values;		/* the keys, 8-byte aligned for the CPU */
+	uint64_t *want;			/* the CPU reference fills it */
+};
+
+/* Random keys (about half present) in keys and key_values; 0 or -1. */
+static int lookup_prepare(struct lookup_run *l, const struct run_opts *o, uint64_t seed,
+			  struct expectation *e)
+{
+	struct rng rng;
+
+	l->keys.base = l->results.base = NULL;
+	l->want = malloc((o->n ? o->n : 1) * sizeof(*l->want));
+	l->key_values = malloc((o->n ? o->n : 1) * sizeof(*l->key_values));
+	if (!l->want || !l->key_values || shifted_alloc(&l->keys, o->n * 8, o->offset) ||
+	    shifted_alloc(&l->results, o->n * 8, o->offset))
+		return -1;
+	rng_seed(&rng, seed);
+	lookup_keys(&rng, l->key_values, o->n, o->n);
+	memcpy(l->keys.p, l->key_values, o->n * 8);
+	if (o->n) {
+		expect_aligned(e, l->keys.p, 8);
+		expect_aligned(e, l->results.p, 8);
+	}
+	return 0;
+}
+
+/* Launch and compare the results with l->want; the exit status. */
+static int lookup_check(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
+			unsigned int nargs, const struct expectation *e,
+			const struct lookup_run *l, uint64_t n)
+{
+	int r = launch(ctx, kernel, args, nargs, e);
+
+	if (r <= 0)
+		return r == 0 ? 0 : EXIT_MISMATCH;
+	return verdict(compare_u64("results", l->results.p, l->want, l->key_values, n));
+}
+
+static void lookup_free(struct lookup_run *l)
+{
+	free(l->want);
+	free(l->key_values);
+	free(l->keys.base);
+	free(l->results.base);
+}
+
 static int run_bst(struct fsvm_context *ctx, const struct run_opts *o)
 {
 	struct bst_workload tree;
 	struct expectation e = { 0 };
-	struct shifted keys, results;
-	uint64_t *want = NULL, *key_values = NULL;
-	struct rng rng;
-	int rc = EXIT_MISMATCH, r;
+	struct lookup_run l;
+	int rc = EXIT_MISMATCH;
 
 	if (bst_build(&tree, o->n, o->seed) != 0) {
 		fprintf(stderr, "fsvm run: out of memory building the tree\n");
 		return EXIT_MISMATCH;
 	}
-	keys.base = results.base = NULL;
-	want = malloc((o->n ? o->n : 1) * sizeof(*want));
-	key_values = malloc((o->n ? o->n : 1) * sizeof(*key_values));
-	if (!want || !key_values || shifted_alloc(&keys, o->n * 8, o->offset) ||
-	    shifted_alloc(&results, o->n * 8, o->offset))
-		goto out;
-	rng_seed(&rng, o->seed ^ 0xb57);
-	lookup_keys(&rng, key_values, o->n, o->n);
-	memcpy(keys.p, key_values, o->n * 8);
-	for (size_t i = 0; i < o->n; i++)
-		want[i] = bst_reference(tree.root, key_values[i]);
-	if (o->n) {
-		expect_aligned(&e, keys.p, 8);
-		expect_aligned(&e, results.p, 8);
-	}
-	printf("bst_lookup: tree of %" PRIu64 " malloc'ed nodes, %" PRIu64 " keys\n",
-	       o->n, o->n);
-	uint64_t args[] = { (uintptr_t)tree.root, (uintptr_t)keys.p, o->n, (uintptr_t)results.p };
+	if (lookup_prepare(&l, o, o->seed ^ 0xb57, &e) == 0) {
+		for (size_t i = 0; i < o->n; i++)
+			l.want[i] = bst_reference(tree.root, l.key_values[i]);
+		printf("bst_lookup: tree of %" PRIu64 " malloc'ed nodes, %" PRIu64 " keys\n",
+		       o->n, o->n);
+		uint64_t args[] = { (uintptr_t)tree.root, (uintptr_t)l.keys.p, o->n,
+				    (uintptr_t)l.results.p };
 
-	r = launch(ctx, FSVM_K_BST_LOOKUP, args, 4, &e);
-	if (r <= 0) {
-		rc = r == 0 ? 0 : EXIT_MISMATCH;
-		goto out;
+		rc = lookup_check(ctx, FSVM_K_BST_LOOKUP, args, 4, &e, &l, o->n);
 	}
-	rc = verdict(compare_u64("results", results.p, want, key_values, o->n));
-out:
-	free(want);
-	free(key_values);
-	free(keys.base);
-	free(results.base);
+	lookup_free(&l);
 	bst_free(&tree);
 	return rc;
 }
@@ -252,10 +280,9 @@ static int run_hash(struct fsvm_context *ctx, const struct run_opts *o)
 {
 	struct hash_workload table;
 	struct expectation e = { 0 };
-	struct shifted keys, results;
-	uint64_t *want = NULL, *key_values = NULL, nbuckets = 1;
-	struct rng rng;
-	int rc = EXIT_MISMATCH, r;
+	struct lookup_run l;
+	uint64_t nbuckets = 1;
+	int rc = EXIT_MISMATCH;
 
 	while (nbuckets < o->n / 2)
 		nbuckets <<= 1;
@@ -263,37 +290,17 @@ static int run_hash(struct fsvm_context *ctx, const struct run_opts *o)
 		fprintf(stderr, "fsvm run: out of memory building the hash table\n");
 		return EXIT_MISMATCH;
 	}
-	keys.base = results.base = NULL;
-	want = malloc((o->n ? o->n : 1) * sizeof(*want));
-	key_values = malloc((o->n ? o->n : 1) * sizeof(*key_values));
-	if (!want || !key_values || shifted_alloc(&keys, o->n * 8, o->offset) ||
-	    shifted_alloc(&results, o->n * 8, o->offset))
-		goto out;
-	rng_seed(&rng, o->seed ^ 0x4a5);
-	lookup_keys(&rng, key_values, o->n, o->n);
-	memcpy(keys.p, key_values, o->n * 8);
-	for (size_t i = 0; i < o->n; i++)
-		want[i] = hash_reference(table.buckets, nbuckets, key_values[i]);
-	if (o->n) {
-		expect_aligned(&e, keys.p, 8);
-		expect_aligned(&e, results.p, 8);
-	}
-	printf("hash_probe: %" PRIu64 " malloc'ed nodes in %" PRIu64 " buckets, %"
-	       PRIu64 " keys\n", o->n, nbuckets, o->n);
-	uint64_t args[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)keys.p, o->n,
-			    (uintptr_t)results.p };
+	if (lookup_prepare(&l, o, o->seed ^ 0x4a5, &e) == 0) {
+		for (size_t i = 0; i < o->n; i++)
+			l.want[i] = hash_reference(table.buckets, nbuckets, l.key_values[i]);
+		printf("hash_probe: %" PRIu64 " malloc'ed nodes in %" PRIu64 " buckets, %"
+		       PRIu64 " keys\n", o->n, nbuckets, o->n);
+		uint64_t args[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)l.keys.p,
+				    o->n, (uintptr_t)l.results.p };
 
-	r = launch(ctx, FSVM_K_HASH_PROBE, args, 5, &e);
-	if (r <= 0) {
-		rc = r == 0 ? 0 : EXIT_MISMATCH;
-		goto out;
+		rc = lookup_check(ctx, FSVM_K_HASH_PROBE, args, 5, &e, &l, o->n);
 	}
-	rc = verdict(compare_u64("results", results.p, want, key_values, o->n));
-out:
-	free(want);
-	free(key_values);
-	free(keys.base);
-	free(results.base);
+	lookup_free(&l);
 	hash_free(&table);
 	return rc;
 }
