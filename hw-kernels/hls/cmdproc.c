@@ -60,9 +60,7 @@ static uint32_t cp_run_kernel(fsvm_axi_t *m, uint32_t kernel_id,
 {
 	switch (kernel_id) {
 	case FSVM_K_NOP:
-		io->items = 0;
-		io->fault_va = 0;
-		io->syndrome = 0;
+		fsvm_hls_io_clear(io);
 		return FSVM_ST_DONE;
 	case FSVM_K_POINTER_CHASE:
 		return fsvm_k_pointer_chase(m, a[0], a[1], a[2], io);
@@ -79,9 +77,7 @@ static uint32_t cp_run_kernel(fsvm_axi_t *m, uint32_t kernel_id,
 	case FSVM_K_MEMSET:
 		return fsvm_k_memset(m, a[0], a[1], a[2], io);
 	default:
-		io->items = 0;
-		io->fault_va = 0;
-		io->syndrome = 0;
+		fsvm_hls_io_clear(io);
 		return FSVM_ST_BAD_PACKET;
 	}
 }

@@ -150,6 +150,25 @@ static inline int fsvm_hls_write_small(fsvm_axi_t *m, uint64_t va, const uint8_t
 	return fsvm_axi_write(m, va + first, src + first, len - first);
 }
 
+/*
+ * Elements of elem_bytes each in one burst at va: no more than limit, and
+ * never past the 4 KiB boundary. A streaming kernel takes the minimum over
+ * its arrays by nesting: burst_elems(a, 4, burst_elems(b, 4, left)).
+ */
+static inline uint32_t fsvm_hls_burst_elems(uint64_t va, uint32_t elem_bytes, uint32_t limit)
+{
+	uint32_t cnt = fsvm_hls_page_room(va) / elem_bytes;
+
+	return cnt < limit ? cnt : limit;
+}
+
+/* Elements still to do, n - done, capped at FSVM_HLS_BURST_BYTES (no burst
+ * holds more): the `limit` of fsvm_hls_burst_elems. done <= n. */
+static inline uint32_t fsvm_hls_left(uint64_t n, uint64_t done)
+{
+	return n - done < FSVM_HLS_BURST_BYTES ? (uint32_t)(n - done) : FSVM_HLS_BURST_BYTES;
+}
+
 static inline uint64_t fsvm_hls_get64(const uint8_t *b, uint32_t off)
 {
 	uint64_t v = 0;
@@ -172,6 +191,14 @@ static inline void fsvm_hls_put32(uint8_t *b, uint32_t off, uint32_t v)
 	for (uint32_t i = 0; i < 4; i++) {
 		b[off + i] = (uint8_t)(v >> (8u * i));
 	}
+}
+
+/* The start of every kernel: nothing done, no fault. */
+static inline void fsvm_hls_io_clear(struct fsvm_kernel_io *io)
+{
+	io->items = 0;
+	io->fault_va = 0;
+	io->syndrome = 0;
 }
 
 /* A 64-bit count as the 32-bit items field: saturates at UINT32_MAX. */

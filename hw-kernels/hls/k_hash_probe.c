@@ -44,9 +44,7 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 	uint64_t mask = nbuckets - 1u;
 	uint64_t done = 0;
 
-	io->items = 0;
-	io->fault_va = 0;
-	io->syndrome = 0;
+	fsvm_hls_io_clear(io);
 
 	if (nbuckets == 0 || (nbuckets & mask) != 0)
 		return FSVM_ST_BAD_PACKET;
@@ -68,15 +66,12 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 #pragma HLS loop_tripcount min=1 max=2097154 avg=64
 		uint64_t kva = keys_va + 8u * done;
 		uint64_t rva = results_va + 8u * done;
-		uint32_t cnt = fsvm_hls_page_room(kva) / 8u;
-		uint32_t rcnt = fsvm_hls_page_room(rva) / 8u;
+		uint32_t cnt;
 
 		if (done >= n)
 			break;
-		if (rcnt < cnt)
-			cnt = rcnt;
-		if (n - done < cnt)
-			cnt = (uint32_t)(n - done);
+		cnt = fsvm_hls_burst_elems(kva, 8u,
+			fsvm_hls_burst_elems(rva, 8u, fsvm_hls_left(n, done)));
 
 		if (fsvm_axi_read(m, kva, kbuf, cnt * 8u) != 0) {
 			io->items = fsvm_hls_items(done);

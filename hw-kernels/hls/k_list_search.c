@@ -38,9 +38,7 @@ uint32_t fsvm_k_list_search(fsvm_axi_t *m, uint64_t head, uint64_t key,
 	uint64_t found = 0;
 	uint64_t limit = max_hops > FSVM_MAX_HOPS ? FSVM_MAX_HOPS : max_hops;
 
-	io->items = 0;
-	io->fault_va = 0;
-	io->syndrome = 0;
+	fsvm_hls_io_clear(io);
 
 	if (head & 7u) {
 		return fsvm_hls_fault(io, head, FSVM_FAULT_ALIGNMENT, 0);

@@ -25,9 +25,7 @@ uint32_t fsvm_k_memcpy(fsvm_axi_t *m, uint64_t dst_va, uint64_t src_va,
 	FSVM_HLS_SCRATCH uint8_t buf[FSVM_HLS_BURST_BYTES];
 	uint64_t done = 0;
 
-	io->items = 0;
-	io->fault_va = 0;
-	io->syndrome = 0;
+	fsvm_hls_io_clear(io);
 
 	if (nbytes == 0)
 		return FSVM_ST_DONE;
@@ -36,15 +34,12 @@ uint32_t fsvm_k_memcpy(fsvm_axi_t *m, uint64_t dst_va, uint64_t src_va,
 
 	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
 #pragma HLS loop_tripcount min=1 max=2097154 avg=64
-		uint32_t cnt = fsvm_hls_page_room(src_va + done);
-		uint32_t t = fsvm_hls_page_room(dst_va + done);
+		uint32_t cnt;
 
 		if (done >= nbytes)
 			break;
-		if (t < cnt)
-			cnt = t;
-		if (nbytes - done < cnt)
-			cnt = (uint32_t)(nbytes - done);
+		cnt = fsvm_hls_burst_elems(src_va + done, 1u,
+			fsvm_hls_burst_elems(dst_va + done, 1u, fsvm_hls_left(nbytes, done)));
 
 		if (fsvm_axi_read(m, src_va + done, buf, cnt) != 0 ||
 		    fsvm_axi_write(m, dst_va + done, buf, cnt) != 0) {

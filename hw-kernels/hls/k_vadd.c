@@ -51,9 +51,7 @@ uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 	FSVM_HLS_SCRATCH uint32_t cbuf[CHUNK_ELEMS];
 	uint64_t done = 0;
 
-	io->items = 0;
-	io->fault_va = 0;
-	io->syndrome = 0;
+	fsvm_hls_io_clear(io);
 
 	if (n == 0)
 		return FSVM_ST_DONE;
@@ -72,19 +70,13 @@ uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
 	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
 #pragma HLS loop_tripcount min=1 max=12582915 avg=64
 		uint64_t off = 4u * done;
-		uint32_t cnt = fsvm_hls_page_room(a_va + off) / 4u;
-		uint32_t t;
+		uint32_t cnt;
 
 		if (done >= n)
 			break;
-		t = fsvm_hls_page_room(b_va + off) / 4u;
-		if (t < cnt)
-			cnt = t;
-		t = fsvm_hls_page_room(c_va + off) / 4u;
-		if (t < cnt)
-			cnt = t;
-		if (n - done < cnt)
-			cnt = (uint32_t)(n - done);
+		cnt = fsvm_hls_burst_elems(a_va + off, 4u,
+			fsvm_hls_burst_elems(b_va + off, 4u,
+				fsvm_hls_burst_elems(c_va + off, 4u, fsvm_hls_left(n, done))));
 
 		if (fsvm_axi_read(m, a_va + off, abuf, cnt * 4u) != 0 ||
 		    fsvm_axi_read(m, b_va + off, bbuf, cnt * 4u) != 0) {
