@@ -7,10 +7,14 @@
  * The guard: a SIGSEGV/SIGBUS handler, installed once and chaining to the
  * previous handler for faults that are not ours, plus a thread-local
  * sigjmp_buf armed around each guarded access in the device thread. A fault
- * inside a guarded access jumps back and the access returns non-zero: an
- * unmapped, PROT_NONE or read-only address becomes an SMMU fault record,
- * never a crash. SA_NODEFER and sigsetjmp(env, 0) keep the signal mask out
- * of the hot path (nothing to save, nothing to restore).
+ * inside a guarded access jumps back and the access returns non-zero, so a
+ * bad address becomes an SMMU fault record, never a crash: the walk's probe
+ * turns an unmapped or PROT_NONE page into a translation fault; in the data
+ * phase the model reports a refused store (a read-only page) as a permission
+ * fault and a refused load (a page that went away after the walk) as a
+ * translation fault. SA_NODEFER and
+ * sigsetjmp(env, 0) keep the signal mask out of the hot path (nothing to
+ * save, nothing to restore).
  *
  * The guarded loops are not instrumented by AddressSanitizer (nor UBSan: a
  * probe of VA 0 is a legal device access here) and never call
@@ -24,8 +28,9 @@
  * inner-shareable normal memory, XN); anything else -> invalid, a
  * translation fault. That includes PROT_NONE pages: arm64 Linux writes
  * PROT_NONE PTEs with the valid bit clear, so a real SMMU walking the CPU's
- * table reports a translation fault there too, and sim and board agree. A store to a read-only page is refused by the guard in the data
- * phase and reported by the model as a permission fault. Inside a region
+ * table reports a translation fault there too, and sim and board agree.
+ * A store to a read-only page is refused by the guard in the data phase and
+ * reported by the model as a permission fault. Inside a region
  * noted with fsvm_sim_note_mapping(..., 21) level 2 yields 2 MiB blocks.
  */
 #include <setjmp.h>

@@ -128,7 +128,8 @@ int fsvm_device_find_kernel(struct fsvm_device *dev, const char *name,
 const char *fsvm_arg_kind_name(unsigned int kind);
 const char *fsvm_arg_type_name(unsigned int type);
 
-/* Current device time in ticks of clock_hz (the TIME registers). */
+/* Current device time in ticks of clock_hz (the TIME registers).
+ * FSVM_ERR_INVAL on NULL arguments. */
 int fsvm_device_time(struct fsvm_device *dev, uint64_t *ticks);
 
 /* ------------------------------------------------------------------ */

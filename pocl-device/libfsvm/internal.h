@@ -45,11 +45,9 @@ int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
 
 /* One fsvm_svm_alloc() allocation. */
 struct svm_region {
-	uintptr_t start;		/* what fsvm_svm_alloc returned */
+	uintptr_t start;		/* what fsvm_svm_alloc returned and munmap takes */
 	size_t len;			/* mapped length (rounded up to the page size) */
-	uintptr_t map_start;		/* what to munmap (== start) */
 	size_t page_size;		/* what really backs it: 4 KiB or 2 MiB */
-	int noted;			/* page size told to the backend */
 };
 
 struct fsvm_device {

@@ -139,6 +139,7 @@ static long table_find(struct fsvm_device *dev, uintptr_t p)
 int fsvm_svm_alloc(struct fsvm_device *dev, size_t size, unsigned int flags, void **out)
 {
 	struct svm_region r = { 0 };
+	int noted = 0;		/* the backend took a page-size note */
 	int err;
 
 	if (!dev || !out || size == 0 || (flags & ~(FSVM_SVM_HUGE | FSVM_SVM_PREFAULT)))
@@ -163,7 +164,6 @@ int fsvm_svm_alloc(struct fsvm_device *dev, size_t size, unsigned int flags, voi
 		r.start = (uintptr_t)p;
 		r.page_size = SMALL_PAGE;
 	}
-	r.map_start = r.start;
 
 	if (flags & FSVM_SVM_PREFAULT)
 		touch_pages(r.start, r.len, r.page_size);
@@ -175,16 +175,16 @@ int fsvm_svm_alloc(struct fsvm_device *dev, size_t size, unsigned int flags, voi
 		if (err)
 			fsvm_log(FSVM_LOG_WARN, "svm: device did not take the 2 MiB "
 				 "mapping note (%s)", fsvm_strerror(err));
-		r.noted = err == FSVM_OK;
+		noted = err == FSVM_OK;
 	}
 
 	pthread_mutex_lock(&dev->svm_lock);
 	err = table_insert(dev, &r);
 	pthread_mutex_unlock(&dev->svm_lock);
 	if (err) {
-		if (r.noted)
+		if (noted)
 			dev->ops->invalidate(dev->priv, r.start, r.len);
-		munmap((void *)r.map_start, r.len);
+		munmap((void *)r.start, r.len);
 		return err;
 	}
 	*out = (void *)r.start;
@@ -196,7 +196,7 @@ static void release_region(struct fsvm_device *dev, const struct svm_region *r)
 	/* Translations go first: the device must never reach a page the
 	 * process gave back. */
 	dev->ops->invalidate(dev->priv, r->start, r->len);
-	munmap((void *)r->map_start, r->len);
+	munmap((void *)r->start, r->len);
 }
 
 int fsvm_svm_free(struct fsvm_device *dev, void *ptr)
