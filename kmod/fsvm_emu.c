@@ -19,7 +19,6 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -52,7 +51,6 @@ struct fsvm_emu {
 	struct task_struct *thread;
 	wait_queue_head_t wq;
 	atomic_t resumed;		/* bumped whenever a stall may have ended */
-	struct mm_struct *cur_mm;	/* mm of the packet running, held */
 	u64 t0;
 };
 
@@ -75,15 +73,24 @@ static int emu_read_desc(void *priv, u64 pa, u64 *desc)
 	return 0;
 }
 
-/* One data phase (inside one page). Reserved pages (the zero page) are
- * readable, never writable; other pages are held while copied. */
+/*
+ * One data phase (inside one page). Reserved pages (the zero page) are
+ * readable, never writable; other pages are held while copied. A page of a
+ * transparent huge page (a 2 MiB block the SMMU translated to) is a tail
+ * page with a zero reference count of its own: the reference is taken on
+ * the compound head, the copy goes to the 4 KiB page itself.
+ *
+ * The model calls the data phase from the device thread only, outside every
+ * lock (fsvm_axi.c, burst), once per burst: the one place a job that runs
+ * for seconds (a chase of 2^32 hops) gives the CPU back.
+ */
 static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 {
 	unsigned long pfn = PHYS_PFN(pa);
-	struct page *page;
-	bool ref = false;
+	struct page *page, *head = NULL;
 	void *p;
 
+	cond_resched();
 	if (!pfn_valid(pfn) || offset_in_page(pa) + len > PAGE_SIZE)
 		return -1;
 	page = pfn_to_page(pfn);
@@ -91,9 +98,14 @@ static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 		if (write)
 			return -1;
 	} else {
-		if (!get_page_unless_zero(page))
+		head = compound_head(page);
+		if (!get_page_unless_zero(head))
 			return -1;
-		ref = true;
+		/* The huge page was split or freed and reused meanwhile. */
+		if (unlikely(compound_head(page) != head)) {
+			put_page(head);
+			return -1;
+		}
 	}
 	p = kmap_local_page(page);
 	if (write)
@@ -101,8 +113,8 @@ static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 	else
 		memcpy(buf, p + offset_in_page(pa), len);
 	kunmap_local(p);
-	if (ref)
-		put_page(page);
+	if (head)
+		put_page(head);
 	return 0;
 }
 
@@ -189,32 +201,19 @@ static void emu_stall_wait(void *priv, unsigned int n)
 				kthread_should_stop(), msecs_to_jiffies(10));
 }
 
-/* Before a packet of context n: hold its mm while the packet runs. */
+/*
+ * Before a packet of context n. The device does not pin the process's mm
+ * (no mmget): like the FPGA it reaches memory only through the SMMU bank.
+ * When the process dies, exit_mmap calls the release notifier, which
+ * disables the bank (under the model's SMMU lock, so no walk is in flight)
+ * before any page table or page is freed; the running job then faults and
+ * ends. Holding mm_users here instead would keep exit_mmap, hence the
+ * release of the file (the context page's vma holds it), from ever running
+ * while a long job lasts: the context of a killed process was never freed.
+ */
 static void emu_begin_packet(void *priv, unsigned int n)
 {
-	struct fsvm_emu *e = priv;
-	struct mm_struct *mm = NULL;
-	unsigned long flags;
-
-	spin_lock_irqsave(&e->fd.ctx_lock, flags);
-	if (n < e->fd.nctx && e->fd.ctx[n] && e->fd.ctx[n]->live &&
-	    e->fd.ctx[n]->mm && mmget_not_zero(e->fd.ctx[n]->mm))
-		mm = e->fd.ctx[n]->mm;
-	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
-	if (mm) {
-		kthread_use_mm(mm);
-		e->cur_mm = mm;
-	}
-	emu_publish_one(e, n);
-}
-
-static void emu_end_packet(struct fsvm_emu *e)
-{
-	if (e->cur_mm) {
-		kthread_unuse_mm(e->cur_mm);
-		mmput(e->cur_mm);
-		e->cur_mm = NULL;
-	}
+	emu_publish_one(priv, n);
 }
 
 /* The SMMU model's context interrupt; called with its lock held. */
@@ -324,11 +323,9 @@ static int emu_thread(void *data)
 		wait_event_idle_timeout(e->wq, fsvm_model_has_work(e->m) ||
 					kthread_should_stop(), HZ);
 		while (!kthread_should_stop() && fsvm_model_step(e->m)) {
-			emu_end_packet(e);
 			emu_publish_all(e);
 			cond_resched();
 		}
-		emu_end_packet(e);
 		emu_publish_all(e);
 	}
 	return 0;

@@ -161,9 +161,15 @@ int fsvm_cb_disable(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asi
 {
 	uint32_t fsr = io->read32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FSR));
 
-	if (fsr & SMMU_FSR_SS)
-		io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_RESUME),
-			    SMMU_RESUME_TERMINATE);
+	/*
+	 * Terminate a held transaction whatever FSR.SS says: the fault path
+	 * clears FSR (write 1 to clear, SS included, or the interrupt would
+	 * fire again) as soon as it captures a fault, and the transaction stays
+	 * held until a RESUME. A fault worker that then finds the bank
+	 * disabled writes no RESUME of its own, so this one is the last
+	 * chance. With nothing stalled the write is ignored.
+	 */
+	io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_RESUME), SMMU_RESUME_TERMINATE);
 	io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_SCTLR), 0);
 	if (fsr)
 		io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FSR), fsr);

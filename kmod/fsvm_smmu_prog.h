@@ -113,7 +113,8 @@ int fsvm_cb_compute(const struct fsvm_cb_params *p, struct fsvm_cb_regs *r);
 void fsvm_cb_program(const struct fsvm_smmu_io *io, unsigned int cb,
 		     const struct fsvm_cb_regs *r);
 
-/* Disable a bank: terminate a stalled transaction, SCTLR = 0, clear FSR,
+/* Disable a bank: terminate a stalled transaction (even when FSR.SS was
+ * already cleared by the fault path), SCTLR = 0, clear FSR,
  * TLBIASID + sync. Call after the stream is unmapped (fsvm_stream_unmap),
  * so nothing bypasses through a bank with M = 0. */
 int fsvm_cb_disable(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid);

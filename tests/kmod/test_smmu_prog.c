@@ -489,6 +489,24 @@ static void test_release(void)
 	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x601000, SMMU_READ, &x), SMMU_FAULT);
 	CHECK(x.gfsr != 0);
 	CHECK_EQ(smmu_tlb_count(&e.t.s, BANK), 0);
+
+	/* The fault path already cleared FSR (SS included: write 1 to clear)
+	 * when the bank is disabled: the held transaction is still ended. */
+	CHECK_EQ(program(&e), 0);
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x700000, SMMU_READ, &x), SMMU_STALLED);
+	smmu_write32(&e.t.s, fsvm_cb_reg(&e.t.io, BANK, SMMU_CB_FSR),
+		     smmu_read32(&e.t.s, fsvm_cb_reg(&e.t.io, BANK, SMMU_CB_FSR)));
+	CHECK_EQ(smmu_read32(&e.t.s, fsvm_cb_reg(&e.t.io, BANK, SMMU_CB_FSR)) & SMMU_FSR_SS, 0);
+	CHECK_EQ(smmu_stall_poll(&e.t.s, BANK), 0);	/* still held */
+	fsvm_stream_unmap(&e.t.io, SMR_IDX);
+	CHECK_EQ(fsvm_cb_disable(&e.t.io, BANK, ASID), 0);
+	CHECK_EQ(smmu_stall_poll(&e.t.s, BANK), 2);
+
+	/* Nothing stalled: the RESUME of a disable is ignored. */
+	CHECK_EQ(program(&e), 0);
+	fsvm_stream_unmap(&e.t.io, SMR_IDX);
+	CHECK_EQ(fsvm_cb_disable(&e.t.io, BANK, ASID), 0);
+	CHECK_EQ(smmu_stall_poll(&e.t.s, BANK), 0);
 	env_free(&e);
 }
 
