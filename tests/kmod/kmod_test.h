@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kmod_test.h - helpers of the user-space tests of fsvm.ko's shared code:
- * CHECK macros, a sparse "physical memory" with a CPU-cache view and a DRAM
+ * RUN, a sparse "physical memory" with a CPU-cache view and a DRAM
  * view (to model coherent and non-coherent table walkers), a builder of
  * Linux-like AArch64 process page tables, a reference walker that answers
  * as the CPU would, and an SMMU model instance behind the fsvm_smmu_io
@@ -18,44 +18,18 @@
 #include "fsvm_smmu_prog.h"
 #include "smmu500.h"
 
-static int g_failures;
-static int g_checks;
-
-#define CHECK_EQ(actual, expected)                                                  \
-	do {                                                                        \
-		unsigned long long a_ = (unsigned long long)(actual);               \
-		unsigned long long e_ = (unsigned long long)(expected);             \
-		g_checks++;                                                         \
-		if (a_ != e_) {                                                     \
-			fprintf(stderr, "%s:%d: CHECK_EQ(%s, %s) failed: "           \
-				"expected 0x%llx, actual 0x%llx\n",                 \
-				__FILE__, __LINE__, #actual, #expected, e_, a_);    \
-			g_failures++;                                               \
-		}                                                                   \
-	} while (0)
-
-#define CHECK(cond)                                                                 \
-	do {                                                                        \
-		g_checks++;                                                         \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__,       \
-				__LINE__, #cond);                                   \
-			g_failures++;                                               \
-		}                                                                   \
-	} while (0)
+/*
+ * CHECK/CHECK_EQ and the counters are the project's (tests/common);
+ * RUN adds a line per test function.
+ */
+#include "test_check.h"
 
 #define RUN(fn)                                                                     \
 	do {                                                                        \
-		int before_ = g_failures;                                           \
+		int before_ = check_failures;                                       \
 		fn();                                                               \
-		printf("%-44s %s\n", #fn, g_failures == before_ ? "ok" : "FAILED"); \
+		printf("%-44s %s\n", #fn, check_failures == before_ ? "ok" : "FAILED"); \
 	} while (0)
-
-static inline int test_summary(const char *name)
-{
-	printf("%s: %d checks, %d failures\n", name, g_checks, g_failures);
-	return g_failures ? 1 : 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Physical memory: pages at arbitrary PAs, each with two views.       */

@@ -158,5 +158,5 @@ int main(void)
 {
 	RUN(test_healthy);
 	RUN(test_mistakes);
-	return test_summary("test_doctor");
+	return check_exit_code("test_doctor");
 }

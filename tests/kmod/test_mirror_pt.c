@@ -281,5 +281,5 @@ int main(void)
 	RUN(test_mirror_matches_cpu);
 	RUN(test_mirror_without_clean_is_stale);
 	RUN(test_mirror_write_upgrade_and_unmap);
-	return test_summary("test_mirror_pt");
+	return check_exit_code("test_mirror_pt");
 }

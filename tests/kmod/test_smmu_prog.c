@@ -573,5 +573,5 @@ int main(void)
 	RUN(test_stall_resolve);
 	RUN(test_invalidation);
 	RUN(test_release);
-	return test_summary("test_smmu_prog");
+	return check_exit_code("test_smmu_prog");
 }

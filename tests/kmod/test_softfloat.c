@@ -46,9 +46,9 @@ static void one(uint32_t a, uint32_t b)
 
 	if (!ok && g_bad++ < 10)
 		fprintf(stderr, "  0x%08x + 0x%08x: fpu 0x%08x soft 0x%08x\n", a, b, want, got);
-	g_checks++;
+	check_count++;
 	if (!ok)
-		g_failures++;
+		check_failures++;
 }
 
 static void test_special(void)
@@ -86,5 +86,5 @@ int main(void)
 {
 	RUN(test_special);
 	RUN(test_random);
-	return test_summary("test_softfloat");
+	return check_exit_code("test_softfloat");
 }

@@ -202,5 +202,5 @@ int main(void)
 	RUN(test_mmap);
 	RUN(test_slots_ebusy);
 	RUN(test_faultq);
-	return test_summary("test_uapi");
+	return check_exit_code("test_uapi");
 }
