@@ -189,8 +189,10 @@ static void emu_irq(void *priv, unsigned int n)
 	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
 }
 
-/* A transaction of context n is held by a stalled bank: sleep until the
- * fault worker (or a disable) resumes it, polling now and then. */
+/*
+ * A transaction of context n is held by a stalled bank: sleep until the
+ * fault worker (or a disable) resumes it, polling now and then.
+ */
 static void emu_stall_wait(void *priv, unsigned int n)
 {
 	struct fsvm_emu *e = priv;

@@ -70,8 +70,10 @@ int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx)
 	return 0;
 }
 
-/* Unmap the stream (its traffic now faults), then disable the bank,
- * terminating a held transaction. Idempotent; never sleeps. */
+/*
+ * Unmap the stream (its traffic now faults), then disable the bank,
+ * terminating a held transaction. Idempotent; never sleeps.
+ */
 void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
@@ -168,8 +170,10 @@ static const struct mmu_interval_notifier_ops fsvm_mni_ops = {
 /* The mirror table (mirror mode)                                      */
 /* ------------------------------------------------------------------ */
 
-/* Table pages stay DMA-mapped (to the device) for cache cleaning; the
- * mapping's address lives in page->private. */
+/*
+ * Table pages stay DMA-mapped (to the device) for cache cleaning; the
+ * mapping's address lives in page->private.
+ */
 static u64 *fsvm_mpt_alloc(void *priv, u64 *pa)
 {
 	struct fsvm_ctx *ctx = priv;

@@ -52,16 +52,20 @@ void fsvm_mpt_destroy(struct fsvm_mpt *t);
  */
 uint64_t fsvm_mpt_leaf(uint64_t cpu_desc, bool writable);
 
-/* Install the 4 KiB page descriptor `leaf` for va. 0, -EINVAL (va out of
+/*
+ * Install the 4 KiB page descriptor `leaf` for va. 0, -EINVAL (va out of
  * range or not a page leaf), -ENOMEM. Replacing a valid entry is allowed
- * (the caller invalidates the SMMU TLB for va afterwards). */
+ * (the caller invalidates the SMMU TLB for va afterwards).
+ */
 int fsvm_mpt_map(struct fsvm_mpt *t, uint64_t va, uint64_t leaf);
 
 /* The current leaf for va (0 if none). */
 uint64_t fsvm_mpt_lookup(const struct fsvm_mpt *t, uint64_t va);
 
-/* Remove every leaf in [start, end). Returns how many were removed; table
- * pages stay until fsvm_mpt_destroy. The caller invalidates the TLB. */
+/*
+ * Remove every leaf in [start, end). Returns how many were removed; table
+ * pages stay until fsvm_mpt_destroy. The caller invalidates the TLB.
+ */
 unsigned long fsvm_mpt_unmap(struct fsvm_mpt *t, uint64_t start, uint64_t end);
 
 #endif /* FSVM_MIRROR_PT_H */

@@ -293,8 +293,10 @@ enum fsvm_fault_action fsvm_fault_decide(uint32_t fsr, uint32_t fsynr0, bool *wr
 		*syndrome = 0;
 		return FSVM_FA_NONE;
 	}
-	/* Our S2CR makes every access data and unprivileged: anything else
-	 * is not the PL kernel's traffic, and a walk bus error is not a page. */
+	/*
+	 * Our S2CR makes every access data and unprivileged: anything else
+	 * is not the PL kernel's traffic, and a walk bus error is not a page.
+	 */
 	if (fsynr0 & (SMMU_FSYNR0_IND | SMMU_FSYNR0_PNU | SMMU_FSYNR0_PTWF))
 		act = FSVM_FA_TERMINATE;
 	*syndrome = (type << FSVM_SYND_TYPE_SHIFT) | (*write ? FSVM_SYND_WRITE : 0u) |

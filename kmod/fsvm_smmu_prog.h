@@ -108,37 +108,51 @@ struct fsvm_cb_regs {
  */
 int fsvm_cb_compute(const struct fsvm_cb_params *p, struct fsvm_cb_regs *r);
 
-/* Write a bank in Linux's order: CBA2R, CBAR, TCR2, TCR, TTBR0, TTBR1,
- * MAIR0, MAIR1, SCTLR (TCR first: it decides how TTBR's ASID is read). */
+/*
+ * Write a bank in Linux's order: CBA2R, CBAR, TCR2, TCR, TTBR0, TTBR1,
+ * MAIR0, MAIR1, SCTLR (TCR first: it decides how TTBR's ASID is read).
+ */
 void fsvm_cb_program(const struct fsvm_smmu_io *io, unsigned int cb,
 		     const struct fsvm_cb_regs *r);
 
-/* Disable a bank: terminate a stalled transaction (even when FSR.SS was
+/*
+ * Disable a bank: terminate a stalled transaction (even when FSR.SS was
  * already cleared by the fault path), SCTLR = 0, clear FSR,
  * TLBIASID + sync. Call after the stream is unmapped (fsvm_stream_unmap),
- * so nothing bypasses through a bank with M = 0. */
+ * so nothing bypasses through a bank with M = 0.
+ */
 int fsvm_cb_disable(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid);
 
-/* The S2CR value fsvm writes: translate through cb, data, unprivileged.
- * Written whole, never read-modify-written (the reset INSTCFG would stay). */
+/*
+ * The S2CR value fsvm writes: translate through cb, data, unprivileged.
+ * Written whole, never read-modify-written (the reset INSTCFG would stay).
+ */
 uint32_t fsvm_s2cr_value(unsigned int cb);
 uint32_t fsvm_smr_value(uint16_t sid, uint16_t mask);
 
-/* Map StreamID sid (SMR mask) to bank cb through SMR/S2CR group idx:
- * S2CR first, then the valid SMR. */
+/*
+ * Map StreamID sid (SMR mask) to bank cb through SMR/S2CR group idx:
+ * S2CR first, then the valid SMR.
+ */
 void fsvm_stream_map(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t sid,
 		     uint16_t mask, unsigned int cb);
-/* Invalidate the SMR, then make S2CR fault (traffic of the stream is
- * terminated, never bypassed). */
+/*
+ * Invalidate the SMR, then make S2CR fault (traffic of the stream is
+ * terminated, never bypassed).
+ */
 void fsvm_stream_unmap(const struct fsvm_smmu_io *io, unsigned int idx);
 
-/* TLB maintenance of one bank. Every function ends with a completed sync:
- * 0, or -ETIMEDOUT if TLBSTATUS never went idle (spins bounded). */
+/*
+ * TLB maintenance of one bank. Every function ends with a completed sync:
+ * 0, or -ETIMEDOUT if TLBSTATUS never went idle (spins bounded).
+ */
 #define FSVM_TLBI_MAX_PAGES	512u	/* above this a range becomes TLBIASID */
 int fsvm_tlb_sync(const struct fsvm_smmu_io *io, unsigned int cb);
 int fsvm_tlbi_asid(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid);
-/* [start, end) page by page (TLBIVA), or TLBIASID when larger than
- * FSVM_TLBI_MAX_PAGES pages. Returns the number of TLBI writes in *ops. */
+/*
+ * [start, end) page by page (TLBIVA), or TLBIASID when larger than
+ * FSVM_TLBI_MAX_PAGES pages. Returns the number of TLBI writes in *ops.
+ */
 int fsvm_tlbi_range(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid,
 		    uint64_t start, uint64_t end, unsigned int *ops);
 
@@ -151,8 +165,10 @@ struct fsvm_cb_fault {
 };
 void fsvm_cb_read_fault(const struct fsvm_smmu_io *io, unsigned int cb,
 			struct fsvm_cb_fault *f);
-/* Clear FSR (the recorded bits) and, if a transaction is stalled, resume
- * it: retry (true) or terminate (false). */
+/*
+ * Clear FSR (the recorded bits) and, if a transaction is stalled, resume
+ * it: retry (true) or terminate (false).
+ */
 void fsvm_cb_resume(const struct fsvm_smmu_io *io, unsigned int cb, uint32_t fsr,
 		    bool retry);
 

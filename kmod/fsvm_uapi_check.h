@@ -92,8 +92,10 @@ struct fsvm_faultq {
 };
 void fsvm_faultq_init(struct fsvm_faultq *q);
 void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e);
-/* Pop up to max records into out[]; returns how many. *lost gets and
- * resets the drop count. */
+/*
+ * Pop up to max records into out[]; returns how many. *lost gets and
+ * resets the drop count.
+ */
 unsigned int fsvm_faultq_pop(struct fsvm_faultq *q, struct fsvm_fault_entry *out,
 			     unsigned int max, uint32_t *lost);
 
