@@ -279,36 +279,35 @@ static uint32_t page_room(uint64_t va)
 	return FSVM_PAGE_SIZE - (uint32_t)(va & (FSVM_PAGE_SIZE - 1u));
 }
 
-int fsvm_axi_read(fsvm_axi_t *a, uint64_t va, void *dst, uint32_t len)
+/*
+ * Split a request into page-bounded bursts; exactly one of dst (read) and
+ * src (write) is non-NULL.
+ */
+static int transfer(fsvm_axi_t *a, uint64_t va, uint8_t *dst, const uint8_t *src,
+		    uint32_t len)
 {
-	uint8_t *d = (uint8_t *)dst;
-
 	while (len) {
 		uint32_t room = page_room(va);
 		uint32_t n = len < room ? len : room;
 
-		if (burst(a, va, d, NULL, n))
+		if (burst(a, va, dst, src, n))
 			return 1;
 		va += n;
-		d += n;
+		if (dst)
+			dst += n;
+		else
+			src += n;
 		len -= n;
 	}
 	return 0;
 }
 
+int fsvm_axi_read(fsvm_axi_t *a, uint64_t va, void *dst, uint32_t len)
+{
+	return transfer(a, va, (uint8_t *)dst, NULL, len);
+}
+
 int fsvm_axi_write(fsvm_axi_t *a, uint64_t va, const void *src, uint32_t len)
 {
-	const uint8_t *s = (const uint8_t *)src;
-
-	while (len) {
-		uint32_t room = page_room(va);
-		uint32_t n = len < room ? len : room;
-
-		if (burst(a, va, NULL, s, n))
-			return 1;
-		va += n;
-		s += n;
-		len -= n;
-	}
-	return 0;
+	return transfer(a, va, NULL, (const uint8_t *)src, len);
 }
