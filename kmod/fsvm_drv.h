@@ -25,6 +25,8 @@
 #define FSVM_MAX_CTX		FSVM_UAPI_MAX_CONTEXTS
 /* Resolved faults of one VA in a row before fsvm gives up on it. */
 #define FSVM_FAULT_RETRY_LIMIT	16
+/* Table pages one mirror mapping may add below the root (levels 1 to 3). */
+#define FSVM_MPT_SPARE		3
 
 struct fsvm_dev;
 struct fsvm_emu;
@@ -56,9 +58,12 @@ struct fsvm_ctx {
 	bool mn_registered;
 	struct mmu_interval_notifier mni;	/* mirror mode: the whole address space */
 	bool mni_registered;
-	struct mutex mirror_lock;	/* the mirror table */
+	struct mutex mirror_lock;	/* the mirror table and its spares */
 	struct fsvm_mpt mpt;
 	bool mpt_ready;
+	/* Zeroed table pages allocated outside mirror_lock (fsvm_fault.c). */
+	struct page *mpt_spare[FSVM_MPT_SPARE];
+	unsigned int mpt_nspare;
 
 	/* faults */
 	struct work_struct fault_work;
@@ -144,26 +149,22 @@ int fsvm_dev_register(struct fsvm_dev *fd);
 void fsvm_dev_unregister(struct fsvm_dev *fd);
 void fsvm_ctx_irq(struct fsvm_ctx *ctx);
 struct fsvm_ctx *fsvm_ctx_get_by_bank(struct fsvm_dev *fd, unsigned int bank);
-void fsvm_cpu_config(struct fsvm_dev *fd);
 
 /* fsvm_fault.c */
 int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx);
 void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx);
 void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx);
 int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx);
+void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx);
 irqreturn_t fsvm_smmu_irq(int irq, void *data);
-void fsvm_fault_capture(struct fsvm_ctx *ctx);
 void fsvm_fault_work(struct work_struct *work);
 int fsvm_prefault(struct fsvm_ctx *ctx, u64 start, u64 end, bool write);
-int fsvm_mirror_init(struct fsvm_ctx *ctx);
-void fsvm_mirror_destroy(struct fsvm_ctx *ctx);
 
 /* fsvm_emu.c */
 extern bool fsvm_emulate;
 int fsvm_emu_init(void);
 void fsvm_emu_exit(void);
 void fsvm_emu_publish(struct fsvm_ctx *ctx);
-void fsvm_emu_kick(struct fsvm_dev *fd);
 void fsvm_emu_stall_resolved(struct fsvm_dev *fd);
 
 #endif /* FSVM_DRV_H */

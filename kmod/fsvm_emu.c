@@ -251,13 +251,6 @@ static void emu_unlock(void *priv)
 	spin_unlock_irqrestore(&e->lock, e->lock_flags);
 }
 
-void fsvm_emu_kick(struct fsvm_dev *fd)
-{
-	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
-
-	wake_up(&e->wq);
-}
-
 void fsvm_emu_stall_resolved(struct fsvm_dev *fd)
 {
 	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);

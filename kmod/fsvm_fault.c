@@ -33,6 +33,18 @@ static bool fsvm_walk_coherent(struct fsvm_dev *fd)
 /* Bank programming                                                    */
 /* ------------------------------------------------------------------ */
 
+/* Bank, TLB, then stream, from the saved image. Under smmu_lock. */
+static int fsvm_ctx_hw_write(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	int ret;
+
+	fsvm_cb_program(&fd->io, ctx->bank, &ctx->regs);
+	ret = fsvm_tlbi_asid(&fd->io, ctx->bank, ctx->asid);
+	fsvm_stream_map(&fd->io, ctx->smr, ctx->sid, fd->sid_mask, ctx->bank);
+	return ret;
+}
+
 int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
@@ -60,14 +72,27 @@ int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx)
 		return ret;
 	}
 	spin_lock_irqsave(&fd->smmu_lock, flags);
-	fsvm_cb_program(&fd->io, ctx->bank, &ctx->regs);
-	ret = fsvm_tlbi_asid(&fd->io, ctx->bank, ctx->asid);
-	fsvm_stream_map(&fd->io, ctx->smr, ctx->sid, fd->sid_mask, ctx->bank);
+	ret = fsvm_ctx_hw_write(ctx);
 	WRITE_ONCE(ctx->live, true);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	if (ret)
 		dev_warn(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
 	return 0;
+}
+
+/*
+ * After a reset behind fsvm's back (system resume): write the saved bank
+ * image again, unless the context was disabled meanwhile.
+ */
+void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	if (ctx->live)
+		fsvm_ctx_hw_write(ctx);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 }
 
 /*
@@ -99,13 +124,17 @@ static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	unsigned long flags;
-	unsigned int ops = 0;
+	unsigned int ops;
+	int ret = 0;
 
 	spin_lock_irqsave(&fd->smmu_lock, flags);
-	if (ctx->live && fsvm_tlbi_range(&fd->io, ctx->bank, ctx->asid, start, end, &ops))
-		dev_warn_ratelimited(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
+	if (ctx->live) {
+		ret = fsvm_tlbi_range(&fd->io, ctx->bank, ctx->asid, start, end, &ops);
+		ctx->st.tlbi += ops;
+	}
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
-	ctx->st.tlbi += ops;
+	if (ret)
+		dev_warn_ratelimited(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -173,14 +202,45 @@ static const struct mmu_interval_notifier_ops fsvm_mni_ops = {
 /*
  * Table pages stay DMA-mapped (to the device) for cache cleaning; the
  * mapping's address lives in page->private.
+ *
+ * The tree grows under mirror_lock, which the invalidate callback takes,
+ * and that callback runs from reclaim and compaction (try_to_unmap,
+ * migration): nothing may enter direct reclaim with mirror_lock held, or
+ * the worker could wait on itself. New table pages therefore come from a
+ * few spares allocated beforehand, outside the lock (fsvm_mpt_topup), and
+ * only when those are used up from GFP_NOWAIT.
  */
+static void fsvm_mpt_topup(struct fsvm_ctx *ctx)
+{
+	struct page *pg[FSVM_MPT_SPARE];
+	unsigned int i, n, want = FSVM_MPT_SPARE - READ_ONCE(ctx->mpt_nspare);
+
+	for (n = 0; n < want; n++) {
+		pg[n] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!pg[n])
+			break;
+	}
+	mutex_lock(&ctx->mirror_lock);
+	for (i = 0; i < n && ctx->mpt_nspare < FSVM_MPT_SPARE; i++)
+		ctx->mpt_spare[ctx->mpt_nspare++] = pg[i];
+	mutex_unlock(&ctx->mirror_lock);
+	for (; i < n; i++)
+		__free_page(pg[i]);
+}
+
+/* Under mirror_lock: never sleeps in reclaim (see above). */
 static u64 *fsvm_mpt_alloc(void *priv, u64 *pa)
 {
 	struct fsvm_ctx *ctx = priv;
 	struct device *dev = ctx->fd->dev;
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page;
 	dma_addr_t dma;
 
+	lockdep_assert_held(&ctx->mirror_lock);
+	if (ctx->mpt_nspare)
+		page = ctx->mpt_spare[--ctx->mpt_nspare];
+	else
+		page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
 	if (!page)
 		return NULL;
 	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
@@ -217,7 +277,19 @@ static void fsvm_mpt_clean(void *priv, const void *p, size_t len)
 				   len, DMA_TO_DEVICE);
 }
 
-int fsvm_mirror_init(struct fsvm_ctx *ctx)
+/* The table, its spares. Idempotent. */
+static void fsvm_mirror_destroy(struct fsvm_ctx *ctx)
+{
+	mutex_lock(&ctx->mirror_lock);
+	if (ctx->mpt_ready)
+		fsvm_mpt_destroy(&ctx->mpt);
+	ctx->mpt_ready = false;
+	while (ctx->mpt_nspare)
+		__free_page(ctx->mpt_spare[--ctx->mpt_nspare]);
+	mutex_unlock(&ctx->mirror_lock);
+}
+
+static int fsvm_mirror_init(struct fsvm_ctx *ctx)
 {
 	struct fsvm_mpt_ops ops = {
 		.priv = ctx,
@@ -228,19 +300,14 @@ int fsvm_mirror_init(struct fsvm_ctx *ctx)
 	};
 	int ret;
 
-	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits);
-	if (!ret)
-		ctx->mpt_ready = true;
-	return ret;
-}
-
-void fsvm_mirror_destroy(struct fsvm_ctx *ctx)
-{
+	fsvm_mpt_topup(ctx);
 	mutex_lock(&ctx->mirror_lock);
-	if (ctx->mpt_ready)
-		fsvm_mpt_destroy(&ctx->mpt);
-	ctx->mpt_ready = false;
+	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits);
+	ctx->mpt_ready = !ret;
 	mutex_unlock(&ctx->mirror_lock);
+	if (ret)
+		fsvm_mirror_destroy(ctx);
+	return ret;
 }
 
 /* Mirror the CPU's page at va (writable only for a write). mm is held. */
@@ -254,6 +321,7 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 	int ret;
 
 	va &= PAGE_MASK;
+	fsvm_mpt_topup(ctx);
 	for (;;) {
 		seq = mmu_interval_read_begin(&ctx->mni);
 		mmap_read_lock(mm);
@@ -288,7 +356,7 @@ static int fsvm_shared_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 	int ret;
 
 	mmap_read_lock(mm);
-	ret = fixup_user_fault(mm, va, write ? FAULT_FLAG_WRITE : 0, NULL);
+	ret = fixup_user_fault(mm, va, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), NULL);
 	mmap_read_unlock(mm);
 	return ret;
 }
@@ -333,7 +401,7 @@ int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx)
 	if (ctx->mode == FSVM_MODE_MIRROR) {
 		ret = fsvm_mirror_init(ctx);
 		if (ret)
-			return ret;
+			return ret;	/* nothing left allocated */
 		ret = mmu_interval_notifier_insert(&ctx->mni, ctx->mm, 0, TASK_SIZE,
 						   &fsvm_mni_ops);
 		if (ret) {
@@ -380,7 +448,7 @@ void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx)
  * the stalled transaction stays held until RESUME) and hand it to the
  * worker. Any context: hard IRQ on silicon, the worker in emulation.
  */
-void fsvm_fault_capture(struct fsvm_ctx *ctx)
+static void fsvm_fault_capture(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	struct fsvm_cb_fault f;

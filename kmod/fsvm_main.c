@@ -68,7 +68,7 @@ static int fsvm_mode_param(void)
 }
 
 /* The CPU's view of user address translation, as the SMMU must copy it. */
-void fsvm_cpu_config(struct fsvm_dev *fd)
+static void fsvm_cpu_config(struct fsvm_dev *fd)
 {
 #ifdef CONFIG_ARM64
 	static const unsigned char ips_bits[] = { 32, 36, 40, 42, 44, 48, 52, 52 };
@@ -120,16 +120,15 @@ static void fsvm_ctx_publish(struct fsvm_dev *fd, unsigned int idx, struct fsvm_
 	spin_unlock_irqrestore(&fd->ctx_lock, flags);
 }
 
-/* Stop the context in the shell and wait (bounded) until it is idle. */
-static void fsvm_ctx_stop(struct fsvm_ctx *ctx)
+/* Wait (bounded) until the stopped context is idle in the shell. */
+static void fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
-	u32 off = FSVM_CTX_OFF(ctx->idx);
+	u32 off = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_STATUS;
 	int i;
 
-	fsvm_win_write(fd, off + FSVM_CTX_CONTROL, 0);
 	for (i = 0; i < 100; i++) {
-		if (!(fsvm_win_read(fd, off + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY))
+		if (!(fsvm_win_read(fd, off) & FSVM_CSTAT_BUSY))
 			return;
 		usleep_range(1000, 2000);
 	}
@@ -142,7 +141,7 @@ static void fsvm_ctx_free(struct fsvm_ctx *ctx)
 
 	fsvm_win_write(fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
 	fsvm_ctx_hw_disable(ctx);
-	fsvm_ctx_stop(ctx);
+	fsvm_ctx_wait_idle(ctx);
 	fsvm_ctx_publish(fd, ctx->idx, NULL);
 	cancel_work_sync(&ctx->fault_work);
 	fsvm_ctx_detach_mm(ctx);
@@ -190,25 +189,27 @@ static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
 	INIT_WORK(&ctx->fault_work, fsvm_fault_work);
 	init_waitqueue_head(&ctx->wq);
 	fsvm_faultq_init(&ctx->faults);
-	ctx->mm = current->mm;
-	mmgrab(ctx->mm);
 
 	if (fd->emulated) {
 		ctx->emu_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!ctx->emu_pg) {
 			ret = -ENOMEM;
-			goto err_slot;
+			goto err_free;
 		}
 		ctx->emu_page = page_address(ctx->emu_pg);
 	} else {
 		ret = pm_runtime_resume_and_get(fd->dev);
 		if (ret < 0)
-			goto err_slot;
+			goto err_free;
 	}
 
+	ctx->mm = current->mm;
+	mmgrab(ctx->mm);
 	ret = fsvm_ctx_attach_mm(ctx);
-	if (ret)
+	if (ret) {
+		mmdrop(ctx->mm);
 		goto err_pm;
+	}
 	/* The shell context starts disabled; the bank and stream follow. */
 	fsvm_win_write(fd, FSVM_CTX_OFF(slot) + FSVM_CTX_CONTROL, 0);
 	fsvm_ctx_publish(fd, slot, ctx);
@@ -231,18 +232,12 @@ static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
 	return 0;
 
 err_hw:
-	fsvm_ctx_hw_disable(ctx);
+	/* fsvm_ctx_hw_enable fails before it writes a register. */
 	fsvm_ctx_publish(fd, slot, NULL);
-	fsvm_ctx_detach_mm(ctx);
-	goto err_mm;
+	fsvm_ctx_detach_mm(ctx);	/* drops the mm */
 err_pm:
-	mmdrop(ctx->mm);
-err_mm:
 	if (!fd->emulated)
 		pm_runtime_put(fd->dev);
-	goto err_free;
-err_slot:
-	mmdrop(ctx->mm);
 err_free:
 	if (ctx->emu_pg)
 		__free_page(ctx->emu_pg);
@@ -287,6 +282,8 @@ static void fsvm_fill_info(struct fsvm_dev *fd, struct fsvm_info *info)
 	unsigned int i;
 	u32 w;
 
+	/* Nothing the caller passed in is echoed back (reserved fields zero). */
+	memset(info, 0, sizeof(*info));
 	info->uapi_version = FSVM_UAPI_VERSION;
 	info->flags = (fd->emulated ? FSVM_INFO_F_EMULATED | FSVM_INFO_F_REG_IOCTL : 0) |
 		      (fd->mode == FSVM_MODE_SHARED && !fd->forced ? FSVM_INFO_F_COHERENT : 0) |
@@ -348,6 +345,8 @@ static void fsvm_fill_diag(struct fsvm_file *ff, struct fsvm_diag *d)
 	bool admin = capable(CAP_SYS_ADMIN);
 	unsigned int i;
 
+	/* Nothing the caller passed in is echoed back (other banks read zero). */
+	memset(d, 0, sizeof(*d));
 	d->flags = (fd->fw_coherent ? FSVM_DIAG_F_FW_COHERENT : 0) |
 		   (fd->caps.cttw ? FSVM_DIAG_F_CTTW : 0);
 #ifdef CONFIG_ARM64
@@ -881,10 +880,12 @@ static int fsvm_probe(struct platform_device *pdev)
 	fd->smmu_irq = of_irq_get(snp, gi);
 	spdev = of_find_device_by_node(snp);
 	of_node_put(snp);
-	if (!fd->smmu)
-		return dev_err_probe(dev, -ENOMEM, "cannot map the SMMU\n");
 	if (spdev)
 		fd->smmu_dev = &spdev->dev;
+	if (!fd->smmu) {
+		ret = dev_err_probe(dev, -ENOMEM, "cannot map the SMMU\n");
+		goto err_put;
+	}
 
 	fd->io.priv = (void __force *)fd->smmu;
 	fd->io.read32 = fsvm_smmu_read32;
@@ -899,8 +900,9 @@ static int fsvm_probe(struct platform_device *pdev)
 	}
 
 	ret = of_property_read_u32_array(np, "fsvm,stream-ids", ids, 2);
-	if (ret) {
-		dev_err(dev, "missing fsvm,stream-ids = <base mask>\n");
+	if (ret || ids[0] > U16_MAX || ids[1] > U16_MAX) {
+		dev_err(dev, "missing or bad fsvm,stream-ids = <base mask>\n");
+		ret = -EINVAL;
 		goto err_unmap;
 	}
 	fd->sid_base = ids[0];
@@ -966,10 +968,13 @@ static int fsvm_probe(struct platform_device *pdev)
 
 err_pm:
 	pm_runtime_disable(dev);
+	if (fd->smmu_dev)
+		device_link_remove(dev, fd->smmu_dev);
 err_unmap:
 	iounmap(fd->smmu);
-	if (spdev)
-		put_device(&spdev->dev);
+err_put:
+	if (fd->smmu_dev)
+		put_device(fd->smmu_dev);
 	return ret;
 }
 
@@ -993,9 +998,12 @@ static int __maybe_unused fsvm_resume(struct device *dev)
 	struct fsvm_dev *fd = dev_get_drvdata(dev);
 	unsigned int i;
 
+	/* fd->lock keeps a context from being freed under us. */
+	mutex_lock(&fd->lock);
 	for (i = 0; i < fd->nctx; i++)
-		if (fd->ctx[i] && fd->ctx[i]->live)
-			fsvm_ctx_hw_enable(fd->ctx[i]);
+		if (fd->ctx[i])
+			fsvm_ctx_hw_restore(fd->ctx[i]);
+	mutex_unlock(&fd->lock);
 	return 0;
 }
 
