@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: MIT
+#
+# tclsh-check.tcl - run create_fsvm_bd.tcl and export_hls_ip.tcl under plain
+# tclsh with stub Vivado / Vitis HLS commands.
+#
+#   tclsh hw-kernels/vivado/tclsh-check.tcl
+#
+# What this proves: the scripts parse, every branch that the configurations
+# below reach executes, argument parsing and the error exits behave, every
+# interface pin is connected exactly once, crossbar IDs and addresses come
+# out as intended, and the block-design commands are called with the
+# argument shapes used here. What it does NOT prove: that Vivado accepts
+# these IP names, parameter names or values, pin names or the design -
+# nothing here has run in Vivado (README.md).
+
+set here [file dirname [file normalize [info script]]]
+set tmp  [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] fsvm-vivado-check-[pid]]
+file delete -force $tmp
+set hls_build [file join $tmp hls]
+foreach top {fsvm_cp_dispatch fsvm_cp_complete} {
+    file mkdir [file join $hls_build hls_$top sol1 impl ip]
+}
+
+# The stubs, evaluated in each child interpreter.
+set stubs {
+    array set props {}
+    set cells {}
+    set intf_used {}
+    set calls {}
+    set errors {}
+    set known_vlnv {
+        xilinx.com:ip:zynq_ultra_ps_e:3.5 xilinx.com:ip:proc_sys_reset:5.0
+        xilinx.com:ip:axi_crossbar:2.1 xilinx.com:ip:axi_interconnect:2.1
+        xilinx.com:ip:xlconcat:2.1 xilinx.com:ip:util_reduced_logic:2.0
+    }
+    proc err {msg} { lappend ::errors $msg }
+    proc log {args} { lappend ::calls $args }
+    proc norm {p} { return /[string trimleft $p /] }
+
+    proc create_project {args} {
+        set pos {}
+        for {set k 0} {$k < [llength $args]} {incr k} {
+            set a [lindex $args $k]
+            if {$a eq "-part"} { incr k } elseif {![string match -* $a]} { lappend pos $a }
+        }
+        if {[lsearch $args -part] < 0} { err "create_project without -part" }
+        if {[llength $pos] != 2} { err "create_project $args: expected name and directory" }
+        file mkdir [lindex $pos 1]
+        log create_project {*}$pos
+    }
+    proc current_project {} { return proj }
+    proc current_fileset {} { return sources_1 }
+    proc get_board_parts {args} {
+        set pat [lindex $args end]
+        set all {xilinx.com:zcu102:part0:3.4 avnet.com:ultra96v2:part0:1.2 xilinx.com:kv260_som:part0:1.3}
+        set out {}
+        foreach b $all { if {[string match $pat $b]} { lappend out $b } }
+        return $out
+    }
+    proc update_ip_catalog {} { log update_ip_catalog }
+    proc get_ipdefs {args} {
+        set pat [lindex $args end]
+        set out {}
+        foreach v $::catalog { if {[string match $pat $v]} { lappend out $v } }
+        return $out
+    }
+    proc create_bd_design {name} { log create_bd_design $name }
+    proc create_bd_cell {args} {
+        set name [lindex $args end]
+        if {[lindex $args 0] ne "-type" || [lindex $args 1] ne "ip" || [lindex $args 2] ne "-vlnv"} {
+            err "create_bd_cell $args: expected -type ip -vlnv <vlnv> <name>"
+        }
+        set vlnv [lindex $args 3]
+        if {[lsearch -exact $::known_vlnv $vlnv] < 0 && [lsearch -exact $::catalog $vlnv] < 0} {
+            err "create_bd_cell: unknown VLNV $vlnv"
+        }
+        if {[lsearch -exact $::cells /$name] >= 0} { err "duplicate cell $name" }
+        lappend ::cells /$name
+        # HLS defaults as Vitis HLS packages them.
+        if {[string match *:hls:* $vlnv]} {
+            set ::props(/$name,CONFIG.C_M_AXI_GMEM_DATA_WIDTH) 128
+            set ::props(/$name,CONFIG.C_M_AXI_GMEM_CACHE_VALUE) 0b0011
+            set ::props(/$name,CONFIG.C_M_AXI_GMEM_PROT_VALUE) 0b000
+        }
+        return /$name
+    }
+    proc get_bd_cells {args} {
+        set pat [norm [lindex $args end]]
+        set out {}
+        foreach c $::cells { if {[string match $pat $c]} { lappend out $c } }
+        return $out
+    }
+    proc check_obj {p} {
+        set cell [lindex [split [norm $p] /] 1]
+        if {[lsearch -exact $::cells /$cell] < 0} { err "object $p: no cell $cell" }
+        return [norm $p]
+    }
+    proc get_bd_pins {p} { return [check_obj $p] }
+    proc get_bd_intf_pins {p} { return [check_obj $p] }
+    proc get_bd_addr_spaces {p} { return [check_obj $p] }
+    proc get_bd_addr_segs {p} { return [check_obj $p] }
+    proc connect_bd_net {args} {
+        if {[llength $args] < 2} { err "connect_bd_net needs two pins: $args" }
+        foreach a $args { if {$a eq ""} { err "connect_bd_net: empty pin" } }
+        log connect_bd_net {*}$args
+    }
+    proc connect_bd_intf_net {a b} {
+        foreach p [list $a $b] {
+            if {$p eq ""} { err "connect_bd_intf_net: empty interface" }
+            if {[lsearch -exact $::intf_used $p] >= 0} { err "interface $p connected twice" }
+            lappend ::intf_used $p
+        }
+        log connect_bd_intf_net $a $b
+    }
+    proc apply_bd_automation {args} { log apply_bd_automation {*}$args }
+    proc set_property {args} {
+        if {[lindex $args 0] eq "-dict"} {
+            set kv [lindex $args 1]
+            set obj [lindex $args 2]
+            if {[llength $kv] % 2} { err "set_property -dict: odd list" }
+            foreach {k v} $kv { set ::props($obj,$k) $v }
+        } else {
+            if {[llength $args] != 3} { err "set_property $args: expected name value object" }
+            lassign $args k v obj
+            set ::props($obj,$k) $v
+        }
+    }
+    proc get_property {k obj} {
+        if {$k eq "PROGRESS"} { return 100% }
+        if {[info exists ::props($obj,$k)]} { return $::props($obj,$k) }
+        return ""
+    }
+    proc assign_bd_address {args} { log assign_bd_address {*}$args }
+    proc validate_bd_design {} { log validate_bd_design }
+    proc save_bd_design {} { log save_bd_design }
+    proc get_files {name} { return /proj/$name }
+    proc generate_target {what f} { log generate_target $what $f }
+    proc make_wrapper {args} { return /proj/fsvm_bd_wrapper.v }
+    proc add_files {args} { log add_files {*}$args }
+    proc launch_runs {args} { log launch_runs {*}$args }
+    proc wait_on_run {r} { log wait_on_run $r }
+    proc get_runs {r} { return $r }
+    proc write_hw_platform {args} { log write_hw_platform {*}$args }
+    # Vitis HLS
+    proc open_project {args} { log open_project {*}$args }
+    proc open_solution {args} { log open_solution {*}$args }
+    proc export_design {args} {
+        foreach o {-format -vendor -library -version} {
+            if {[lsearch $args $o] < 0} { err "export_design without $o" }
+        }
+        log export_design {*}$args
+    }
+    proc close_project {} { log close_project }
+}
+
+set failures 0
+# run <script> <expected exit> <catalog> <argv> [env] -> child interp results
+proc run {script want catalog argv {envset {}}} {
+    global stubs failures
+    set i [interp create]
+    interp eval $i [list set ::catalog $catalog]
+    interp eval $i $stubs
+    interp eval $i {rename exit __real_exit; proc exit {{code 0}} { return -code error -errorcode [list EXIT $code] "exit $code" }}
+    interp eval $i [list set ::argv $argv]
+    foreach {k v} $envset { interp eval $i [list set ::env($k) $v] }
+    set saved [array get ::env FSVM_*]
+    set rc [catch {interp eval $i [list source $script]} msg opts]
+    set code 0
+    if {$rc} {
+        set ec [dict get $opts -errorcode]
+        if {[lindex $ec 0] eq "EXIT"} { set code [lindex $ec 1] } else {
+            puts "FAIL [file tail $script] $argv: Tcl error: $msg\n[dict get $opts -errorinfo]"
+            incr failures
+            interp delete $i
+            return {}
+        }
+    }
+    set errs [interp eval $i {set ::errors}]
+    if {$code != $want || [llength $errs]} {
+        puts "FAIL [file tail $script] $argv: exit $code (want $want) [join $errs {; }]"
+        incr failures
+    } else {
+        puts "ok   [file tail $script] $argv -> exit $code"
+    }
+    return $i
+}
+
+set hls_cat {fsvm.dev:hls:fsvm_cp_dispatch:1.0 fsvm.dev:hls:fsvm_cp_complete:1.0}
+set shell_cat [concat $hls_cat fsvm.dev:fsvm:fsvm_shell:1.0]
+set bd [file join $here create_fsvm_bd.tcl]
+
+foreach board {zcu102 ultra96v2 kv260} {
+    set i [run $bd 0 $hls_cat [list board=$board lanes_only=1 hls_build=$hls_build proj_dir=$tmp/$board]]
+    if {$i ne ""} { interp delete $i }
+}
+# Full design with a (stub) shell IP, 4 and 8 contexts; check IDs and ranges.
+foreach n {1 4 8} {
+    set i [run $bd 0 $shell_cat [list contexts=$n hls_build=$hls_build proj_dir=$tmp/shell$n]]
+    if {$i eq ""} continue
+    set want {}
+    for {set k 0} {$k < $n} {incr k} { lappend want [format 0x%08x $k] }
+    for {set k 0} {$k < $n} {incr k} { lappend want [format 0x%08x [expr {0x20 | $k}]] }
+    set got {}
+    for {set k 0} {$k < 2 * $n} {incr k} {
+        lappend got [interp eval $i [list get_property CONFIG.S[format %02d $k]_BASE_ID /data_xbar]]
+    }
+    if {$got ne $want} { puts "FAIL ids for $n contexts: $got"; incr failures }
+    foreach c [interp eval $i {get_bd_cells ctx*}] {
+        set cv [interp eval $i [list get_property CONFIG.C_M_AXI_GMEM_CACHE_VALUE $c]]
+        set pv [interp eval $i [list get_property CONFIG.C_M_AXI_GMEM_PROT_VALUE $c]]
+        if {$cv ne "1111" || $pv ne "010"} { puts "FAIL $c cache $cv prot $pv"; incr failures }
+    }
+    # Every HLS master and control port connected.
+    set used [interp eval $i {set ::intf_used}]
+    foreach c [interp eval $i {get_bd_cells ctx*}] {
+        foreach p {m_axi_gmem s_axi_control} {
+            if {[lsearch -exact $used $c/$p] < 0} { puts "FAIL $c/$p unconnected"; incr failures }
+        }
+    }
+    set calls [interp eval $i {set ::calls}]
+    if {[lsearch -glob $calls {assign_bd_address -offset 0xA0000000 -range 0x00020000 *}] < 0} {
+        puts "FAIL control window not at 0xA0000000/0x20000"; incr failures
+    }
+    if {[lsearch -glob $calls {write_hw_platform *}] < 0} { puts "FAIL no XSA written"; incr failures }
+    puts [string trimright [read [set f [open $tmp/shell$n/fsvm-bd-summary.txt]]][close $f]]
+    interp delete $i
+}
+# Error exits.
+foreach {want cat argv} [list \
+    1 $hls_cat   [list hls_build=$hls_build proj_dir=$tmp/noshell] \
+    2 $shell_cat [list contexts=9 hls_build=$hls_build proj_dir=$tmp/x] \
+    2 $shell_cat [list board=zc706 hls_build=$hls_build] \
+    2 $shell_cat [list bogus=1] \
+    1 $shell_cat [list hls_build=$tmp/nonexistent proj_dir=$tmp/y] \
+] {
+    set i [run $bd $want $cat $argv]
+    if {$i ne ""} { interp delete $i }
+}
+# impl=0 stops before the runs.
+set i [run $bd 0 $shell_cat [list impl=0 hls_build=$hls_build proj_dir=$tmp/noimpl]]
+if {$i ne "" && [lsearch -glob [interp eval $i {set ::calls}] {launch_runs *}] >= 0} {
+    puts "FAIL impl=0 launched runs"; incr failures
+}
+if {$i ne ""} { interp delete $i }
+
+# export_hls_ip.tcl
+set i [run [file join $here export_hls_ip.tcl] 0 {} {} [list FSVM_HLS_BUILD $hls_build]]
+if {$i ne ""} { interp delete $i }
+set i [run [file join $here export_hls_ip.tcl] 1 {} {} [list FSVM_HLS_BUILD $tmp/none]]
+if {$i ne ""} { interp delete $i }
+
+file delete -force $tmp
+if {$failures} {
+    puts "tclsh-check: $failures failure(s)"
+    exit 1
+}
+puts "tclsh-check: all runs behaved (syntax and control flow only: nothing ran in Vivado)"
+exit 0
