@@ -352,9 +352,11 @@ struct fsvm_chase_result {
  * shell records the fault.
  *
  * In synthesis (__SYNTHESIS__) the port is one m_axi bundle with 64-bit
- * addresses and offset=direct: memory is indexed by VA, and an AXI error
- * response aborts the kernel through the shell, so the accessors cannot
- * fail from the kernel's point of view.
+ * addresses and offset=direct: memory is indexed by VA. HLS masters ignore
+ * AXI response codes, so the shell must watch for the SMMU's error response
+ * and abort the kernel (the accessors cannot fail from the kernel's point
+ * of view). That shell logic exists only in the device model so far: see
+ * docs/hw-interface.md, "What exists as hardware today".
  *
  * In C simulation the device model implements them (hw-kernels/model):
  * bursts of at most 4 KiB that never cross a 4 KiB boundary, through the
