@@ -8,6 +8,7 @@
 #define FSVM_DRV_H
 
 #include <linux/debugfs.h>
+#include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
@@ -74,6 +75,14 @@ struct fsvm_ctx {
 	u64 last_fault_va;
 	unsigned int same_va_count;
 
+	/*
+	 * Lifetime: the file's binding holds one reference, each FSVM_IOC_WAIT
+	 * sleeping without the file's lock another. Unbind and release set
+	 * dead and wake wq; the last reference frees the struct.
+	 */
+	struct kref ref;
+	bool dead;			/* unbound: waiters return -ENXIO */
+
 	/* completion interrupts */
 	wait_queue_head_t wq;
 	atomic_t irq_count;
@@ -129,7 +138,13 @@ struct fsvm_dev {
 
 	struct workqueue_struct *wq;
 	struct dentry *dbg;
-	atomic_t smmu_irqs, global_faults;
+	atomic_t smmu_irqs;
+	/*
+	 * Never incremented yet: the model wires no global fault interrupt
+	 * and on silicon fsvm requests only a context interrupt (arm-smmu, or
+	 * nobody with own_smmu, takes sGFSR). Reported as 0; docs/kmod.md.
+	 */
+	atomic_t global_faults;
 	struct fsvm_emu *emu;
 };
 

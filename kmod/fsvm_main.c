@@ -135,10 +135,22 @@ static void fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
 	dev_warn_ratelimited(fd->dev, "context %u still busy after disable\n", ctx->idx);
 }
 
+static void fsvm_ctx_kref_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct fsvm_ctx, ref));
+}
+
+/*
+ * Unbind (UNBIND or release, under the file's lock): waiters asleep in
+ * FSVM_IOC_WAIT hold their own reference and touch only the struct, the
+ * waitqueue and the counters, so they may outlive everything else here.
+ */
 static void fsvm_ctx_free(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 
+	WRITE_ONCE(ctx->dead, true);
+	wake_up_all(&ctx->wq);
 	fsvm_win_write(fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
 	fsvm_ctx_hw_disable(ctx);
 	fsvm_ctx_wait_idle(ctx);
@@ -154,7 +166,7 @@ static void fsvm_ctx_free(struct fsvm_ctx *ctx)
 	mutex_lock(&fd->lock);
 	fsvm_slot_put(&fd->slots, ctx->idx);
 	mutex_unlock(&fd->lock);
-	kfree(ctx);
+	kref_put(&ctx->ref, fsvm_ctx_kref_free);
 }
 
 static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
@@ -187,6 +199,7 @@ static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
 	mutex_init(&ctx->mirror_lock);
 	spin_lock_init(&ctx->fault_lock);
 	INIT_WORK(&ctx->fault_work, fsvm_fault_work);
+	kref_init(&ctx->ref);
 	init_waitqueue_head(&ctx->wq);
 	fsvm_faultq_init(&ctx->faults);
 
@@ -384,18 +397,32 @@ static void fsvm_fill_diag(struct fsvm_file *ff, struct fsvm_diag *d)
 	mutex_unlock(&fd->lock);
 }
 
-static int fsvm_wait(struct fsvm_ctx *ctx, struct fsvm_req *req, struct fsvm_wait *w)
+/*
+ * FSVM_IOC_WAIT sleeps without the file's lock, holding a reference on
+ * ctx, so the other ioctls of the file (CTX_WRITE, ABORT, UNBIND) and mmap
+ * go on meanwhile. Unbind and release set ctx->dead and wake it (it then
+ * returns -ENXIO); the mm going away (!live) wakes it as before.
+ */
+static int fsvm_wait_sleep(struct fsvm_ctx *ctx, u32 seen, u64 timeout_ns)
 {
 	long left;
+
+	if ((u32)atomic_read(&ctx->irq_count) != seen || !timeout_ns)
+		return 0;
+	left = wait_event_interruptible_timeout(ctx->wq,
+		(u32)atomic_read(&ctx->irq_count) != seen || !READ_ONCE(ctx->live) ||
+		READ_ONCE(ctx->dead),
+		max_t(long, 1, nsecs_to_jiffies(timeout_ns)));
+	return left < 0 ? left : 0;
+}
+
+/* After fsvm_wait_sleep, under the file's lock again: the result. */
+static int fsvm_wait_result(struct fsvm_ctx *ctx, struct fsvm_req *req, struct fsvm_wait *w)
+{
 	u32 seen = req->u.wait.seen;
 
-	if ((u32)atomic_read(&ctx->irq_count) == seen && req->u.wait.timeout_ns) {
-		left = wait_event_interruptible_timeout(ctx->wq,
-			(u32)atomic_read(&ctx->irq_count) != seen || !ctx->live,
-			max_t(long, 1, nsecs_to_jiffies(req->u.wait.timeout_ns)));
-		if (left < 0)
-			return left;
-	}
+	if (ctx->dead)
+		return -ENXIO;
 	w->irq_count = (u32)atomic_read(&ctx->irq_count);
 	w->status = fsvm_win_read(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_STATUS);
 	if (w->irq_count == seen)
@@ -422,26 +449,32 @@ static int fsvm_set_eventfd(struct fsvm_ctx *ctx, int efd_fd)
 	return 0;
 }
 
+/* Copy out first; the records leave the queue only once the user has them. */
 static int fsvm_read_faults(struct fsvm_ctx *ctx, struct fsvm_req *req, struct fsvm_faults *f)
 {
 	struct fsvm_fault_entry *buf;
 	unsigned long flags;
 	unsigned int n;
+	u64 start;
 	u32 lost;
 
+	/* At most FSVM_FAULTS_MAX records (fsvm_uapi_check). */
 	buf = kcalloc(req->u.faults.max, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	spin_lock_irqsave(&ctx->fault_lock, flags);
-	n = fsvm_faultq_pop(&ctx->faults, buf, req->u.faults.max, &lost);
+	n = fsvm_faultq_peek(&ctx->faults, buf, req->u.faults.max, &lost, &start);
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
-	f->count = n;
-	f->lost = lost;
 	if (n && copy_to_user(u64_to_user_ptr(req->u.faults.uptr), buf, n * sizeof(*buf))) {
 		kfree(buf);
 		return -EFAULT;
 	}
 	kfree(buf);
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	fsvm_faultq_consume(&ctx->faults, start, n, lost);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	f->count = n;
+	f->lost = lost;
 	return 0;
 }
 
@@ -505,7 +538,14 @@ static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		ret = fsvm_prefault(ctx, req.u.range.start, req.u.range.end, req.u.range.write);
 		break;
 	case FSVM_IOC_WAIT:
-		ret = fsvm_wait(ctx, &req, buf);
+		/* Sleep without the file's lock (see fsvm_wait_sleep). */
+		kref_get(&ctx->ref);
+		mutex_unlock(&ff->lock);
+		ret = fsvm_wait_sleep(ctx, req.u.wait.seen, req.u.wait.timeout_ns);
+		mutex_lock(&ff->lock);
+		if (!ret)
+			ret = fsvm_wait_result(ctx, &req, buf);
+		kref_put(&ctx->ref, fsvm_ctx_kref_free);
 		break;
 	case FSVM_IOC_SET_EVENTFD:
 		ret = fsvm_set_eventfd(ctx, req.u.efd.fd);

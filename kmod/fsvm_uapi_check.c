@@ -232,6 +232,7 @@ void fsvm_faultq_init(struct fsvm_faultq *q)
 	q->head = 0;
 	q->count = 0;
 	q->lost = 0;
+	q->removed = 0;
 }
 
 void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e)
@@ -240,22 +241,47 @@ void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e)
 		q->head = (q->head + 1) % FSVM_FAULTQ_LEN;
 		q->count--;
 		q->lost++;
+		q->removed++;
 	}
 	q->e[(q->head + q->count) % FSVM_FAULTQ_LEN] = *e;
 	q->count++;
 }
 
-unsigned int fsvm_faultq_pop(struct fsvm_faultq *q, struct fsvm_fault_entry *out,
-			     unsigned int max, uint32_t *lost)
+unsigned int fsvm_faultq_peek(const struct fsvm_faultq *q, struct fsvm_fault_entry *out,
+			      unsigned int max, uint32_t *lost, uint64_t *start)
 {
 	unsigned int n = 0;
 
-	while (n < max && q->count) {
-		out[n++] = q->e[q->head];
-		q->head = (q->head + 1) % FSVM_FAULTQ_LEN;
-		q->count--;
+	while (n < max && n < q->count) {
+		out[n] = q->e[(q->head + n) % FSVM_FAULTQ_LEN];
+		n++;
 	}
 	*lost = q->lost;
-	q->lost = 0;
+	*start = q->removed;
+	return n;
+}
+
+void fsvm_faultq_consume(struct fsvm_faultq *q, uint64_t start, unsigned int n, uint32_t lost)
+{
+	uint64_t end = start + n, gone;
+
+	/* Records of [start, end) push dropped meanwhile: read, not lost. */
+	gone = (q->removed < end ? q->removed : end) - start;
+	lost += (uint32_t)gone;
+	q->lost = q->lost > lost ? q->lost - lost : 0;
+	while (q->removed < end && q->count) {
+		q->head = (q->head + 1) % FSVM_FAULTQ_LEN;
+		q->count--;
+		q->removed++;
+	}
+}
+
+unsigned int fsvm_faultq_pop(struct fsvm_faultq *q, struct fsvm_fault_entry *out,
+			     unsigned int max, uint32_t *lost)
+{
+	uint64_t start;
+	unsigned int n = fsvm_faultq_peek(q, out, max, lost, &start);
+
+	fsvm_faultq_consume(q, start, n, *lost);
 	return n;
 }

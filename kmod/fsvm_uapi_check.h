@@ -89,6 +89,7 @@ struct fsvm_faultq {
 	struct fsvm_fault_entry e[FSVM_FAULTQ_LEN];
 	unsigned int head, count;
 	uint32_t lost;
+	uint64_t removed;	/* records ever taken off the head (read or dropped) */
 };
 void fsvm_faultq_init(struct fsvm_faultq *q);
 void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e);
@@ -98,5 +99,15 @@ void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e);
  */
 unsigned int fsvm_faultq_pop(struct fsvm_faultq *q, struct fsvm_fault_entry *out,
 			     unsigned int max, uint32_t *lost);
+/*
+ * Copy up to max records into out[] without consuming them; returns how
+ * many. *start identifies the first, *lost is the drop count so far. Then,
+ * once the records reached the reader, fsvm_faultq_consume(q, start, n,
+ * lost) removes them and those lost from the count, minding records that
+ * fsvm_faultq_push dropped in between (lock released meanwhile).
+ */
+unsigned int fsvm_faultq_peek(const struct fsvm_faultq *q, struct fsvm_fault_entry *out,
+			      unsigned int max, uint32_t *lost, uint64_t *start);
+void fsvm_faultq_consume(struct fsvm_faultq *q, uint64_t start, unsigned int n, uint32_t lost);
 
 #endif /* FSVM_UAPI_CHECK_H */

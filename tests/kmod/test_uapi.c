@@ -193,6 +193,51 @@ static void test_faultq(void)
 	CHECK_EQ(out[0].va, 13);
 }
 
+/* READ_FAULTS: peek, copy to the user, consume only then. */
+static void test_faultq_peek(void)
+{
+	static struct fsvm_faultq q;
+	struct fsvm_fault_entry e = { 0 }, out[8];
+	uint32_t lost;
+	uint64_t start;
+
+	fsvm_faultq_init(&q);
+	for (unsigned int i = 0; i < FSVM_FAULTQ_LEN + 2; i++) {
+		e.va = i;
+		fsvm_faultq_push(&q, &e);
+	}
+	/* a failed copy: nothing consumed, the same records again */
+	CHECK_EQ(fsvm_faultq_peek(&q, out, 4, &lost, &start), 4);
+	CHECK_EQ(lost, 2);
+	CHECK_EQ(out[0].va, 2);
+	CHECK_EQ(fsvm_faultq_peek(&q, out, 4, &lost, &start), 4);
+	CHECK_EQ(out[0].va, 2);
+	CHECK_EQ(lost, 2);
+	CHECK_EQ(q.count, FSVM_FAULTQ_LEN);
+	/* pushes while the records are copied drop two of them: not lost */
+	e.va = 100;
+	fsvm_faultq_push(&q, &e);
+	e.va = 101;
+	fsvm_faultq_push(&q, &e);
+	fsvm_faultq_consume(&q, start, 4, lost);
+	CHECK_EQ(q.count, FSVM_FAULTQ_LEN - 2);
+	CHECK_EQ(fsvm_faultq_pop(&q, out, 1, &lost), 1);
+	CHECK_EQ(lost, 0);
+	CHECK_EQ(out[0].va, 6);
+	/* a drop past the copied records is lost */
+	for (unsigned int i = 0; i < 3; i++)
+		fsvm_faultq_push(&q, &e);	/* full again, nothing dropped */
+	CHECK_EQ(fsvm_faultq_peek(&q, out, 1, &lost, &start), 1);
+	CHECK_EQ(lost, 0);
+	CHECK_EQ(out[0].va, 7);
+	for (unsigned int i = 0; i < 3; i++)
+		fsvm_faultq_push(&q, &e);	/* drops 7, 8, 9 */
+	fsvm_faultq_consume(&q, start, 1, lost);
+	CHECK_EQ(fsvm_faultq_pop(&q, out, 1, &lost), 1);
+	CHECK_EQ(lost, 2);
+	CHECK_EQ(out[0].va, 10);
+}
+
 int main(void)
 {
 	RUN(test_sizes);
@@ -202,5 +247,6 @@ int main(void)
 	RUN(test_mmap);
 	RUN(test_slots_ebusy);
 	RUN(test_faultq);
+	RUN(test_faultq_peek);
 	return check_exit_code("test_uapi");
 }

@@ -115,7 +115,8 @@ struct fsvm_range {
  * FSVM_IOC_WAIT: interrupts of the bound context are counted. Returns at once
  * if irq_count != seen, else sleeps until it changes or timeout_ns passes
  * (ETIMEDOUT; 0 = do not sleep). EINTR on a signal. Out: the count now and
- * the context STATUS register.
+ * the context STATUS register. The sleep does not hold up other calls on
+ * the file; an FSVM_IOC_UNBIND meanwhile ends it with ENXIO.
  */
 #define FSVM_WAIT_MAX_NS	(3600ull * 1000000000ull)
 struct fsvm_wait {
@@ -150,9 +151,9 @@ struct fsvm_fault_entry {
 
 /*
  * FSVM_IOC_READ_FAULTS: copy out (and consume) up to max records, oldest
- * first, to the array at user address `entries`. max at most
- * FSVM_FAULTS_MAX. `lost` counts records dropped because the queue was
- * full since the last read.
+ * first, to the array at user address `entries` (EFAULT: none consumed,
+ * `lost` not reset). max at most FSVM_FAULTS_MAX. `lost` counts records
+ * dropped because the queue was full since the last read.
  */
 #define FSVM_FAULTS_MAX		256
 struct fsvm_faults {
@@ -223,7 +224,7 @@ struct fsvm_diag {
 	__u32 num_banks;	/* entries used in banks[] */
 	__u32 mode;		/* FSVM_MODE_* the module uses by default */
 	__u32 irqs;		/* context fault interrupts taken */
-	__u32 global_faults;	/* global fault interrupts taken */
+	__u32 global_faults;	/* global fault interrupts taken (0 for now) */
 	__u32 reserved[2];
 	struct fsvm_diag_bank banks[FSVM_UAPI_MAX_CONTEXTS];
 };
