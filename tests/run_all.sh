@@ -28,6 +28,27 @@ stage() { # stage NAME RESULT DETAIL
 	echo "=== stage $1: $2 — $3"
 }
 
+# run_ctest NAME BUILD_DIR LOG DETAIL_PREFIX [ctest args...]: run the suite,
+# append its output to LOG and print stage NAME from ctest's summary line
+# (kept in $ctest_summary).
+run_ctest() {
+	local name=$1 dir=$2 log=$3 prefix=$4 rc
+	shift 4
+	ctest --test-dir "$dir" --output-on-failure "$@" >>"$log" 2>&1
+	rc=$?
+	ctest_summary=$(grep -E "tests passed|tests failed" "$log" | tail -n 1)
+	if [ $rc = 0 ]; then
+		stage "$name" PASS "$prefix$ctest_summary"
+	else
+		grep -E "Failed|\*\*\*|ERROR: |runtime error" "$log" | head -n 40
+		stage "$name" FAIL "${ctest_summary:-ctest exit $rc}, see $log"
+	fi
+}
+
+# Sanitized binaries stop at the first report; others ignore these.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 # --- dependencies -----------------------------------------------------------
 need_pkgs=(build-essential cmake clang libclang-rt-14-dev)
 # The pocl layer (only with a pocl source tree) needs the ICD loader and hwloc.
@@ -84,15 +105,9 @@ fi
 
 # --- unit: the CTest suite on the release build --------------------------------
 if [ -d "$rel" ]; then
-	ctest --test-dir "$rel" -j "$jobs" -LE qemu --output-on-failure >"$out/unit.log" 2>&1
-	rc=$?
-	unit_summary=$(grep -E "tests passed|tests failed" "$out/unit.log" | tail -n 1)
-	if [ $rc = 0 ]; then
-		stage unit PASS "$unit_summary"
-	else
-		grep -E "Failed|\*\*\*" "$out/unit.log" | head -n 40
-		stage unit FAIL "${unit_summary:-ctest exit $rc}"
-	fi
+	: >"$out/unit.log"
+	run_ctest unit "$rel" "$out/unit.log" "" -j "$jobs" -LE qemu
+	unit_summary=$ctest_summary
 fi
 
 # --- sanitizers: clang, ASan + UBSan, the same suite ----------------------------
@@ -100,16 +115,7 @@ san=$out/sanitize
 if CC=clang cmake -S "$top" -B "$san" -DCMAKE_BUILD_TYPE=Sanitize -DFSVM_WERROR=ON \
 	>"$out/sanitize.log" 2>&1 &&
 	cmake --build "$san" -j "$jobs" >>"$out/sanitize.log" 2>&1; then
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --test-dir "$san" -j "$jobs" -LE qemu --output-on-failure >>"$out/sanitize.log" 2>&1
-	rc=$?
-	s=$(grep -E "tests passed|tests failed" "$out/sanitize.log" | tail -n 1)
-	if [ $rc = 0 ]; then
-		stage sanitizers PASS "clang ASan+UBSan: $s"
-	else
-		grep -E "Failed|ERROR: |runtime error" "$out/sanitize.log" | head -n 40
-		stage sanitizers FAIL "${s:-ctest exit $rc}, see $out/sanitize.log"
-	fi
+	run_ctest sanitizers "$san" "$out/sanitize.log" "clang ASan+UBSan: " -j "$jobs" -LE qemu
 else
 	tail -n 60 "$out/sanitize.log"
 	stage sanitizers FAIL "Sanitize build failed, see $out/sanitize.log"
@@ -153,15 +159,7 @@ if [ -n "${POCL_SOURCE_DIR:-}" ]; then
 	if cmake -S "$top" -B "$pb" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_WERROR=ON \
 		-DPOCL_SOURCE_DIR="$POCL_SOURCE_DIR" >"$out/pocl.log" 2>&1 &&
 		cmake --build "$pb" -j "$jobs" >>"$out/pocl.log" 2>&1; then
-		ctest --test-dir "$pb" -L pocl --output-on-failure >>"$out/pocl.log" 2>&1
-		rc=$?
-		s=$(grep -E "tests passed|tests failed" "$out/pocl.log" | tail -n 1)
-		if [ $rc = 0 ]; then
-			stage pocl PASS "pocl v7.1 + fsvm driver: $s"
-		else
-			grep -E "Failed|\*\*\*" "$out/pocl.log" | head -n 20
-			stage pocl FAIL "${s:-ctest exit $rc}, see $out/pocl.log"
-		fi
+		run_ctest pocl "$pb" "$out/pocl.log" "pocl v7.1 + fsvm driver: " -L pocl
 	else
 		tail -n 40 "$out/pocl.log"
 		stage pocl FAIL "pocl build with POCL_SOURCE_DIR=$POCL_SOURCE_DIR failed, see $out/pocl.log"
