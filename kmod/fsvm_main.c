@@ -705,6 +705,7 @@ DEFINE_SHOW_ATTRIBUTE(fsvm_dbg);
 int fsvm_dev_register(struct fsvm_dev *fd)
 {
 	int param = fsvm_mode_param(), ret;
+	unsigned int i;
 
 	if (PAGE_SIZE != 4096) {
 		dev_err(fd->dev, "needs 4 KiB pages: the SMMU shares the CPU's 4 KiB-granule tables\n");
@@ -727,6 +728,13 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 		dev_warn(fd->dev, "*** shared mode FORCED on a NON-COHERENT table walk: the SMMU can read stale or half-written page tables and reach pages the process no longer owns ***\n");
 
 	fsvm_cpu_config(fd);
+	/*
+	 * Claim every context's stream match group now, S2CR fault: from here
+	 * to module removal fsvm's StreamIDs always match one of its SMRs, so
+	 * sCR0.USFCFG (bypass on many boards) never decides for them.
+	 */
+	for (i = 0; i < fd->nctx; i++)
+		fsvm_stream_park(&fd->io, fd->smrs[i], fd->sid_base + i, fd->sid_mask);
 	mutex_init(&fd->lock);
 	spin_lock_init(&fd->ctx_lock);
 	spin_lock_init(&fd->smmu_lock);

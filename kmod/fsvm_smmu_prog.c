@@ -184,6 +184,12 @@ uint32_t fsvm_s2cr_value(unsigned int cb)
 	       SMMU_S2CR_INSTCFG(SMMU_S2CR_INSTCFG_DATA);
 }
 
+uint32_t fsvm_s2cr_fault_value(void)
+{
+	return SMMU_S2CR_TYPE(SMMU_S2CR_TYPE_FAULT) |
+	       SMMU_S2CR_INSTCFG(SMMU_S2CR_INSTCFG_DATA);
+}
+
 uint32_t fsvm_smr_value(uint16_t sid, uint16_t mask)
 {
 	return SMMU_SMR_VALID | SMMU_SMR(sid, mask);
@@ -198,10 +204,19 @@ void fsvm_stream_map(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t s
 
 void fsvm_stream_unmap(const struct fsvm_smmu_io *io, unsigned int idx)
 {
-	io->write32(io->priv, SMMU_GR0_SMR(idx), 0);
-	io->write32(io->priv, SMMU_GR0_S2CR(idx),
-		    SMMU_S2CR_TYPE(SMMU_S2CR_TYPE_FAULT) |
-		    SMMU_S2CR_INSTCFG(SMMU_S2CR_INSTCFG_DATA));
+	/*
+	 * Only S2CR changes: the SMR stays valid, so the StreamID keeps
+	 * matching this group and its traffic is terminated. Invalidating the
+	 * SMR would hand the stream to sCR0.USFCFG, which may say bypass.
+	 */
+	io->write32(io->priv, SMMU_GR0_S2CR(idx), fsvm_s2cr_fault_value());
+}
+
+void fsvm_stream_park(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t sid,
+		      uint16_t mask)
+{
+	io->write32(io->priv, SMMU_GR0_S2CR(idx), fsvm_s2cr_fault_value());
+	io->write32(io->priv, SMMU_GR0_SMR(idx), fsvm_smr_value(sid, mask));
 }
 
 int fsvm_tlb_sync(const struct fsvm_smmu_io *io, unsigned int cb)

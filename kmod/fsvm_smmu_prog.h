@@ -129,6 +129,8 @@ int fsvm_cb_disable(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asi
  */
 uint32_t fsvm_s2cr_value(unsigned int cb);
 uint32_t fsvm_smr_value(uint16_t sid, uint16_t mask);
+/* S2CR of a parked or unmapped stream: every transaction is terminated. */
+uint32_t fsvm_s2cr_fault_value(void);
 
 /*
  * Map StreamID sid (SMR mask) to bank cb through SMR/S2CR group idx:
@@ -137,10 +139,18 @@ uint32_t fsvm_smr_value(uint16_t sid, uint16_t mask);
 void fsvm_stream_map(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t sid,
 		     uint16_t mask, unsigned int cb);
 /*
- * Invalidate the SMR, then make S2CR fault (traffic of the stream is
- * terminated, never bypassed).
+ * Make S2CR fault and leave the SMR valid: the stream stays *matched*, so
+ * its traffic is terminated whatever sCR0.USFCFG says. An invalid SMR would
+ * leave the StreamID unmatched, and with USFCFG = 0 (own_smmu, arm-smmu's
+ * disable_bypass=0) unmatched traffic bypasses with PA = VA.
  */
 void fsvm_stream_unmap(const struct fsvm_smmu_io *io, unsigned int idx);
+/*
+ * Claim group idx for StreamID sid before any bind (probe): S2CR fault,
+ * then the valid SMR. The stream is terminated until fsvm_stream_map.
+ */
+void fsvm_stream_park(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t sid,
+		      uint16_t mask);
 
 /*
  * TLB maintenance of one bank. Every function ends with a completed sync:

@@ -510,6 +510,51 @@ static void test_release(void)
 	env_free(&e);
 }
 
+/*
+ * C1: after unmap the stream must stay matched (SMR valid, S2CR fault),
+ * so its traffic is terminated whatever sCR0.USFCFG says. With USFCFG=0
+ * (what fsvm's own_smmu and arm-smmu with disable_bypass=0 write) an
+ * unmatched stream bypasses with PA = VA: a DMA primitive.
+ */
+static void test_unmap_never_bypasses(void)
+{
+	struct env e;
+	struct smmu_xlate x;
+	uint32_t scr0;
+
+	env_init(&e, 39, 40, MAIR_LINUX_6_1, MT_NORMAL_6_1);
+	scr0 = smmu_read32(&e.t.s, SMMU_GR0_SCR0) & ~SMMU_SCR0_USFCFG;
+	smmu_write32(&e.t.s, SMMU_GR0_SCR0, scr0);
+	CHECK_EQ(program(&e), 0);
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x601000, SMMU_READ, &x), SMMU_OK);
+
+	/* Teardown as the module does it: stream first, then the bank. */
+	fsvm_stream_unmap(&e.t.io, SMR_IDX);
+	CHECK(smmu_read32(&e.t.s, SMMU_GR0_SMR(SMR_IDX)) & SMMU_SMR_VALID);
+	memset(&x, 0, sizeof(x));
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x12345000, SMMU_WRITE, &x), SMMU_FAULT);
+	CHECK(x.gfsr & SMMU_SGFSR_USF);
+	CHECK_EQ(e.t.s.stats.bypassed, 0);
+	smmu_write32(&e.t.s, SMMU_GR0_SGFSR, smmu_read32(&e.t.s, SMMU_GR0_SGFSR));
+	CHECK_EQ(fsvm_cb_disable(&e.t.io, BANK, ASID), 0);
+	memset(&x, 0, sizeof(x));
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x12345000, SMMU_READ, &x), SMMU_FAULT);
+	CHECK_EQ(e.t.s.stats.bypassed, 0);
+	smmu_write32(&e.t.s, SMMU_GR0_SGFSR, smmu_read32(&e.t.s, SMMU_GR0_SGFSR));
+
+	/* A parked stream (probe, before any bind) is terminated too. */
+	fsvm_stream_unmap(&e.t.io, SMR_IDX + 1);
+	fsvm_stream_park(&e.t.io, SMR_IDX + 1, SID + 1, 0);
+	CHECK_EQ(smmu_translate(&e.t.s, SID + 1, 0x601000, SMMU_READ, &x), SMMU_FAULT);
+	CHECK_EQ(e.t.s.stats.bypassed, 0);
+	smmu_write32(&e.t.s, SMMU_GR0_SGFSR, smmu_read32(&e.t.s, SMMU_GR0_SGFSR));
+
+	/* And the next bind of the slot translates again. */
+	CHECK_EQ(program(&e), 0);
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x601000, SMMU_READ, &x), SMMU_OK);
+	env_free(&e);
+}
+
 /* Probe: the ID registers are decoded; a stage-2-only SMMU is refused. */
 static void test_caps(void)
 {
@@ -573,5 +618,6 @@ int main(void)
 	RUN(test_stall_resolve);
 	RUN(test_invalidation);
 	RUN(test_release);
+	RUN(test_unmap_never_bypasses);
 	return check_exit_code("test_smmu_prog");
 }
