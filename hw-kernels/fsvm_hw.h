@@ -21,6 +21,20 @@
 
 #include <stdint.h>
 
+/*
+ * Layouts are pinned at compile time next to each struct. FSVM_OFFSETOF is
+ * the compiler's offsetof (no <stddef.h>: HLS code includes only stdint).
+ */
+#define FSVM_OFFSETOF(type, field)	__builtin_offsetof(type, field)
+#ifdef __cplusplus
+#define FSVM_STATIC_ASSERT(cond, msg)	static_assert(cond, msg)
+#else
+#define FSVM_STATIC_ASSERT(cond, msg)	_Static_assert(cond, msg)
+#endif
+/* Assert that byte offset macro `off` is where `field` of `type` lives. */
+#define FSVM_PIN(type, field, off) \
+	FSVM_STATIC_ASSERT(FSVM_OFFSETOF(type, field) == (off), #type "." #field " at " #off)
+
 /* ------------------------------------------------------------------ */
 /* Identification                                                      */
 /* ------------------------------------------------------------------ */
@@ -118,16 +132,30 @@ struct fsvm_kernel_desc {
 	uint8_t reserved[256 - 8 - FSVM_NAME_LEN - FSVM_MAX_ARGS * 24];
 };
 
-/* Kernel ids. 0 is reserved for the empty kernel (dispatch latency). */
+#define FSVM_KDESC_BYTES	256u
+#define FSVM_KDESC_OFF_ID	0u
+#define FSVM_KDESC_OFF_NARGS	4u
+#define FSVM_KDESC_OFF_NAME	8u
+#define FSVM_KDESC_OFF_ARGS	40u
+#define FSVM_KARG_BYTES		24u
+FSVM_PIN(struct fsvm_kernel_desc, id, FSVM_KDESC_OFF_ID);
+FSVM_PIN(struct fsvm_kernel_desc, nargs, FSVM_KDESC_OFF_NARGS);
+FSVM_PIN(struct fsvm_kernel_desc, name, FSVM_KDESC_OFF_NAME);
+FSVM_PIN(struct fsvm_kernel_desc, args, FSVM_KDESC_OFF_ARGS);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_kernel_arg_desc) == FSVM_KARG_BYTES, "argument entry is 24 bytes");
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_kernel_desc) == FSVM_KDESC_BYTES, "kernel table entry is 256 bytes");
+
+/*
+ * Kernel ids. 0 is reserved for the empty kernel (dispatch latency); the
+ * others are the lines of fsvm_kernels.def, in order (FSVM_K_POINTER_CHASE
+ * = 1, ...). A sim device built with fsvm_add_device() numbers its own
+ * list the same way: look kernels up by name there.
+ */
 enum fsvm_kernel_id {
 	FSVM_K_NOP = 0,
-	FSVM_K_POINTER_CHASE = 1,
-	FSVM_K_LIST_SEARCH = 2,
-	FSVM_K_BST_LOOKUP = 3,
-	FSVM_K_HASH_PROBE = 4,
-	FSVM_K_VADD = 5,
-	FSVM_K_MEMCPY = 6,
-	FSVM_K_MEMSET = 7,
+#define FSVM_KERNEL(ID, name, ...)	FSVM_K_##ID,
+#include "fsvm_kernels.def"
+#undef FSVM_KERNEL
 	FSVM_K_COUNT
 };
 
@@ -154,7 +182,6 @@ enum fsvm_kernel_id {
 #define FSVM_CTX_FAULT_COUNT	0x030	/* faults since enable */
 #define FSVM_CTX_COMPLETED	0x034	/* packets completed since enable */
 #define FSVM_CTX_STREAM_ID	0x038	/* this context's SMMU StreamID (RO) */
-#define FSVM_CTX_RING_BYTES_MAX	(65536u * 64u)
 
 /* CONTROL bits */
 #define FSVM_CTRL_ENABLE	(1u << 0)	/* fetch packets; clearing it stops after the current one */
@@ -198,6 +225,25 @@ struct fsvm_packet {
 	uint64_t user_tag;		/* copied to the completion record */
 };
 
+/* Byte offsets of the packet fields (little-endian), for code that reads
+ * the packet as bytes off the AXI port. */
+#define FSVM_PKT_BYTES		64u
+#define FSVM_PKT_OFF_TYPE	0u
+#define FSVM_PKT_OFF_FLAGS	1u
+#define FSVM_PKT_OFF_KERNEL_ID	2u
+#define FSVM_PKT_OFF_GRID_SIZE	4u
+#define FSVM_PKT_OFF_ARGS	8u
+#define FSVM_PKT_OFF_COMPLETION	48u
+#define FSVM_PKT_OFF_USER_TAG	56u
+FSVM_PIN(struct fsvm_packet, type, FSVM_PKT_OFF_TYPE);
+FSVM_PIN(struct fsvm_packet, flags, FSVM_PKT_OFF_FLAGS);
+FSVM_PIN(struct fsvm_packet, kernel_id, FSVM_PKT_OFF_KERNEL_ID);
+FSVM_PIN(struct fsvm_packet, grid_size, FSVM_PKT_OFF_GRID_SIZE);
+FSVM_PIN(struct fsvm_packet, args, FSVM_PKT_OFF_ARGS);
+FSVM_PIN(struct fsvm_packet, completion_va, FSVM_PKT_OFF_COMPLETION);
+FSVM_PIN(struct fsvm_packet, user_tag, FSVM_PKT_OFF_USER_TAG);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_packet) == FSVM_PKT_BYTES, "dispatch packet is 64 bytes");
+
 /* ------------------------------------------------------------------ */
 /* Completion record (64 bytes, written by the device at completion_va) */
 /* ------------------------------------------------------------------ */
@@ -228,6 +274,31 @@ struct fsvm_completion {
 	uint32_t stalls;		/* stall faults resolved and retried */
 };
 
+#define FSVM_CPL_BYTES		64u
+#define FSVM_CPL_OFF_STATUS	0u
+#define FSVM_CPL_OFF_SYNDROME	4u
+#define FSVM_CPL_OFF_FAULT_VA	8u
+#define FSVM_CPL_OFF_START	16u
+#define FSVM_CPL_OFF_END	24u
+#define FSVM_CPL_OFF_CYCLES	32u
+#define FSVM_CPL_OFF_BYTES	40u
+#define FSVM_CPL_OFF_TLB_HITS	48u
+#define FSVM_CPL_OFF_TLB_MISSES	52u
+#define FSVM_CPL_OFF_ITEMS	56u
+#define FSVM_CPL_OFF_STALLS	60u
+FSVM_PIN(struct fsvm_completion, status, FSVM_CPL_OFF_STATUS);
+FSVM_PIN(struct fsvm_completion, syndrome, FSVM_CPL_OFF_SYNDROME);
+FSVM_PIN(struct fsvm_completion, fault_va, FSVM_CPL_OFF_FAULT_VA);
+FSVM_PIN(struct fsvm_completion, start_ticks, FSVM_CPL_OFF_START);
+FSVM_PIN(struct fsvm_completion, end_ticks, FSVM_CPL_OFF_END);
+FSVM_PIN(struct fsvm_completion, cycles, FSVM_CPL_OFF_CYCLES);
+FSVM_PIN(struct fsvm_completion, bytes, FSVM_CPL_OFF_BYTES);
+FSVM_PIN(struct fsvm_completion, tlb_hits, FSVM_CPL_OFF_TLB_HITS);
+FSVM_PIN(struct fsvm_completion, tlb_misses, FSVM_CPL_OFF_TLB_MISSES);
+FSVM_PIN(struct fsvm_completion, items, FSVM_CPL_OFF_ITEMS);
+FSVM_PIN(struct fsvm_completion, stalls, FSVM_CPL_OFF_STALLS);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_completion) == FSVM_CPL_BYTES, "completion record is 64 bytes");
+
 /* Fault syndrome (FSVM_CTX_FAULT_SYND and fsvm_completion.syndrome) */
 #define FSVM_SYND_WRITE		(1u << 0)	/* the access was a write */
 #define FSVM_SYND_TYPE_SHIFT	1
@@ -248,13 +319,6 @@ enum fsvm_fault_type {
 	FSVM_FAULT_DEPTH_LIMIT = 7,	/* structure deeper than the kernel's bound (a cycle?) */
 };
 
-/* The fault record software reads back (kmod uapi, libfsvm errors). */
-struct fsvm_fault_record {
-	uint64_t va;
-	uint32_t syndrome;
-	uint32_t packet_index;
-};
-
 /* ------------------------------------------------------------------ */
 /* Data structures the pointer kernels walk (host programs build these) */
 /* ------------------------------------------------------------------ */
@@ -262,12 +326,21 @@ struct fsvm_fault_record {
  * Nodes are 8-byte aligned; `next`/`left`/`right`/`bucket` values are
  * process VAs (plain C pointers cast to uint64_t), 0 terminates.
  */
+#define FSVM_NODE_BYTES		32u	/* every node type below */
+
 struct fsvm_list_node {
 	uint64_t next;
 	uint64_t key;
 	uint64_t payload;
 	uint64_t pad;
 };
+#define FSVM_LIST_OFF_NEXT	0u
+#define FSVM_LIST_OFF_KEY	8u
+#define FSVM_LIST_OFF_PAYLOAD	16u
+FSVM_PIN(struct fsvm_list_node, next, FSVM_LIST_OFF_NEXT);
+FSVM_PIN(struct fsvm_list_node, key, FSVM_LIST_OFF_KEY);
+FSVM_PIN(struct fsvm_list_node, payload, FSVM_LIST_OFF_PAYLOAD);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_list_node) == FSVM_NODE_BYTES, "list node is 32 bytes");
 
 struct fsvm_bst_node {
 	uint64_t key;
@@ -275,6 +348,15 @@ struct fsvm_bst_node {
 	uint64_t left;
 	uint64_t right;
 };
+#define FSVM_BST_OFF_KEY	0u
+#define FSVM_BST_OFF_VALUE	8u
+#define FSVM_BST_OFF_LEFT	16u
+#define FSVM_BST_OFF_RIGHT	24u
+FSVM_PIN(struct fsvm_bst_node, key, FSVM_BST_OFF_KEY);
+FSVM_PIN(struct fsvm_bst_node, value, FSVM_BST_OFF_VALUE);
+FSVM_PIN(struct fsvm_bst_node, left, FSVM_BST_OFF_LEFT);
+FSVM_PIN(struct fsvm_bst_node, right, FSVM_BST_OFF_RIGHT);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_bst_node) == FSVM_NODE_BYTES, "bst node is 32 bytes");
 
 struct fsvm_hash_node {
 	uint64_t next;
@@ -282,6 +364,13 @@ struct fsvm_hash_node {
 	uint64_t value;
 	uint64_t pad;
 };
+#define FSVM_HASH_OFF_NEXT	0u
+#define FSVM_HASH_OFF_KEY	8u
+#define FSVM_HASH_OFF_VALUE	16u
+FSVM_PIN(struct fsvm_hash_node, next, FSVM_HASH_OFF_NEXT);
+FSVM_PIN(struct fsvm_hash_node, key, FSVM_HASH_OFF_KEY);
+FSVM_PIN(struct fsvm_hash_node, value, FSVM_HASH_OFF_VALUE);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_hash_node) == FSVM_NODE_BYTES, "hash node is 32 bytes");
 
 /* Output of pointer_chase and list_search. */
 struct fsvm_chase_result {
@@ -290,6 +379,16 @@ struct fsvm_chase_result {
 	uint64_t checksum;	/* FSVM_CHECKSUM over payloads (list_search: matched payload) */
 	uint64_t found;		/* list_search: 1 if found; pointer_chase: 1 if the list ended */
 };
+#define FSVM_CHASE_RESULT_BYTES	32u
+#define FSVM_CHASE_OFF_HOPS	0u
+#define FSVM_CHASE_OFF_LAST	8u
+#define FSVM_CHASE_OFF_CHECKSUM	16u
+#define FSVM_CHASE_OFF_FOUND	24u
+FSVM_PIN(struct fsvm_chase_result, hops, FSVM_CHASE_OFF_HOPS);
+FSVM_PIN(struct fsvm_chase_result, last, FSVM_CHASE_OFF_LAST);
+FSVM_PIN(struct fsvm_chase_result, checksum, FSVM_CHASE_OFF_CHECKSUM);
+FSVM_PIN(struct fsvm_chase_result, found, FSVM_CHASE_OFF_FOUND);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, "chase result is 32 bytes");
 
 /* The payload checksum pointer_chase computes: order-dependent and cheap. */
 #define FSVM_CHECKSUM_STEP(sum, payload) \
@@ -402,14 +501,9 @@ static inline int fsvm_axi_wr64(fsvm_axi_t *m, uint64_t va, uint64_t v)
 	return fsvm_axi_write(m, va, &v, 8);
 }
 
-/* The layouts above are the hardware's: their sizes never change silently. */
-_Static_assert(sizeof(struct fsvm_kernel_desc) == 256, "kernel table entry is 256 bytes");
-_Static_assert(sizeof(struct fsvm_packet) == 64, "dispatch packet is 64 bytes");
-_Static_assert(sizeof(struct fsvm_completion) == 64, "completion record is 64 bytes");
-_Static_assert(sizeof(struct fsvm_list_node) == 32, "list node is 32 bytes");
-_Static_assert(sizeof(struct fsvm_bst_node) == 32, "bst node is 32 bytes");
-_Static_assert(sizeof(struct fsvm_hash_node) == 32, "hash node is 32 bytes");
-_Static_assert(FSVM_KERNEL_TABLE_OFF + FSVM_MAX_KERNELS * 256 <= FSVM_CTX_BASE_OFF,
-	       "kernel table fits below the context pages");
+/* The table page holds every kernel table entry. */
+FSVM_STATIC_ASSERT(FSVM_KERNEL_TABLE_OFF + FSVM_MAX_KERNELS * FSVM_KDESC_BYTES <= FSVM_CTX_BASE_OFF,
+		   "kernel table fits below the context pages");
+FSVM_STATIC_ASSERT(FSVM_K_COUNT <= FSVM_MAX_KERNELS, "fsvm_kernels.def: at most 15 kernels");
 
 #endif /* FSVM_HW_H */

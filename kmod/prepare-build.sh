@@ -20,6 +20,7 @@ for d in smmu model hls; do
 	done
 done
 ln -sfn "$top/hw-kernels/fsvm_hw.h" "$bld/fsvm_hw.h"
+ln -sfn "$top/hw-kernels/fsvm_kernels.def" "$bld/fsvm_kernels.def"
 ln -sfn "$top/kmod/include/uapi/fsvm_uapi.h" "$bld/fsvm_uapi.h"
 mkdir -p "$bld/compat"
 for f in "$top"/kmod/compat/*.h; do

@@ -57,13 +57,75 @@ void fsvm_cp_dispatch(fsvm_axi_t *m, uint64_t ring_va, uint32_t ring_size,
 int fsvm_cp_complete(fsvm_axi_t *m, uint64_t completion_va,
 		     const struct fsvm_completion *rec);
 
-/* The kernel table ROM, indexed by enum fsvm_kernel_id. */
-extern const struct fsvm_kernel_desc fsvm_kernel_table[FSVM_K_COUNT];
+/*
+ * The kernel list this build's command processor and kernel table are made
+ * from: fsvm_kernels.def (the in-tree kernels, whose ids are enum
+ * fsvm_kernel_id), or, with FSVM_DEVICE_KERNELS defined, the
+ * fsvm_device_kernels.def an fsvm_add_device() build generates (found on
+ * the include path). The lines are FSVM_KERNEL(ID, name, arg, ...) with the
+ * argument macros below (see fsvm_kernels.def).
+ */
+#ifndef FSVM_KERNEL_LIST
+#ifdef FSVM_DEVICE_KERNELS
+#define FSVM_KERNEL_LIST "fsvm_device_kernels.def"
+#else
+#define FSVM_KERNEL_LIST "fsvm_kernels.def"
+#endif
+#endif
+
+/* Element sizes of the pointer argument types (kernel table .size). */
+#define FSVM_TSIZE_VOID		1u
+#define FSVM_TSIZE_U8		1u
+#define FSVM_TSIZE_U32		4u
+#define FSVM_TSIZE_U64		8u
+#define FSVM_TSIZE_F32		4u
+#define FSVM_TSIZE_LIST_NODE	FSVM_NODE_BYTES
+#define FSVM_TSIZE_BST_NODE	FSVM_NODE_BYTES
+#define FSVM_TSIZE_HASH_NODE	FSVM_NODE_BYTES
+#define FSVM_TSIZE_CHASE_RESULT	FSVM_CHASE_RESULT_BYTES
+#define FSVM_TSIZE_NODE_PTR	8u
+
+/* An argument is a tuple (kind, type, size, name). */
+#define FSVM_IN(T, n)		(FSVM_ARG_PTR_IN, FSVM_TYPE_##T, FSVM_TSIZE_##T, n)
+#define FSVM_OUT(T, n)		(FSVM_ARG_PTR_OUT, FSVM_TYPE_##T, FSVM_TSIZE_##T, n)
+#define FSVM_INOUT(T, n)	(FSVM_ARG_PTR_INOUT, FSVM_TYPE_##T, FSVM_TSIZE_##T, n)
+#define FSVM_U32(n)		(FSVM_ARG_U32, FSVM_TYPE_U32, 4u, n)
+#define FSVM_U64(n)		(FSVM_ARG_U64, FSVM_TYPE_U64, 8u, n)
+#define FSVM_F32(n)		(FSVM_ARG_F32, FSVM_TYPE_F32, 4u, n)
+
+/* Preprocessor plumbing: count 1..8 arguments, apply M(index, arg) to each. */
+#define FSVM_PP_CAT_(a, b)	a##b
+#define FSVM_PP_CAT(a, b)	FSVM_PP_CAT_(a, b)
+#define FSVM_PP_NARG(...)	FSVM_PP_NARG_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define FSVM_PP_NARG_(a1, a2, a3, a4, a5, a6, a7, a8, N, ...)	N
+#define FSVM_PP_MAP(M, ...)	FSVM_PP_CAT(FSVM_PP_MAP_, FSVM_PP_NARG(__VA_ARGS__))(M, __VA_ARGS__)
+#define FSVM_PP_MAP_1(M, a)	M(0, a)
+#define FSVM_PP_MAP_2(M, a, b)	M(0, a) M(1, b)
+#define FSVM_PP_MAP_3(M, a, b, c)	M(0, a) M(1, b) M(2, c)
+#define FSVM_PP_MAP_4(M, a, b, c, d)	M(0, a) M(1, b) M(2, c) M(3, d)
+#define FSVM_PP_MAP_5(M, a, b, c, d, e)	M(0, a) M(1, b) M(2, c) M(3, d) M(4, e)
+#define FSVM_PP_MAP_6(M, a, b, c, d, e, f) \
+	M(0, a) M(1, b) M(2, c) M(3, d) M(4, e) M(5, f)
+#define FSVM_PP_MAP_7(M, a, b, c, d, e, f, g) \
+	M(0, a) M(1, b) M(2, c) M(3, d) M(4, e) M(5, f) M(6, g)
+#define FSVM_PP_MAP_8(M, a, b, c, d, e, f, g, h) \
+	M(0, a) M(1, b) M(2, c) M(3, d) M(4, e) M(5, f) M(6, g) M(7, h)
+
+/* Pieces of an argument tuple. */
+#define FSVM_ARG_T_NAME(k, t, s, n)	n
+#define FSVM_ARG_T_DESC(k, t, s, n) \
+	{ .kind = (k), .type = (t), .size = (uint8_t)(s), .reserved = 0, .name = #n }
+#define FSVM_ARG_T_KIND(k, t, s, n)	(k)
+/* Per-argument expansions used with FSVM_PP_MAP. */
+#define FSVM_ARG_PROTO_(i, a)	uint64_t FSVM_ARG_T_NAME a,
+#define FSVM_ARG_DESC_(i, a)	FSVM_ARG_T_DESC a,
+#define FSVM_ARG_CALL_(i, a)	args[i],
 
 /*
- * The kernels. Each returns an enum fsvm_status (DONE, FAULTED, BAD_PACKET)
- * and stores the work done in *items. On FSVM_ST_FAULTED detected by the
- * kernel itself (alignment), *fault_va and *syndrome are set.
+ * The kernels. Each takes its arguments (64-bit slots, in list order) and
+ * returns an enum fsvm_status (DONE, FAULTED, BAD_PACKET), storing the work
+ * done in io->items. On FSVM_ST_FAULTED detected by the kernel itself
+ * (alignment, depth limit), io->fault_va and io->syndrome are set.
  */
 struct fsvm_kernel_io {
 	uint32_t items;
@@ -71,23 +133,28 @@ struct fsvm_kernel_io {
 	uint32_t syndrome;
 };
 
-uint32_t fsvm_k_pointer_chase(fsvm_axi_t *m, uint64_t head, uint64_t max_hops,
-			      uint64_t result_va, struct fsvm_kernel_io *io);
-uint32_t fsvm_k_list_search(fsvm_axi_t *m, uint64_t head, uint64_t key,
-			    uint64_t max_hops, uint64_t result_va,
-			    struct fsvm_kernel_io *io);
-uint32_t fsvm_k_bst_lookup(fsvm_axi_t *m, uint64_t root, uint64_t keys_va,
-			   uint64_t n, uint64_t results_va,
-			   struct fsvm_kernel_io *io);
-uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
-			   uint64_t nbuckets, uint64_t keys_va, uint64_t n,
-			   uint64_t results_va, struct fsvm_kernel_io *io);
-uint32_t fsvm_k_vadd(fsvm_axi_t *m, uint64_t a_va, uint64_t b_va,
-		     uint64_t c_va, uint64_t n, struct fsvm_kernel_io *io);
-uint32_t fsvm_k_memcpy(fsvm_axi_t *m, uint64_t dst_va, uint64_t src_va,
-		       uint64_t nbytes, struct fsvm_kernel_io *io);
-uint32_t fsvm_k_memset(fsvm_axi_t *m, uint64_t dst_va, uint64_t value,
-		       uint64_t nbytes, struct fsvm_kernel_io *io);
+/* uint32_t fsvm_k_<name>(fsvm_axi_t *m, uint64_t <arg>..., struct fsvm_kernel_io *io) */
+#define FSVM_KERNEL_PROTO(ID, name, ...) \
+	uint32_t fsvm_k_##name(fsvm_axi_t *m, FSVM_PP_MAP(FSVM_ARG_PROTO_, __VA_ARGS__) \
+			       struct fsvm_kernel_io *io)
+
+#define FSVM_KERNEL(ID, name, ...)	FSVM_KERNEL_PROTO(ID, name, __VA_ARGS__);
+#include FSVM_KERNEL_LIST
+#undef FSVM_KERNEL
+
+/* This build's kernel ids: nop, then the list in order. */
+enum fsvm_hls_kernel_index {
+	FSVM_HLS_K_NOP = 0,
+#define FSVM_KERNEL(ID, name, ...)	FSVM_HLS_K_##ID,
+#include FSVM_KERNEL_LIST
+#undef FSVM_KERNEL
+	FSVM_HLS_K_COUNT
+};
+FSVM_STATIC_ASSERT(FSVM_HLS_K_COUNT <= FSVM_MAX_KERNELS, "at most 15 kernels in a kernel list");
+
+/* The kernel table ROM, indexed by kernel id: fsvm_kernel_count entries. */
+extern const struct fsvm_kernel_desc fsvm_kernel_table[FSVM_HLS_K_COUNT];
+extern const uint32_t fsvm_kernel_count;
 
 /* ------------------------------------------------------------------ */
 /* Helpers shared by the command processor and the kernels             */

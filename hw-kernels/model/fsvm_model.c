@@ -178,7 +178,7 @@ static uint32_t id_read(struct fsvm_model *m, uint32_t off)
 	case FSVM_REG_NUM_CONTEXTS:
 		return m->cfg.num_contexts;
 	case FSVM_REG_NUM_KERNELS:
-		return FSVM_K_COUNT;
+		return fsvm_kernel_count;
 	case FSVM_REG_TIME_LO:
 		t = now(m);
 		ST(&m->time_hi_latch, (uint32_t)(t >> 32));
@@ -200,7 +200,7 @@ static uint32_t ktab_read(uint32_t rel)
 	uint32_t o = rel % (uint32_t)sizeof(struct fsvm_kernel_desc);
 	const uint8_t *p;
 
-	if (i >= FSVM_K_COUNT)
+	if (i >= fsvm_kernel_count)
 		return 0;
 	p = (const uint8_t *)&fsvm_kernel_table[i] + o;
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
