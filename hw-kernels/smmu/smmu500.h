@@ -358,8 +358,13 @@
 
 /*
  * One TLB entry. va_page/pa_page are the addresses of the first byte of the
- * page or block (aligned to 1 << page_shift), not page numbers.
+ * page or block (aligned to 1 << page_shift), not page numbers. The link
+ * fields are the model's bookkeeping (hash chains and the LRU/free lists,
+ * as entry indices, SMMU_TLB_NONE = end); callers only provide the storage.
  */
+#define SMMU_TLB_NONE	0xffffu
+#define SMMU_TLB_MAX	0xfffeu	/* larger tlb_entries are clamped to this */
+
 struct smmu_tlb_entry {
 	uint64_t va_page;
 	uint64_t pa_page;
@@ -370,7 +375,9 @@ struct smmu_tlb_entry {
 	uint8_t page_shift;	/* 12, 21 or 30 */
 	uint8_t ng;		/* 0 = global: matches any ASID */
 	uint8_t attrindx;	/* MAIR index of the leaf */
-	uint32_t lru;		/* larger = more recently used */
+	uint16_t hnext;		/* next entry in this entry's hash chain */
+	uint16_t hhead;		/* first entry of hash bucket <this index> */
+	uint16_t prev, next;	/* LRU list (valid) or free list (invalid) */
 };
 
 struct smmu_ops {
@@ -448,7 +455,12 @@ struct smmu {
 	/* TLB (caller storage) */
 	struct smmu_tlb_entry *tlb;
 	unsigned int tlb_entries;
-	uint32_t lru_clock;
+	unsigned int tlb_hmask;		/* hash buckets - 1 (a power of two <= entries) */
+	uint16_t lru_old, lru_new;	/* LRU list ends: least / most recently used */
+	uint16_t free_head;		/* free entries, a stack */
+	/* valid entries per bank, size (12/21/30) and nG: lets a lookup skip
+	 * the probes that cannot hit */
+	uint16_t tlb_count[SMMU_MAX_CB][3][2];
 	struct smmu_stats stats;
 };
 

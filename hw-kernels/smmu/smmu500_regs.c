@@ -101,7 +101,7 @@ void smmu_init(struct smmu *s, const struct smmu_config *cfg,
 	}
 
 	s->tlb = tlb;
-	s->tlb_entries = tlb ? tlb_entries : 0;
+	s->tlb_entries = tlb ? (tlb_entries > SMMU_TLB_MAX ? SMMU_TLB_MAX : tlb_entries) : 0;
 	smmu_tlb_reset(s);
 	smmu_reset_stats(s);
 }
