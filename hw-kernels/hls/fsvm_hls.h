@@ -289,4 +289,145 @@ static inline uint32_t fsvm_hls_fault(struct fsvm_kernel_io *io, uint64_t va,
 	return FSVM_ST_FAULTED;
 }
 
+/* ------------------------------------------------------------------ */
+/* Kernel skeletons                                                     */
+/* ------------------------------------------------------------------ */
+
+/* End a kernel after a faulting access (the shell records the SMMU's
+ * fault): items = the work completed before it. */
+static inline uint32_t fsvm_hls_faulted(struct fsvm_kernel_io *io, uint64_t done)
+{
+	io->items = fsvm_hls_items(done);
+	return FSVM_ST_FAULTED;
+}
+
+/*
+ * Check a pointer argument: FSVM_ST_DONE if va is a multiple of align (a
+ * power of two), else the kernel's final status, FSVM_FAULT_ALIGNMENT at va
+ * (with FSVM_SYND_WRITE for an output).
+ */
+static inline uint32_t fsvm_hls_check_align(struct fsvm_kernel_io *io, uint64_t va,
+					    uint32_t align, int is_write)
+{
+	if (va & (uint64_t)(align - 1u))
+		return fsvm_hls_fault(io, va, FSVM_FAULT_ALIGNMENT, is_write);
+	return FSVM_ST_DONE;
+}
+
+/*
+ * Check an element count: FSVM_ST_PENDING to go on, FSVM_ST_DONE for n == 0
+ * (nothing to do, no memory touched), FSVM_ST_BAD_PACKET above
+ * FSVM_MAX_ELEMS. A kernel returns anything but PENDING as it is.
+ */
+static inline uint32_t fsvm_hls_check_count(uint64_t n)
+{
+	if (n == 0)
+		return FSVM_ST_DONE;
+	if (n > FSVM_MAX_ELEMS)
+		return FSVM_ST_BAD_PACKET;
+	return FSVM_ST_PENDING;
+}
+
+/*
+ * Read one 32-byte node (struct fsvm_list_node, fsvm_bst_node,
+ * fsvm_hash_node) at va into nb: one burst, two if it straddles a page.
+ * FSVM_ST_DONE, or the kernel's final status with items = done: a node not
+ * 8-byte aligned is FSVM_FAULT_ALIGNMENT at va, a faulting read FAULTED.
+ */
+static inline uint32_t fsvm_hls_read_node(fsvm_axi_t *m, uint64_t va,
+					  uint8_t nb[FSVM_NODE_BYTES],
+					  struct fsvm_kernel_io *io, uint64_t done)
+{
+	if (va & 7u) {
+		io->items = fsvm_hls_items(done);
+		return fsvm_hls_fault(io, va, FSVM_FAULT_ALIGNMENT, 0);
+	}
+	if (fsvm_hls_read_small(m, va, nb, FSVM_NODE_BYTES) != 0)
+		return fsvm_hls_faulted(io, done);
+	return FSVM_ST_DONE;
+}
+
+/* Write a struct fsvm_chase_result at va (8-byte aligned): DONE or FAULTED. */
+static inline uint32_t fsvm_hls_put_chase_result(fsvm_axi_t *m, uint64_t va, uint64_t hops,
+						 uint64_t last, uint64_t checksum,
+						 uint64_t found)
+{
+	uint8_t rb[FSVM_CHASE_RESULT_BYTES];
+
+	fsvm_hls_put64(rb, FSVM_CHASE_OFF_HOPS, hops);
+	fsvm_hls_put64(rb, FSVM_CHASE_OFF_LAST, last);
+	fsvm_hls_put64(rb, FSVM_CHASE_OFF_CHECKSUM, checksum);
+	fsvm_hls_put64(rb, FSVM_CHASE_OFF_FOUND, found);
+	if (fsvm_hls_write_small(m, va, rb, FSVM_CHASE_RESULT_BYTES) != 0)
+		return FSVM_ST_FAULTED;
+	return FSVM_ST_DONE;
+}
+
+/*
+ * FSVM_HLS_KEY_STREAM(fn, lookup) defines the skeleton of a kernel that
+ * looks n keys up: results[i] = value of keys[i]. keys and results
+ * (uint64_t arrays, 8-byte aligned, checked) stream through two local
+ * buffers in bursts that never cross a 4 KiB boundary of either array; one
+ * results burst is written per keys burst. It defines
+ *
+ *   static uint32_t fn(fsvm_axi_t *m, uint64_t p0, uint64_t p1,
+ *                      uint64_t keys_va, uint64_t n, uint64_t results_va,
+ *                      struct fsvm_kernel_io *io);
+ *
+ * which calls, per key, the kernel's own (static inline) function
+ *
+ *   uint32_t lookup(fsvm_axi_t *m, uint64_t p0, uint64_t p1, uint64_t key,
+ *                   uint64_t *value, struct fsvm_kernel_io *io, uint64_t done);
+ *
+ * returning FSVM_ST_DONE with *value set, or the kernel's final status (io
+ * set, items = done, the keys before it). A macro, not a function pointer:
+ * `lookup` is a plain call HLS inlines. n == 0: DONE, nothing touched;
+ * n > FSVM_MAX_ELEMS: BAD_PACKET. A fault stops at once: the results of
+ * earlier bursts are written, the burst in progress is not.
+ */
+#define FSVM_HLS_KEY_CHUNK	(FSVM_HLS_BURST_BYTES / 8u)
+#define FSVM_HLS_KEY_STREAM(fn, lookup)						\
+static uint32_t fn(fsvm_axi_t *m, uint64_t p0, uint64_t p1, uint64_t keys_va,	\
+		   uint64_t n, uint64_t results_va, struct fsvm_kernel_io *io)	\
+{										\
+	FSVM_HLS_SCRATCH uint64_t kbuf[FSVM_HLS_KEY_CHUNK];			\
+	FSVM_HLS_SCRATCH uint64_t rbuf[FSVM_HLS_KEY_CHUNK];			\
+	uint64_t done = 0;							\
+	uint32_t st = fsvm_hls_check_count(n);					\
+										\
+	if (st != FSVM_ST_PENDING)						\
+		return st;							\
+	st = fsvm_hls_check_align(io, keys_va, 8u, 0);				\
+	if (st == FSVM_ST_DONE)							\
+		st = fsvm_hls_check_align(io, results_va, 8u, 1);		\
+	if (st != FSVM_ST_DONE)							\
+		return st;							\
+	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {		\
+		_Pragma("HLS loop_tripcount min=1 max=2097154 avg=64")		\
+		uint64_t kva = keys_va + 8u * done;				\
+		uint64_t rva = results_va + 8u * done;				\
+		uint32_t cnt;							\
+										\
+		if (done >= n)							\
+			break;							\
+		cnt = fsvm_hls_burst_elems(kva, 8u,				\
+			fsvm_hls_burst_elems(rva, 8u, fsvm_hls_left(n, done)));	\
+		if (fsvm_axi_read(m, kva, kbuf, cnt * 8u) != 0)			\
+			return fsvm_hls_faulted(io, done);			\
+		for (uint32_t i = 0; i < FSVM_HLS_KEY_CHUNK; i++) {		\
+			_Pragma("HLS loop_tripcount min=1 max=512 avg=256")	\
+			if (i >= cnt)						\
+				break;						\
+			st = lookup(m, p0, p1, kbuf[i], &rbuf[i], io, done + i);	\
+			if (st != FSVM_ST_DONE)					\
+				return st;					\
+		}								\
+		if (fsvm_axi_write(m, rva, rbuf, cnt * 8u) != 0)		\
+			return fsvm_hls_faulted(io, done);			\
+		done += cnt;							\
+	}									\
+	io->items = fsvm_hls_items(done);					\
+	return FSVM_ST_DONE;							\
+}
+
 #endif /* FSVM_HLS_H */

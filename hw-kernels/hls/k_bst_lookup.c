@@ -24,8 +24,41 @@
 #include <stdint.h>
 #include "fsvm_hls.h"
 
-#define NODE_BYTES	32u
-#define CHUNK_ELEMS	(FSVM_HLS_BURST_BYTES / 8u)
+/* One key: walk from root, at most FSVM_BST_MAX_DEPTH nodes. */
+static inline uint32_t bst_find(fsvm_axi_t *m, uint64_t root, uint64_t unused,
+				uint64_t key, uint64_t *value,
+				struct fsvm_kernel_io *io, uint64_t done)
+{
+	uint8_t nb[FSVM_NODE_BYTES];
+	uint64_t node = root;
+
+	(void)unused;
+	for (uint32_t d = 0; d < FSVM_BST_MAX_DEPTH; d++) {
+#pragma HLS loop_tripcount min=1 max=1024 avg=20
+		uint64_t nkey;
+		uint32_t st;
+
+		if (node == 0)
+			break;
+		st = fsvm_hls_read_node(m, node, nb, io, done);
+		if (st != FSVM_ST_DONE)
+			return st;
+		nkey = fsvm_hls_get64(nb, FSVM_BST_OFF_KEY);
+		if (key == nkey) {
+			*value = fsvm_hls_get64(nb, FSVM_BST_OFF_VALUE);
+			return FSVM_ST_DONE;
+		}
+		node = fsvm_hls_get64(nb, key < nkey ? FSVM_BST_OFF_LEFT : FSVM_BST_OFF_RIGHT);
+	}
+	if (node != 0) {
+		io->items = fsvm_hls_items(done);
+		return fsvm_hls_fault(io, node, FSVM_FAULT_DEPTH_LIMIT, 0);
+	}
+	*value = FSVM_NOT_FOUND;
+	return FSVM_ST_DONE;
+}
+
+FSVM_HLS_KEY_STREAM(bst_stream, bst_find)
 
 uint32_t fsvm_k_bst_lookup(fsvm_axi_t *m, uint64_t root, uint64_t keys_va,
 			   uint64_t n, uint64_t results_va,
@@ -38,90 +71,13 @@ uint32_t fsvm_k_bst_lookup(fsvm_axi_t *m, uint64_t root, uint64_t keys_va,
 #pragma HLS INTERFACE s_axilite port=results_va
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	FSVM_HLS_SCRATCH uint64_t kbuf[CHUNK_ELEMS];
-	FSVM_HLS_SCRATCH uint64_t rbuf[CHUNK_ELEMS];
-	uint8_t nb[NODE_BYTES];
-	uint64_t done = 0;
+	uint32_t st = fsvm_hls_check_count(n);
 
 	fsvm_hls_io_clear(io);
-
-	if (n == 0)
-		return FSVM_ST_DONE;
-	if (n > FSVM_MAX_ELEMS)
-		return FSVM_ST_BAD_PACKET;
-	if (root & 7u) {
-		return fsvm_hls_fault(io, root, FSVM_FAULT_ALIGNMENT, 0);
-	}
-	if (keys_va & 7u) {
-		return fsvm_hls_fault(io, keys_va, FSVM_FAULT_ALIGNMENT, 0);
-	}
-	if (results_va & 7u) {
-		return fsvm_hls_fault(io, results_va, FSVM_FAULT_ALIGNMENT, 1);
-	}
-
-	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
-#pragma HLS loop_tripcount min=1 max=2097154 avg=64
-		uint64_t kva = keys_va + 8u * done;
-		uint64_t rva = results_va + 8u * done;
-		uint32_t cnt;
-
-		if (done >= n)
-			break;
-		cnt = fsvm_hls_burst_elems(kva, 8u,
-			fsvm_hls_burst_elems(rva, 8u, fsvm_hls_left(n, done)));
-
-		if (fsvm_axi_read(m, kva, kbuf, cnt * 8u) != 0) {
-			io->items = fsvm_hls_items(done);
-			return FSVM_ST_FAULTED;
-		}
-
-		for (uint32_t i = 0; i < CHUNK_ELEMS; i++) {
-#pragma HLS loop_tripcount min=1 max=512 avg=256
-			uint64_t key;
-			uint64_t node = root;
-			uint64_t value = FSVM_NOT_FOUND;
-			uint32_t hit = 0;
-
-			if (i >= cnt)
-				break;
-			key = kbuf[i];
-			for (uint32_t d = 0; d < FSVM_BST_MAX_DEPTH; d++) {
-#pragma HLS loop_tripcount min=1 max=1024 avg=20
-				uint64_t nkey;
-
-				if (node == 0)
-					break;
-				if (node & 7u) {
-					io->items = fsvm_hls_items(done + i);
-					return fsvm_hls_fault(io, node, FSVM_FAULT_ALIGNMENT, 0);
-				}
-				if (fsvm_hls_read_small(m, node, nb, NODE_BYTES) != 0) {
-					io->items = fsvm_hls_items(done + i);
-					return FSVM_ST_FAULTED;
-				}
-				nkey = fsvm_hls_get64(nb, 0);
-				if (key == nkey) {
-					value = fsvm_hls_get64(nb, 8);
-					hit = 1;
-					break;
-				}
-				node = key < nkey ? fsvm_hls_get64(nb, 16)	/* left */
-						  : fsvm_hls_get64(nb, 24);	/* right */
-			}
-			if (!hit && node != 0) {
-				io->items = fsvm_hls_items(done + i);
-				return fsvm_hls_fault(io, node, FSVM_FAULT_DEPTH_LIMIT, 0);
-			}
-			rbuf[i] = value;
-		}
-
-		if (fsvm_axi_write(m, rva, rbuf, cnt * 8u) != 0) {
-			io->items = fsvm_hls_items(done);
-			return FSVM_ST_FAULTED;
-		}
-		done += cnt;
-	}
-
-	io->items = fsvm_hls_items(done);
-	return FSVM_ST_DONE;
+	if (st != FSVM_ST_PENDING)
+		return st;
+	st = fsvm_hls_check_align(io, root, 8u, 0);
+	if (st != FSVM_ST_DONE)
+		return st;
+	return bst_stream(m, root, 0, keys_va, n, results_va, io);
 }

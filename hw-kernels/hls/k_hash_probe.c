@@ -23,8 +23,40 @@
 #include <stdint.h>
 #include "fsvm_hls.h"
 
-#define NODE_BYTES	32u
-#define CHUNK_ELEMS	(FSVM_HLS_BURST_BYTES / 8u)
+/* One key: read its bucket head, walk at most FSVM_HASH_MAX_CHAIN nodes. */
+static inline uint32_t hash_find(fsvm_axi_t *m, uint64_t buckets_va, uint64_t mask,
+				 uint64_t key, uint64_t *value,
+				 struct fsvm_kernel_io *io, uint64_t done)
+{
+	uint8_t nb[FSVM_NODE_BYTES];
+	uint64_t node = 0;
+
+	if (fsvm_axi_rd64(m, buckets_va + 8u * (FSVM_HASH(key) & mask), &node) != 0)
+		return fsvm_hls_faulted(io, done);
+	for (uint32_t d = 0; d < FSVM_HASH_MAX_CHAIN; d++) {
+#pragma HLS loop_tripcount min=0 max=65536 avg=2
+		uint32_t st;
+
+		if (node == 0)
+			break;
+		st = fsvm_hls_read_node(m, node, nb, io, done);
+		if (st != FSVM_ST_DONE)
+			return st;
+		if (fsvm_hls_get64(nb, FSVM_HASH_OFF_KEY) == key) {
+			*value = fsvm_hls_get64(nb, FSVM_HASH_OFF_VALUE);
+			return FSVM_ST_DONE;
+		}
+		node = fsvm_hls_get64(nb, FSVM_HASH_OFF_NEXT);
+	}
+	if (node != 0) {
+		io->items = fsvm_hls_items(done);
+		return fsvm_hls_fault(io, node, FSVM_FAULT_DEPTH_LIMIT, 0);
+	}
+	*value = FSVM_NOT_FOUND;
+	return FSVM_ST_DONE;
+}
+
+FSVM_HLS_KEY_STREAM(hash_stream, hash_find)
 
 uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 			   uint64_t nbuckets, uint64_t keys_va, uint64_t n,
@@ -38,93 +70,17 @@ uint32_t fsvm_k_hash_probe(fsvm_axi_t *m, uint64_t buckets_va,
 #pragma HLS INTERFACE s_axilite port=results_va
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	FSVM_HLS_SCRATCH uint64_t kbuf[CHUNK_ELEMS];
-	FSVM_HLS_SCRATCH uint64_t rbuf[CHUNK_ELEMS];
-	uint8_t nb[NODE_BYTES];
 	uint64_t mask = nbuckets - 1u;
-	uint64_t done = 0;
+	uint32_t st;
 
 	fsvm_hls_io_clear(io);
-
 	if (nbuckets == 0 || (nbuckets & mask) != 0)
 		return FSVM_ST_BAD_PACKET;
-	if (n == 0)
-		return FSVM_ST_DONE;
-	if (n > FSVM_MAX_ELEMS)
-		return FSVM_ST_BAD_PACKET;
-	if (buckets_va & 7u) {
-		return fsvm_hls_fault(io, buckets_va, FSVM_FAULT_ALIGNMENT, 0);
-	}
-	if (keys_va & 7u) {
-		return fsvm_hls_fault(io, keys_va, FSVM_FAULT_ALIGNMENT, 0);
-	}
-	if (results_va & 7u) {
-		return fsvm_hls_fault(io, results_va, FSVM_FAULT_ALIGNMENT, 1);
-	}
-
-	for (uint64_t chunk = 0; chunk < FSVM_MAX_ELEMS; chunk++) {
-#pragma HLS loop_tripcount min=1 max=2097154 avg=64
-		uint64_t kva = keys_va + 8u * done;
-		uint64_t rva = results_va + 8u * done;
-		uint32_t cnt;
-
-		if (done >= n)
-			break;
-		cnt = fsvm_hls_burst_elems(kva, 8u,
-			fsvm_hls_burst_elems(rva, 8u, fsvm_hls_left(n, done)));
-
-		if (fsvm_axi_read(m, kva, kbuf, cnt * 8u) != 0) {
-			io->items = fsvm_hls_items(done);
-			return FSVM_ST_FAULTED;
-		}
-
-		for (uint32_t i = 0; i < CHUNK_ELEMS; i++) {
-#pragma HLS loop_tripcount min=1 max=512 avg=256
-			uint64_t key;
-			uint64_t node = 0;
-			uint64_t value = FSVM_NOT_FOUND;
-			uint32_t hit = 0;
-
-			if (i >= cnt)
-				break;
-			key = kbuf[i];
-			if (fsvm_axi_rd64(m, buckets_va + 8u * (FSVM_HASH(key) & mask), &node) != 0) {
-				io->items = fsvm_hls_items(done + i);
-				return FSVM_ST_FAULTED;
-			}
-			for (uint32_t d = 0; d < FSVM_HASH_MAX_CHAIN; d++) {
-#pragma HLS loop_tripcount min=0 max=65536 avg=2
-				if (node == 0)
-					break;
-				if (node & 7u) {
-					io->items = fsvm_hls_items(done + i);
-					return fsvm_hls_fault(io, node, FSVM_FAULT_ALIGNMENT, 0);
-				}
-				if (fsvm_hls_read_small(m, node, nb, NODE_BYTES) != 0) {
-					io->items = fsvm_hls_items(done + i);
-					return FSVM_ST_FAULTED;
-				}
-				if (fsvm_hls_get64(nb, 8) == key) {
-					value = fsvm_hls_get64(nb, 16);
-					hit = 1;
-					break;
-				}
-				node = fsvm_hls_get64(nb, 0);
-			}
-			if (!hit && node != 0) {
-				io->items = fsvm_hls_items(done + i);
-				return fsvm_hls_fault(io, node, FSVM_FAULT_DEPTH_LIMIT, 0);
-			}
-			rbuf[i] = value;
-		}
-
-		if (fsvm_axi_write(m, rva, rbuf, cnt * 8u) != 0) {
-			io->items = fsvm_hls_items(done);
-			return FSVM_ST_FAULTED;
-		}
-		done += cnt;
-	}
-
-	io->items = fsvm_hls_items(done);
-	return FSVM_ST_DONE;
+	st = fsvm_hls_check_count(n);
+	if (st != FSVM_ST_PENDING)
+		return st;
+	st = fsvm_hls_check_align(io, buckets_va, 8u, 0);
+	if (st != FSVM_ST_DONE)
+		return st;
+	return hash_stream(m, buckets_va, mask, keys_va, n, results_va, io);
 }

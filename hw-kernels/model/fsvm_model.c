@@ -477,15 +477,6 @@ static void run_packet(struct fsvm_model *m, unsigned int n)
 	raise_irq(m, n, irq);
 }
 
-static uint64_t le64(const uint8_t *b)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < 8; i++)
-		v |= (uint64_t)b[i] << (8u * i);
-	return v;
-}
-
 /* CONTROL.ABORT between packets: complete every queued packet as ABORTED. */
 static void abort_drain(struct fsvm_model *m, unsigned int n)
 {
@@ -504,15 +495,15 @@ static void abort_drain(struct fsvm_model *m, unsigned int n)
 		if (db - idx > rn)	/* host overran the ring: only the last rn exist */
 			idx = db - rn;
 		for (; idx != db; idx++) {
-			uint8_t pkt[sizeof(struct fsvm_packet)];
+			uint8_t pkt[FSVM_PKT_BYTES];
 			uint64_t va = ring + (uint64_t)sizeof(pkt) * (idx & (rn - 1u));
 
 			fsvm_axi_begin(m, a, n, false);
 			if (fsvm_axi_read(a, va, pkt, sizeof(pkt)) != 0) {
 				set_fault(c, a->fault_va, a->synd | FSVM_SYND_PACKET, idx);
 				irq |= FSVM_IRQ_FAULT;
-			} else if (pkt[0] != FSVM_PKT_INVALID) {
-				uint64_t cva = le64(pkt + 48);
+			} else if (pkt[FSVM_PKT_OFF_TYPE] != FSVM_PKT_INVALID) {
+				uint64_t cva = fsvm_hls_get64(pkt, FSVM_PKT_OFF_COMPLETION);
 				struct fsvm_completion rec;
 
 				__builtin_memset(&rec, 0, sizeof(rec));
@@ -521,7 +512,7 @@ static void abort_drain(struct fsvm_model *m, unsigned int n)
 				rec.end_ticks = rec.start_ticks;
 				if (!write_completion(m, c, cva, &rec, idx))
 					irq |= FSVM_IRQ_FAULT;
-				if (pkt[1] & FSVM_PKT_F_IRQ)
+				if (pkt[FSVM_PKT_OFF_FLAGS] & FSVM_PKT_F_IRQ)
 					irq |= FSVM_IRQ_COMPLETION;
 			}
 			if (LD(&c->epoch) != epoch)
