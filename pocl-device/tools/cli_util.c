@@ -99,13 +99,27 @@ void print_launch_stats(FILE *out, struct fsvm_device *dev,
 			const struct fsvm_completion *rec)
 {
 	struct fsvm_launch_stats st;
+	struct fsvm_device_info info;
+	int sim;
 
 	if (fsvm_launch_stats(dev, rec, &st) != FSVM_OK) {
 		fprintf(out, "  (no statistics: record still pending)\n");
 		return;
 	}
-	fprintf(out, "  device cycles : %" PRIu64 "\n", st.cycles);
-	fprintf(out, "  device time   : %.3f us (%" PRIu64 " ticks)\n", st.device_us, st.ticks);
+	if (fsvm_device_info(dev, &info) != FSVM_OK)
+		info.clock_hz = 0;
+	sim = (info.features & FSVM_FEAT_SIMULATED) != 0;
+	fprintf(out, "  device cycles : %" PRIu64 " (%s)\n", st.cycles,
+		sim ? "modelled" : "counted by the device");
+	/* On the simulator the tick counter follows the host's clock: the
+	 * cycles / clock figure is what the FPGA would take, the ticks are how
+	 * long the simulation took. On hardware both are device time. */
+	if (info.clock_hz)
+		fprintf(out, "  %s : %.3f us (cycles / %.0f MHz clock)\n",
+			sim ? "modelled device time" : "device time (cycles)",
+			(double)st.cycles * 1e6 / info.clock_hz, info.clock_hz / 1e6);
+	fprintf(out, "  %s : %.3f us (%" PRIu64 " ticks, start to end)\n",
+		sim ? "host time, simulated " : "device time (ticks) ", st.device_us, st.ticks);
 	fprintf(out, "  bytes moved   : %" PRIu64 "\n", st.bytes);
 	fprintf(out, "  items         : %" PRIu32 "\n", st.items);
 	fprintf(out, "  SMMU TLB      : %" PRIu32 " hits, %" PRIu32 " misses\n",

@@ -30,6 +30,10 @@ int main(int argc, char **argv)
 	const char *device = NULL;
 	int i = 1;
 
+	/* Line by line even into a pipe or file, so progress and figures show
+	 * up as they are made (stderr is unbuffered anyway). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	while (i < argc && argv[i][0] == '-') {
 		if (is_help(argv[i])) {
 			usage(stdout);
