@@ -207,6 +207,7 @@ enum fsvm_packet_type {
 	FSVM_PKT_INVALID = 0,	/* slot not (yet) written: the device stops here */
 	FSVM_PKT_KERNEL = 1,	/* run kernel_id with args */
 	FSVM_PKT_BARRIER = 2,	/* no work: completes when all earlier packets have */
+	FSVM_PKT_COMPILED = 3,	/* compiled kernel: args[0] = VA of a struct fsvm_compiled_launch */
 };
 
 #define FSVM_PKT_F_BARRIER	(1u << 0)	/* start only after all earlier packets completed */
@@ -505,5 +506,44 @@ static inline int fsvm_axi_wr64(fsvm_axi_t *m, uint64_t va, uint64_t v)
 FSVM_STATIC_ASSERT(FSVM_KERNEL_TABLE_OFF + FSVM_MAX_KERNELS * FSVM_KDESC_BYTES <= FSVM_CTX_BASE_OFF,
 		   "kernel table fits below the context pages");
 FSVM_STATIC_ASSERT(FSVM_K_COUNT <= FSVM_MAX_KERNELS, "fsvm_kernels.def: at most 15 kernels");
+
+/* ------------------------------------------------------------------ */
+/* Compiled kernels (OpenCL C on the simulated device)                 */
+/* ------------------------------------------------------------------ */
+/*
+ * A FSVM_PKT_COMPILED packet runs a work-group function that a compiler
+ * produced (pocl-device/oclc instruments it so that every global, constant
+ * and generic access goes through the device's memory port). kernel_id is
+ * ignored; args[0] is the VA of the launch descriptor below (8-byte
+ * aligned), which the device reads through the SMMU like the packet, and
+ * whose args_va points to nargs 64-bit argument slots, also read by VA.
+ * A fault while fetching either is reported with FSVM_SYND_PACKET.
+ *
+ * Only the simulated device has a compiled-kernel engine; silicon answers
+ * FSVM_ST_BAD_PACKET (a user kernel on a board is an HLS kernel in the
+ * kernel table).
+ *
+ * Argument slots: pointers are VAs; integer scalars in the low bits; float
+ * as its IEEE bits in the low 32 bits, double as its 64 bits. A __local
+ * pointer argument's slot holds its size in bytes: the device gives it
+ * that much of its on-chip local memory (FSVM_LOCAL_MEM_BYTES in total per
+ * work-group, together with the kernel's own __local variables).
+ */
+#define FSVM_COMPILED_MAX_ARGS	32u
+#define FSVM_COMPILED_MAX_DIM	3u
+#define FSVM_LOCAL_MEM_BYTES	65536u	/* modeled on-chip memory per work-group */
+
+struct fsvm_compiled_launch {
+	uint64_t handle;		/* what registering the kernel returned */
+	uint32_t work_dim;		/* 1..3 */
+	uint32_t nargs;			/* must equal the kernel's argument count */
+	uint64_t global_size[FSVM_COMPILED_MAX_DIM];	/* work-items, >= 1 each */
+	uint64_t local_size[FSVM_COMPILED_MAX_DIM];	/* divides global_size */
+	uint64_t global_offset[FSVM_COMPILED_MAX_DIM];
+	uint64_t args_va;		/* VA of uint64_t[nargs], 8-byte aligned */
+	uint64_t reserved[2];		/* zero */
+};
+
+_Static_assert(sizeof(struct fsvm_compiled_launch) == 112, "compiled launch descriptor is 112 bytes");
 
 #endif /* FSVM_HW_H */

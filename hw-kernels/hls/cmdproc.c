@@ -12,8 +12,10 @@
  *  3. Decode type, flags, kernel_id, completion_va, user_tag into the
  *     result. completion_va not 8-byte aligned: BAD_PACKET and
  *     completion_va reported as 0, so that nobody writes there.
- *  4. BARRIER: DONE, items 0, no kernel. Any type but KERNEL/BARRIER:
- *     BAD_PACKET. kernel_id >= FSVM_HLS_K_COUNT (not in the list): BAD_PACKET.
+ *  4. BARRIER: DONE, items 0, no kernel. COMPILED: args[0] (8-byte
+ *     aligned, else BAD_PACKET) goes to res->compiled_va, phase COMPILED,
+ *     for the shell. Any other type but KERNEL: BAD_PACKET.
+ *     kernel_id >= FSVM_HLS_K_COUNT (not in the list): BAD_PACKET.
  *  5. Arguments: nargs comes from the kernel table. With FSVM_PKT_F_ARG_BLOCK
  *     args[0] is the VA of a uint64_t[nargs] block: not 8-byte aligned ->
  *     BAD_PACKET; read as one burst (two if it straddles a page); a fault ->
@@ -83,6 +85,7 @@ void fsvm_cp_dispatch(fsvm_axi_t *m, uint64_t ring_va, uint32_t ring_size,
 	res->user_tag = 0;
 	res->fault_va = 0;
 	res->syndrome = 0;
+	res->compiled_va = 0;
 
 	if (ring_size == 0 || ring_size > RING_MAX || (ring_size & (ring_size - 1u)) != 0)
 		return;
@@ -106,6 +109,15 @@ void fsvm_cp_dispatch(fsvm_axi_t *m, uint64_t ring_va, uint32_t ring_size,
 	res->completion_va = completion_va;
 
 	if (pb[FSVM_PKT_OFF_TYPE] == FSVM_PKT_BARRIER) {
+		res->status = FSVM_ST_DONE;
+		return;
+	}
+	if (pb[FSVM_PKT_OFF_TYPE] == FSVM_PKT_COMPILED) {
+		/* Handed to the shell's compiled-kernel engine (simulation only). */
+		res->compiled_va = fsvm_hls_get64(pb, FSVM_PKT_OFF_ARGS);
+		if (res->compiled_va & 7u)
+			return;
+		res->phase = FSVM_CP_COMPILED;
 		res->status = FSVM_ST_DONE;
 		return;
 	}

@@ -19,6 +19,7 @@
 enum fsvm_cp_phase {
 	FSVM_CP_FETCH = 0,	/* reading the packet or its argument block */
 	FSVM_CP_KERNEL = 1,	/* running the kernel */
+	FSVM_CP_COMPILED = 2,	/* a FSVM_PKT_COMPILED packet for the shell's compiled-kernel engine */
 };
 
 /* What the command processor reports to the shell for one packet. */
@@ -38,6 +39,8 @@ struct fsvm_cp_result {
 	 */
 	uint64_t fault_va;
 	uint32_t syndrome;
+	/* Phase COMPILED: the packet's args[0], the launch descriptor VA. */
+	uint64_t compiled_va;
 };
 
 /*

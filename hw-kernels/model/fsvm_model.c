@@ -404,6 +404,22 @@ static bool write_completion(struct fsvm_model *m, struct fsvm_model_ctx *c,
 	return false;
 }
 
+/* A FSVM_PKT_COMPILED packet: the host's compiled-kernel engine runs it. */
+static void run_compiled(struct fsvm_model *m, unsigned int n, struct fsvm_cp_result *res)
+{
+	struct fsvm_model_compiled_io io = { 0, false, 0, 0 };
+
+	if (!m->host.run_compiled) {
+		res->status = FSVM_ST_BAD_PACKET;
+		return;
+	}
+	res->status = m->host.run_compiled(m->host.priv, &m->axi, n, res->compiled_va, &io);
+	res->phase = io.in_fetch ? FSVM_CP_FETCH : FSVM_CP_KERNEL;
+	res->items = io.items;
+	res->fault_va = io.fault_va;
+	res->syndrome = io.syndrome;
+}
+
 static void run_packet(struct fsvm_model *m, unsigned int n)
 {
 	struct fsvm_model_ctx *c = &m->ctx[n];
@@ -424,6 +440,8 @@ static void run_packet(struct fsvm_model *m, unsigned int n)
 	fsvm_axi_begin(m, a, n, true);
 	start = now(m);
 	fsvm_cp_dispatch(a, ring, rn, idx & (rn - 1u), &res);
+	if (res.phase == FSVM_CP_COMPILED)
+		run_compiled(m, n, &res);
 
 	if (!a->faulted && !a->aborted && res.status == FSVM_ST_BAD_PACKET &&
 	    res.phase == FSVM_CP_FETCH && res.type == FSVM_PKT_INVALID) {

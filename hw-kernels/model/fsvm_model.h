@@ -82,7 +82,24 @@ struct fsvm_model_port {
  *              Called with the SMMU lock held: do not call fsvm_model_smmu_*.
  *  lock/unlock: the lock that serializes SMMU accesses; NULL = the model's
  *              own spinlock.
+ *  run_compiled: the compiled-kernel engine (simulation only): run the
+ *              FSVM_PKT_COMPILED packet whose launch descriptor is at
+ *              desc_va, reaching memory only through the port a (by VA,
+ *              with fsvm_axi_read/write). Returns an enum fsvm_status.
+ *              NULL: such packets complete as FSVM_ST_BAD_PACKET.
  */
+/*
+ * What the compiled-kernel engine reports for one FSVM_PKT_COMPILED packet
+ * (see run_compiled below). Faults the memory port raises are in the
+ * struct fsvm_axi as for every kernel; these are the rest.
+ */
+struct fsvm_model_compiled_io {
+	uint32_t items;		/* work-items run */
+	bool in_fetch;		/* it stopped while reading the descriptor/arguments */
+	uint64_t fault_va;	/* a fault the engine detected itself (alignment) */
+	uint32_t syndrome;
+};
+
 struct fsvm_model_host {
 	void *priv;
 	uint64_t (*now_ticks)(void *priv);
@@ -92,6 +109,8 @@ struct fsvm_model_host {
 	void (*smmu_irq)(void *priv, unsigned int cb);
 	void (*lock)(void *priv);
 	void (*unlock)(void *priv);
+	uint32_t (*run_compiled)(void *priv, struct fsvm_axi *a, unsigned int ctx,
+				 uint64_t desc_va, struct fsvm_model_compiled_io *io);
 };
 
 struct fsvm_model_config {

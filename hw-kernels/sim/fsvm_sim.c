@@ -225,6 +225,10 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	if (!sim)
 		return -ENOMEM;
 	sim->cfg = *cfg;
+	if (sim_compiled_init(sim) != 0) {
+		free(sim);
+		return -ENOMEM;
+	}
 	pthread_mutex_init(&sim->lock, NULL);
 
 	memset(&mcfg, 0, sizeof(mcfg));
@@ -244,9 +248,11 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	host.irq = hook_irq;
 	host.stall_wait = hook_stall_wait;
 	host.begin_packet = hook_begin_packet;
+	host.run_compiled = sim_run_compiled;
 	err = fsvm_model_init(&sim->model, &mcfg, &port, &host);
 	if (err) {
 		pthread_mutex_destroy(&sim->lock);
+		sim_compiled_fini(sim);
 		free(sim);
 		return -EINVAL;
 	}
@@ -259,6 +265,7 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	err = pthread_create(&sim->thread, NULL, device_main, sim);
 	if (err) {
 		pthread_mutex_destroy(&sim->lock);
+		sim_compiled_fini(sim);
 		free(sim);
 		return -err;
 	}
@@ -282,6 +289,7 @@ void fsvm_sim_destroy(struct fsvm_sim *sim)
 		pthread_join(sim->thread, NULL);
 	}
 	pthread_mutex_destroy(&sim->lock);
+	sim_compiled_fini(sim);
 	free(sim);
 }
 

@@ -105,4 +105,27 @@ uint64_t fsvm_sim_smmu_read64(struct fsvm_sim *sim, uint32_t off);
 void fsvm_sim_smmu_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val);
 void fsvm_sim_smmu_write64(struct fsvm_sim *sim, uint32_t off, uint64_t val);
 
+/*
+ * Compiled kernels (FSVM_PKT_COMPILED, see fsvm_hw.h and fsvm_cl_abi.h):
+ * register one work-item function of an instrumented OpenCL C kernel with
+ * the device's compiled-kernel engine. *handle receives the value for
+ * struct fsvm_compiled_launch.handle. arg_kinds[nargs] are
+ * enum fsvm_cl_arg_kind values (copied). -ENOSPC when the engine's table
+ * (256 kernels) is full. A kernel must not be unregistered while a launch
+ * of it is queued or running (the code must stay loaded until then too).
+ */
+typedef void (*fsvm_sim_wi_fn)(const uint64_t *args);
+
+struct fsvm_sim_compiled_kernel {
+	const char *name;		/* for messages; may be NULL */
+	fsvm_sim_wi_fn fn;
+	unsigned int nargs;		/* <= FSVM_COMPILED_MAX_ARGS */
+	const uint8_t *arg_kinds;
+};
+
+int fsvm_sim_compiled_register(struct fsvm_sim *sim, const struct fsvm_sim_compiled_kernel *k,
+			       uint64_t *handle);
+/* -EINVAL for a handle that is not registered. */
+int fsvm_sim_compiled_unregister(struct fsvm_sim *sim, uint64_t handle);
+
 #endif /* FSVM_SIM_H */

@@ -65,12 +65,21 @@ struct fsvm_sim {
 
 	/* device thread only: the VA the walker is translating */
 	uint64_t hint_va;
+
+	/* compiled-kernel engine (sim_compiled.c) */
+	struct sim_compiled_table *ctab;
 };
 
 /* sim_mem.c */
 int sim_guard_install(void);
 void sim_port_init(struct fsvm_sim *sim, struct fsvm_model_port *port);
 bool sim_note_covers(struct fsvm_sim *sim, uint64_t va, uint64_t len);
+
+/* sim_compiled.c */
+int sim_compiled_init(struct fsvm_sim *sim);
+void sim_compiled_fini(struct fsvm_sim *sim);
+uint32_t sim_run_compiled(void *priv, struct fsvm_axi *a, unsigned int ctx,
+			  uint64_t desc_va, struct fsvm_model_compiled_io *io);
 
 /* fsvm_sim.c */
 void sim_log(struct fsvm_sim *sim, int level, const char *fmt, ...)

@@ -95,6 +95,22 @@ static void sim_close(void *priv)
 	fsvm_sim_destroy(priv);
 }
 
+static int sim_compiled_register(void *priv, const struct fsvm_compiled_kernel *k,
+				 uint64_t *handle)
+{
+	struct fsvm_sim_compiled_kernel sk = {
+		.name = k->name, .fn = k->fn, .nargs = k->nargs, .arg_kinds = k->arg_kinds,
+	};
+	int rc = fsvm_sim_compiled_register(priv, &sk, handle);
+
+	return rc == -ENOSPC ? FSVM_ERR_NOMEM : err_from_errno(rc);
+}
+
+static int sim_compiled_unregister(void *priv, uint64_t handle)
+{
+	return err_from_errno(fsvm_sim_compiled_unregister(priv, handle));
+}
+
 static const struct fsvm_backend_ops sim_ops = {
 	.name = "sim",
 	.mmio_read32 = sim_mmio_read32,
@@ -106,6 +122,8 @@ static const struct fsvm_backend_ops sim_ops = {
 	.note_mapping = sim_note_mapping,
 	.invalidate = sim_invalidate,
 	.close = sim_close,
+	.compiled_register = sim_compiled_register,
+	.compiled_unregister = sim_compiled_unregister,
 };
 
 /* FSVM_SIM_CONTEXTS overrides the number of simulated contexts (tests of

@@ -316,6 +316,50 @@ void fsvm_fault_decode(uint64_t va, uint32_t syndrome, struct fsvm_fault *fault)
  */
 char *fsvm_fault_describe(const struct fsvm_fault *fault, char *buf, size_t buflen);
 
+/* ------------------------------------------------------------------ */
+/* Compiled kernels (OpenCL C on the simulated device)                 */
+/* ------------------------------------------------------------------ */
+/*
+ * An OpenCL C kernel compiled by clang and instrumented by fsvm-oclc
+ * (pocl-device/oclc) is a work-item function plus its argument kinds
+ * (hw-kernels/sim/fsvm_cl_abi.h: __fsvm_wi_<name>, __fsvm_kinfo_<name>).
+ * Registered with the device, it is launched through the same ring as the
+ * built-in kernels, as a FSVM_PKT_COMPILED packet whose launch descriptor
+ * the device reads by VA. Only the `sim` device has the engine: on `hw`
+ * registering returns FSVM_ERR_UNSUPPORTED (a kernel for the board is an
+ * HLS kernel in the kernel table).
+ */
+typedef void (*fsvm_work_item_fn)(const uint64_t *args);
+
+struct fsvm_compiled_kernel {
+	const char *name;		/* for messages */
+	fsvm_work_item_fn fn;		/* __fsvm_wi_<name> */
+	unsigned int nargs;		/* <= FSVM_COMPILED_MAX_ARGS */
+	const uint8_t *arg_kinds;	/* nargs enum fsvm_cl_arg_kind values */
+};
+
+/* Register; *handle goes into struct fsvm_compiled_launch.handle.
+ * FSVM_ERR_INVAL, FSVM_ERR_NOMEM (table full), FSVM_ERR_UNSUPPORTED. */
+int fsvm_compiled_register(struct fsvm_device *dev, const struct fsvm_compiled_kernel *k,
+			   uint64_t *handle);
+
+/* Forget a kernel; no launch of it may be pending. FSVM_ERR_INVAL for an
+ * unknown handle, FSVM_ERR_UNSUPPORTED. */
+int fsvm_compiled_unregister(struct fsvm_device *dev, uint64_t handle);
+
+/*
+ * Submit a compiled-kernel launch. desc (8-byte aligned) and the argument
+ * slots at desc->args_va are read by the device by VA: like rec they must
+ * stay valid and unchanged until fsvm_wait() reports the launch done.
+ * Geometry (work_dim 1..3, sizes >= 1, local_size dividing global_size,
+ * nargs <= FSVM_COMPILED_MAX_ARGS, reserved zero) is checked here
+ * (FSVM_ERR_INVAL, nothing submitted); the device checks it again and
+ * completes a bad one as FSVM_ST_BAD_PACKET. A memory fault of the kernel
+ * completes it as FSVM_ST_FAULTED with the VA, like a built-in kernel's.
+ */
+int fsvm_launch_compiled(struct fsvm_context *ctx, const struct fsvm_compiled_launch *desc,
+			 struct fsvm_completion *rec, uint64_t user_tag);
+
 #ifdef __cplusplus
 }
 #endif

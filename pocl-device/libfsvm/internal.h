@@ -34,6 +34,10 @@ struct fsvm_backend_ops {
 	/* Drop device translations of [va, va+len) before it is unmapped. */
 	void (*invalidate)(void *priv, uint64_t va, uint64_t len);
 	void (*close)(void *priv);
+	/* Compiled kernels (NULL: the device has no compiled-kernel engine). */
+	int (*compiled_register)(void *priv, const struct fsvm_compiled_kernel *k,
+				 uint64_t *handle);
+	int (*compiled_unregister)(void *priv, uint64_t handle);
 };
 
 /* Each backend has one constructor; `args` is what followed "name:". */
@@ -95,6 +99,14 @@ uint64_t fsvm_now_ns(void);
 /* Find the kernel table entry whose id is kernel_id, or NULL. */
 const struct fsvm_kernel_desc *fsvm_find_kernel_by_id(struct fsvm_device *dev,
 						      uint32_t kernel_id);
+
+/*
+ * Submit one packet whose body (flags, kernel_id, args, grid_size,
+ * user_tag) the caller filled; type, completion_va and FSVM_PKT_F_IRQ are
+ * set here. rec as for fsvm_launch_ex (already validated). launch.c.
+ */
+int fsvm_submit_packet(struct fsvm_context *ctx, uint8_t type, const struct fsvm_packet *body,
+		       struct fsvm_completion *rec);
 
 /* Called by fsvm_device_close: unmap what the user left allocated. */
 void fsvm_svm_release_all(struct fsvm_device *dev);

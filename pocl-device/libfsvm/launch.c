@@ -214,6 +214,38 @@ int fsvm_launch_ex(struct fsvm_context *ctx, const struct fsvm_launch_params *p)
 	return FSVM_OK;
 }
 
+int fsvm_submit_packet(struct fsvm_context *ctx, uint8_t type, const struct fsvm_packet *body,
+		       struct fsvm_completion *rec)
+{
+	struct fsvm_packet *pkt;
+	int err;
+
+	if (rec) {
+		memset(rec, 0, sizeof(*rec));
+		__atomic_store_n(&rec->status, FSVM_ST_PENDING, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_lock(&ctx->submit_lock);
+	err = wait_until(ctx, cond_slot_free, NULL, FSVM_TIMEOUT_INFINITE);
+	if (err) {
+		pthread_mutex_unlock(&ctx->submit_lock);
+		return err;
+	}
+	pkt = &ctx->ring[ctx->write_index & (ctx->ring_entries - 1)];
+	__atomic_store_n(&pkt->type, FSVM_PKT_INVALID, __ATOMIC_RELAXED);
+	memcpy(pkt->args, body->args, sizeof(pkt->args));
+	pkt->flags = body->flags | FSVM_PKT_F_IRQ;
+	pkt->kernel_id = body->kernel_id;
+	pkt->grid_size = body->grid_size ? body->grid_size : 1;
+	pkt->completion_va = (uint64_t)(uintptr_t)rec;
+	pkt->user_tag = body->user_tag;
+	__atomic_store_n(&pkt->type, type, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctx->write_index, ctx->write_index + 1, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	ctx_write(ctx, FSVM_CTX_DOORBELL, ctx->write_index);
+	pthread_mutex_unlock(&ctx->submit_lock);
+	return FSVM_OK;
+}
+
 int fsvm_launch(struct fsvm_context *ctx, uint32_t kernel_id,
 		const uint64_t *args, unsigned int nargs,
 		struct fsvm_completion *rec, uint64_t user_tag)

@@ -404,8 +404,8 @@ static void test_malformed(struct fsvm_axi *m)
 	expect_bad(m, VA(ring) + 32, RING_SIZE, 0, 0, 0);
 	expect_bad(m, VA(ring) + 8, RING_SIZE, 0, 0, 0);
 
-	/* Unknown types, including INVALID (an unwritten slot). */
-	static const uint8_t bad_types[] = { FSVM_PKT_INVALID, 3, 0x7f, 0xff };
+	/* Unknown types, including INVALID (an unwritten slot); 3 is COMPILED. */
+	static const uint8_t bad_types[] = { FSVM_PKT_INVALID, FSVM_PKT_COMPILED + 1, 0x7f, 0xff };
 	for (unsigned int i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
 		pkt_fill(&ring[2], bad_types[i], 0, FSVM_K_NOP, NULL, 0, 0, 0x100, 7);
 		expect_bad(m, VA(ring), RING_SIZE, 2, 1, 0x100);

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsvm_cl_abi.h - the ABI between instrumented OpenCL C kernels
+ * (pocl-device/oclc rewrites them) and the simulated device's
+ * compiled-kernel engine (hw-kernels/sim/sim_compiled.c runs them).
+ *
+ * An instrumented module for kernel K defines
+ *   void __fsvm_wi_K(const uint64_t *args);     one work-item of K
+ *   const struct fsvm_cl_kinfo __fsvm_kinfo_K;  its argument kinds
+ * and calls, for every global/constant/generic access, the memory-port
+ * functions below with the access's VA. Private and __local accesses stay
+ * direct loads and stores (on-chip memory). A memory-port call that faults
+ * does not return: the launch ends with the fault record.
+ *
+ * Argument slots are those of struct fsvm_compiled_launch (fsvm_hw.h); the
+ * engine replaces a __local pointer's slot (its size) by the on-chip
+ * address before the work-item function reads it.
+ */
+#ifndef FSVM_CL_ABI_H
+#define FSVM_CL_ABI_H
+
+#include <stdint.h>
+
+#include "fsvm_hw.h"
+
+#define FSVM_CL_WI_PREFIX	"__fsvm_wi_"
+#define FSVM_CL_KINFO_PREFIX	"__fsvm_kinfo_"
+
+/* Argument kinds in struct fsvm_cl_kinfo. */
+enum fsvm_cl_arg_kind {
+	FSVM_CL_ARG_VALUE = 0,	/* scalar or global/constant pointer: the slot as is */
+	FSVM_CL_ARG_LOCAL = 1,	/* __local pointer: the slot holds the size in bytes */
+};
+
+struct fsvm_cl_kinfo {
+	uint32_t nargs;
+	uint8_t kinds[FSVM_COMPILED_MAX_ARGS];	/* enum fsvm_cl_arg_kind */
+};
+
+/*
+ * The memory port, by VA (uint64_t), little-endian, any alignment; an
+ * access that crosses a 4 KiB page is two bursts, each translated.
+ *   __fsvm_ld{8,16,32,64}(va)         load
+ *   __fsvm_st{8,16,32,64}(va, v)      store
+ *   __fsvm_ldn(va, dst, n)            n bytes from device memory to on-chip dst
+ *   __fsvm_stn(va, src, n)            n bytes from on-chip src to device memory
+ *   __fsvm_memcpy(dva, sva, n)        device to device, overlap allowed (memmove)
+ *   __fsvm_memset(dva, byte, n)
+ */
+uint8_t __fsvm_ld8(uint64_t va);
+uint16_t __fsvm_ld16(uint64_t va);
+uint32_t __fsvm_ld32(uint64_t va);
+uint64_t __fsvm_ld64(uint64_t va);
+void __fsvm_st8(uint64_t va, uint8_t v);
+void __fsvm_st16(uint64_t va, uint16_t v);
+void __fsvm_st32(uint64_t va, uint32_t v);
+void __fsvm_st64(uint64_t va, uint64_t v);
+void __fsvm_ldn(uint64_t va, void *dst, uint64_t n);
+void __fsvm_stn(uint64_t va, const void *src, uint64_t n);
+void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n);
+void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n);
+
+/*
+ * The OpenCL C work-item functions the engine provides, by their mangled
+ * names on the x86-64/aarch64 OpenCL target clang compiles for (size_t
+ * results, uint dimension). X(mangled, opencl_name).
+ */
+#define FSVM_CL_WORKITEM_BUILTINS(X)				\
+	X(_Z12get_work_dimv, get_work_dim)			\
+	X(_Z13get_global_idj, get_global_id)			\
+	X(_Z12get_local_idj, get_local_id)			\
+	X(_Z12get_group_idj, get_group_id)			\
+	X(_Z15get_global_sizej, get_global_size)		\
+	X(_Z14get_local_sizej, get_local_size)			\
+	X(_Z23get_enqueued_local_sizej, get_enqueued_local_size) \
+	X(_Z14get_num_groupsj, get_num_groups)			\
+	X(_Z17get_global_offsetj, get_global_offset)		\
+	X(_Z20get_global_linear_idv, get_global_linear_id)	\
+	X(_Z19get_local_linear_idv, get_local_linear_id)
+
+uint32_t _Z12get_work_dimv(void);
+uint64_t _Z13get_global_idj(uint32_t d);
+uint64_t _Z12get_local_idj(uint32_t d);
+uint64_t _Z12get_group_idj(uint32_t d);
+uint64_t _Z15get_global_sizej(uint32_t d);
+uint64_t _Z14get_local_sizej(uint32_t d);
+uint64_t _Z23get_enqueued_local_sizej(uint32_t d);
+uint64_t _Z14get_num_groupsj(uint32_t d);
+uint64_t _Z17get_global_offsetj(uint32_t d);
+uint64_t _Z20get_global_linear_idv(void);
+uint64_t _Z19get_local_linear_idv(void);
+
+#endif /* FSVM_CL_ABI_H */

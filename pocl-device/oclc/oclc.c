@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * oclc.c - fsvm_oclc_instrument(): route an OpenCL C module's device-memory
+ * accesses through the fsvm memory port (fsvm_cl_abi.h), with the LLVM-C API.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+
+#include "fsvm_cl_abi.h"
+#include "fsvm_oclc.h"
+
+/* clang's OpenCL address spaces with -ffake-address-space-map. */
+#define AS_PRIVATE	0u
+#define AS_GLOBAL	1u
+#define AS_CONSTANT	2u
+#define AS_LOCAL	3u
+#define AS_GENERIC	4u
+
+/* LLVM's numbers for the SPIR calling conventions (not in LLVMCallConv). */
+#define CC_SPIR_FUNC	75u
+#define CC_SPIR_KERNEL	76u
+
+struct ox {
+	LLVMModuleRef mod;
+	LLVMContextRef c;
+	LLVMTargetDataRef td;
+	LLVMBuilderRef b;
+	LLVMTypeRef i8, i16, i32, i64, ptr, vd;
+	struct fsvm_oclc_stats st;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static void fail(struct ox *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct ox *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->failed)
+		return;		/* keep the first reason */
+	o->failed = true;
+	if (!o->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(o->err, o->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const char *vname(LLVMValueRef v)
+{
+	size_t len;
+	const char *n = LLVMGetValueName2(v, &len);
+
+	return n && *n ? n : "(unnamed)";
+}
+
+static bool is_device_as(unsigned int as)
+{
+	return as == AS_GLOBAL || as == AS_CONSTANT || as == AS_GENERIC;
+}
+
+static bool is_device_ptr(LLVMValueRef v)
+{
+	LLVMTypeRef t = LLVMTypeOf(v);
+
+	return LLVMGetTypeKind(t) == LLVMPointerTypeKind &&
+	       is_device_as(LLVMGetPointerAddressSpace(t));
+}
+
+/* Declare (once) a port function. */
+static LLVMValueRef port_fn(struct ox *o, const char *name, LLVMTypeRef ret,
+			    LLVMTypeRef *params, unsigned int n, LLVMTypeRef *fnty)
+{
+	LLVMValueRef f = LLVMGetNamedFunction(o->mod, name);
+
+	*fnty = LLVMFunctionType(ret, params, n, 0);
+	if (!f)
+		f = LLVMAddFunction(o->mod, name, *fnty);
+	return f;
+}
+
+static LLVMValueRef call_port(struct ox *o, const char *name, LLVMTypeRef ret,
+			      LLVMTypeRef *ptys, LLVMValueRef *args, unsigned int n)
+{
+	LLVMTypeRef fty;
+	LLVMValueRef f = port_fn(o, name, ret, ptys, n, &fty);
+
+	return LLVMBuildCall2(o->b, fty, f, args, n, "");
+}
+
+static LLVMValueRef va_of(struct ox *o, LLVMValueRef p)
+{
+	return LLVMBuildPtrToInt(o->b, p, o->i64, "fsvm.va");
+}
+
+/* An on-chip temporary of type t in the entry block of fn. */
+static LLVMValueRef entry_alloca(struct ox *o, LLVMValueRef fn, LLVMTypeRef t)
+{
+	LLVMBuilderRef b2 = LLVMCreateBuilderInContext(o->c);
+	LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
+	LLVMValueRef first = LLVMGetFirstInstruction(entry);
+	LLVMValueRef a;
+
+	if (first)
+		LLVMPositionBuilderBefore(b2, first);
+	else
+		LLVMPositionBuilderAtEnd(b2, entry);
+	a = LLVMBuildAlloca(b2, t, "fsvm.tmp");
+	LLVMSetAlignment(a, 16);
+	LLVMDisposeBuilder(b2);
+	return a;
+}
+
+/* Integer type of the port access for t (8/16/32/64 bits), or NULL. */
+static LLVMTypeRef scalar_int(struct ox *o, LLVMTypeRef t)
+{
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMIntegerTypeKind:
+		switch (LLVMGetIntTypeWidth(t)) {
+		case 8: return o->i8;
+		case 16: return o->i16;
+		case 32: return o->i32;
+		case 64: return o->i64;
+		default: return NULL;
+		}
+	case LLVMHalfTypeKind: return o->i16;
+	case LLVMFloatTypeKind: return o->i32;
+	case LLVMDoubleTypeKind: return o->i64;
+	case LLVMPointerTypeKind: return o->i64;
+	default: return NULL;
+	}
+}
+
+static const char *sfx(LLVMTypeRef it)
+{
+	switch (LLVMGetIntTypeWidth(it)) {
+	case 8: return "8";
+	case 16: return "16";
+	case 32: return "32";
+	default: return "64";
+	}
+}
+
+static void rewrite_load(struct ox *o, LLVMValueRef fn, LLVMValueRef ld)
+{
+	LLVMValueRef p = LLVMGetOperand(ld, 0);
+	LLVMTypeRef t = LLVMTypeOf(ld);
+	LLVMTypeRef it = scalar_int(o, t);
+	LLVMValueRef va, v;
+	char name[32];
+
+	LLVMPositionBuilderBefore(o->b, ld);
+	va = va_of(o, p);
+	if (it) {
+		LLVMTypeRef pt[1] = { o->i64 };
+
+		snprintf(name, sizeof(name), "__fsvm_ld%s", sfx(it));
+		v = call_port(o, name, it, pt, &va, 1);
+		if (LLVMGetTypeKind(t) == LLVMPointerTypeKind)
+			v = LLVMBuildIntToPtr(o->b, v, t, "");
+		else if (LLVMGetTypeKind(t) != LLVMIntegerTypeKind)
+			v = LLVMBuildBitCast(o->b, v, t, "");
+	} else {
+		LLVMValueRef tmp = entry_alloca(o, fn, t);
+		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
+		LLVMValueRef a[3] = { va, tmp,
+			LLVMConstInt(o->i64, LLVMStoreSizeOfType(o->td, t), 0) };
+
+		call_port(o, "__fsvm_ldn", o->vd, pt, a, 3);
+		v = LLVMBuildLoad2(o->b, t, tmp, "");
+	}
+	LLVMReplaceAllUsesWith(ld, v);
+	LLVMInstructionEraseFromParent(ld);
+	o->st.loads++;
+}
+
+static void rewrite_store(struct ox *o, LLVMValueRef fn, LLVMValueRef stn)
+{
+	LLVMValueRef v = LLVMGetOperand(stn, 0);
+	LLVMValueRef p = LLVMGetOperand(stn, 1);
+	LLVMTypeRef t = LLVMTypeOf(v);
+	LLVMTypeRef it = scalar_int(o, t);
+	LLVMValueRef va;
+	char name[32];
+
+	LLVMPositionBuilderBefore(o->b, stn);
+	va = va_of(o, p);
+	if (it) {
+		LLVMTypeRef pt[2] = { o->i64, it };
+		LLVMValueRef a[2];
+
+		if (LLVMGetTypeKind(t) == LLVMPointerTypeKind)
+			v = LLVMBuildPtrToInt(o->b, v, o->i64, "");
+		else if (LLVMGetTypeKind(t) != LLVMIntegerTypeKind)
+			v = LLVMBuildBitCast(o->b, v, it, "");
+		a[0] = va;
+		a[1] = v;
+		snprintf(name, sizeof(name), "__fsvm_st%s", sfx(it));
+		call_port(o, name, o->vd, pt, a, 2);
+	} else {
+		LLVMValueRef tmp = entry_alloca(o, fn, t);
+		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
+		LLVMValueRef a[3] = { va, tmp,
+			LLVMConstInt(o->i64, LLVMStoreSizeOfType(o->td, t), 0) };
+
+		LLVMBuildStore(o->b, v, tmp);
+		call_port(o, "__fsvm_stn", o->vd, pt, a, 3);
+	}
+	LLVMInstructionEraseFromParent(stn);
+	o->st.stores++;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* llvm.memcpy/memmove/memset with a device pointer. */
+static void rewrite_memintr(struct ox *o, LLVMValueRef call, const char *callee)
+{
+	LLVMValueRef dst = LLVMGetOperand(call, 0);
+	LLVMValueRef src = LLVMGetOperand(call, 1);
+	LLVMValueRef len = LLVMGetOperand(call, 2);
+
+	LLVMPositionBuilderBefore(o->b, call);
+	len = LLVMBuildZExtOrBitCast(o->b, len, o->i64, "");
+	if (starts(callee, "llvm.memset")) {
+		LLVMTypeRef pt[3] = { o->i64, o->i32, o->i64 };
+		LLVMValueRef a[3] = { va_of(o, dst), LLVMBuildZExt(o->b, src, o->i32, ""), len };
+
+		call_port(o, "__fsvm_memset", o->vd, pt, a, 3);
+	} else if (is_device_ptr(dst) && is_device_ptr(src)) {
+		LLVMTypeRef pt[3] = { o->i64, o->i64, o->i64 };
+		LLVMValueRef a[3] = { va_of(o, dst), va_of(o, src), len };
+
+		call_port(o, "__fsvm_memcpy", o->vd, pt, a, 3);
+	} else if (is_device_ptr(dst)) {
+		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
+		LLVMValueRef a[3] = { va_of(o, dst),
+			LLVMBuildAddrSpaceCast(o->b, src, o->ptr, ""), len };
+
+		call_port(o, "__fsvm_stn", o->vd, pt, a, 3);
+	} else {
+		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
+		LLVMValueRef a[3] = { va_of(o, src),
+			LLVMBuildAddrSpaceCast(o->b, dst, o->ptr, ""), len };
+
+		call_port(o, "__fsvm_ldn", o->vd, pt, a, 3);
+	}
+	LLVMInstructionEraseFromParent(call);
+	o->st.mem_intrinsics++;
+}
+
+static bool provided_builtin(const char *name)
+{
+#define X(mangled, cl) if (strcmp(name, #mangled) == 0) return true;
+	FSVM_CL_WORKITEM_BUILTINS(X)
+#undef X
+	return starts(name, "__fsvm_");
+}
+
+static void check_call(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	unsigned int nargs = LLVMGetNumArgOperands(call);
+	const char *name;
+	bool devarg = false;
+
+	if (LLVMGetInstructionCallConv(call) == CC_SPIR_FUNC ||
+	    LLVMGetInstructionCallConv(call) == CC_SPIR_KERNEL)
+		LLVMSetInstructionCallConv(call, LLVMCCallConv);
+	if (!LLVMIsAFunction(callee)) {
+		if (LLVMIsAInlineAsm(callee))
+			fail(o, "function %s: inline assembly is not supported", vname(fn));
+		else
+			fail(o, "function %s: indirect calls are not supported", vname(fn));
+		return;
+	}
+	name = vname(callee);
+	for (unsigned int i = 0; i < nargs; i++)
+		if (is_device_ptr(LLVMGetOperand(call, i)))
+			devarg = true;
+	if (LLVMGetIntrinsicID(callee)) {
+		if (starts(name, "llvm.memcpy") || starts(name, "llvm.memmove") ||
+		    starts(name, "llvm.memset")) {
+			if (devarg)
+				rewrite_memintr(o, call, name);
+			else
+				o->st.direct++;
+			return;
+		}
+		if (devarg)
+			fail(o, "function %s: intrinsic %s on a global/constant/generic "
+			     "pointer is not supported", vname(fn), name);
+		return;
+	}
+	if (!LLVMIsDeclaration(callee) || provided_builtin(name))
+		return;
+	if (strstr(name, "barrier"))
+		fail(o, "function %s calls %s: barriers are not supported by the fsvm "
+		     "compiled-kernel engine yet (work-items run one after another)",
+		     vname(fn), name);
+	else if (strcmp(name, "printf") == 0)
+		fail(o, "function %s calls printf: not supported by the fsvm "
+		     "compiled-kernel engine yet", vname(fn));
+	else
+		fail(o, "function %s calls %s, which the fsvm device runtime does not "
+		     "provide (only the work-item functions are built in so far)",
+		     vname(fn), name);
+}
+
+static const char *const strip_attrs[] = {
+	"memory", "readnone", "readonly", "writeonly", "nocapture",
+};
+
+/* Accesses now go through calls with integer VAs: drop the promises the
+ * front end made about pointer-only memory effects. */
+static void strip_fn_attrs(struct ox *o, LLVMValueRef fn)
+{
+	unsigned int n = LLVMCountParams(fn);
+
+	for (size_t k = 0; k < sizeof(strip_attrs) / sizeof(strip_attrs[0]); k++) {
+		unsigned int kind = LLVMGetEnumAttributeKindForName(strip_attrs[k],
+								    strlen(strip_attrs[k]));
+
+		LLVMRemoveEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, kind);
+		for (unsigned int i = 1; i <= n; i++)
+			LLVMRemoveEnumAttributeAtIndex(fn, i, kind);
+	}
+	(void)o;
+}
+
+static void strip_call_attrs(LLVMValueRef call)
+{
+	unsigned int n = LLVMGetNumArgOperands(call);
+
+	for (size_t k = 0; k < sizeof(strip_attrs) / sizeof(strip_attrs[0]); k++) {
+		unsigned int kind = LLVMGetEnumAttributeKindForName(strip_attrs[k],
+								    strlen(strip_attrs[k]));
+
+		LLVMRemoveCallSiteEnumAttribute(call, LLVMAttributeFunctionIndex, kind);
+		for (unsigned int i = 1; i <= n; i++)
+			LLVMRemoveCallSiteEnumAttribute(call, i, kind);
+	}
+}
+
+static void instrument_fn(struct ox *o, LLVMValueRef fn)
+{
+	LLVMValueRef *work = NULL;
+	size_t n = 0, cap = 0;
+
+	/* Collect first: rewriting erases instructions. */
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+			LLVMOpcode op = LLVMGetInstructionOpcode(i);
+
+			if (op != LLVMLoad && op != LLVMStore && op != LLVMCall &&
+			    op != LLVMAtomicRMW && op != LLVMAtomicCmpXchg && op != LLVMInvoke)
+				continue;
+			if (n == cap) {
+				LLVMValueRef *nw;
+
+				cap = cap ? 2 * cap : 64;
+				nw = realloc(work, cap * sizeof(*nw));
+				if (!nw) {
+					free(work);
+					fail(o, "out of memory");
+					return;
+				}
+				work = nw;
+			}
+			work[n++] = i;
+		}
+
+	for (size_t k = 0; k < n && !o->failed; k++) {
+		LLVMValueRef i = work[k];
+
+		switch (LLVMGetInstructionOpcode(i)) {
+		case LLVMLoad:
+			if (!is_device_ptr(LLVMGetOperand(i, 0))) {
+				o->st.direct++;
+				break;
+			}
+			if (LLVMGetOrdering(i) != LLVMAtomicOrderingNotAtomic)
+				fail(o, "function %s: atomic loads from global memory are not "
+				     "supported yet", vname(fn));
+			else
+				rewrite_load(o, fn, i);
+			break;
+		case LLVMStore:
+			if (!is_device_ptr(LLVMGetOperand(i, 1))) {
+				o->st.direct++;
+				break;
+			}
+			if (LLVMGetOrdering(i) != LLVMAtomicOrderingNotAtomic)
+				fail(o, "function %s: atomic stores to global memory are not "
+				     "supported yet", vname(fn));
+			else
+				rewrite_store(o, fn, i);
+			break;
+		case LLVMAtomicRMW:
+		case LLVMAtomicCmpXchg:
+			if (is_device_ptr(LLVMGetOperand(i, 0)))
+				fail(o, "function %s: atomic operations on global memory are "
+				     "not supported yet", vname(fn));
+			break;
+		case LLVMInvoke:
+			fail(o, "function %s: invoke (exceptions) is not supported", vname(fn));
+			break;
+		default:
+			strip_call_attrs(i);
+			check_call(o, fn, i);
+			break;
+		}
+	}
+	free(work);
+}
+
+/* __fsvm_wi_K(const uint64_t *args) and __fsvm_kinfo_K for kernel K. */
+static void emit_wrapper(struct ox *o, LLVMValueRef k)
+{
+	unsigned int n = LLVMCountParams(k);
+	const char *kname = vname(k);
+	LLVMTypeRef kty = LLVMGlobalGetValueType(k);
+	LLVMTypeRef wty = LLVMFunctionType(o->vd, &o->ptr, 1, 0);
+	LLVMValueRef args[FSVM_COMPILED_MAX_ARGS];
+	LLVMValueRef kinds[FSVM_COMPILED_MAX_ARGS];
+	unsigned int byval = LLVMGetEnumAttributeKindForName("byval", 5);
+	LLVMValueRef w, slots, info, fields[2];
+	LLVMTypeRef arr, sty, fty[2];
+	char *name;
+	size_t nl = strlen(kname) + 32;
+
+	if (n > FSVM_COMPILED_MAX_ARGS) {
+		fail(o, "kernel %s: %u arguments, at most %u are supported", kname, n,
+		     FSVM_COMPILED_MAX_ARGS);
+		return;
+	}
+	name = malloc(nl);
+	if (!name) {
+		fail(o, "out of memory");
+		return;
+	}
+	snprintf(name, nl, "%s%s", FSVM_CL_WI_PREFIX, kname);
+	w = LLVMAddFunction(o->mod, name, wty);
+	LLVMPositionBuilderAtEnd(o->b, LLVMAppendBasicBlockInContext(o->c, w, "entry"));
+	slots = LLVMGetParam(w, 0);
+	for (unsigned int i = 0; i < n && !o->failed; i++) {
+		LLVMValueRef p = LLVMGetParam(k, i);
+		LLVMTypeRef t = LLVMTypeOf(p);
+		LLVMValueRef idx = LLVMConstInt(o->i64, i, 0);
+		LLVMValueRef sp = LLVMBuildGEP2(o->b, o->i64, slots, &idx, 1, "");
+		LLVMValueRef s = LLVMBuildLoad2(o->b, o->i64, sp, "");
+		unsigned int kind = FSVM_CL_ARG_VALUE;
+
+		LLVMSetAlignment(s, 8);
+		if (LLVMGetEnumAttributeAtIndex(k, i + 1, byval)) {
+			fail(o, "kernel %s: argument %u is a struct passed by value, which "
+			     "is not supported yet", kname, i);
+			break;
+		}
+		switch (LLVMGetTypeKind(t)) {
+		case LLVMPointerTypeKind:
+			if (LLVMGetPointerAddressSpace(t) == AS_LOCAL)
+				kind = FSVM_CL_ARG_LOCAL;
+			else if (LLVMGetPointerAddressSpace(t) == AS_PRIVATE)
+				fail(o, "kernel %s: argument %u is a private pointer", kname, i);
+			args[i] = LLVMBuildIntToPtr(o->b, s, t, "");
+			break;
+		case LLVMIntegerTypeKind:
+			args[i] = LLVMGetIntTypeWidth(t) == 64 ? s : LLVMBuildTrunc(o->b, s, t, "");
+			break;
+		case LLVMHalfTypeKind:
+			args[i] = LLVMBuildBitCast(o->b, LLVMBuildTrunc(o->b, s, o->i16, ""), t, "");
+			break;
+		case LLVMFloatTypeKind:
+			args[i] = LLVMBuildBitCast(o->b, LLVMBuildTrunc(o->b, s, o->i32, ""), t, "");
+			break;
+		case LLVMDoubleTypeKind:
+			args[i] = LLVMBuildBitCast(o->b, s, t, "");
+			break;
+		default:
+			fail(o, "kernel %s: argument %u has a type the fsvm launch ABI does "
+			     "not carry (vectors and structs by value are not supported yet)",
+			     kname, i);
+			break;
+		}
+		kinds[i] = LLVMConstInt(o->i8, kind, 0);
+	}
+	if (o->failed) {
+		LLVMDeleteFunction(w);
+		free(name);
+		return;
+	}
+	LLVMSetInstructionCallConv(LLVMBuildCall2(o->b, kty, k, args, n, ""), LLVMCCallConv);
+	LLVMBuildRetVoid(o->b);
+
+	for (unsigned int i = n; i < FSVM_COMPILED_MAX_ARGS; i++)
+		kinds[i] = LLVMConstInt(o->i8, 0, 0);
+	arr = LLVMArrayType(o->i8, FSVM_COMPILED_MAX_ARGS);
+	fty[0] = o->i32;
+	fty[1] = arr;
+	sty = LLVMStructTypeInContext(o->c, fty, 2, 0);
+	fields[0] = LLVMConstInt(o->i32, n, 0);
+	fields[1] = LLVMConstArray(o->i8, kinds, FSVM_COMPILED_MAX_ARGS);
+	snprintf(name, nl, "%s%s", FSVM_CL_KINFO_PREFIX, kname);
+	info = LLVMAddGlobal(o->mod, sty, name);
+	LLVMSetInitializer(info, LLVMConstStructInContext(o->c, fields, 2, 0));
+	LLVMSetGlobalConstant(info, 1);
+	LLVMSetAlignment(info, 4);
+	free(name);
+	o->st.kernels++;
+}
+
+int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
+			 char *err, size_t errlen)
+{
+	struct ox o;
+	LLVMValueRef kernels[256];
+	unsigned int nk = 0;
+	char *msg = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.mod = mod;
+	o.c = LLVMGetModuleContext(mod);
+	o.td = LLVMGetModuleDataLayout(mod);
+	o.b = LLVMCreateBuilderInContext(o.c);
+	o.i8 = LLVMInt8TypeInContext(o.c);
+	o.i16 = LLVMInt16TypeInContext(o.c);
+	o.i32 = LLVMInt32TypeInContext(o.c);
+	o.i64 = LLVMInt64TypeInContext(o.c);
+	o.ptr = LLVMPointerTypeInContext(o.c, 0);
+	o.vd = LLVMVoidTypeInContext(o.c);
+	o.err = err;
+	o.errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+
+	if (LLVMPointerSize(o.td) != 8)
+		fail(&o, "the module is not for a 64-bit target (compile with -target "
+		     "x86_64-linux-gnu or aarch64-linux-gnu)");
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f && !o.failed; f = LLVMGetNextFunction(f)) {
+		unsigned int cc = LLVMGetFunctionCallConv(f);
+
+		if (starts(vname(f), "__fsvm_"))
+			continue;
+		if (cc == CC_SPIR_KERNEL && !LLVMIsDeclaration(f)) {
+			if (nk == sizeof(kernels) / sizeof(kernels[0]))
+				fail(&o, "more than 256 kernels in one module");
+			else
+				kernels[nk++] = f;
+		}
+		if (cc == CC_SPIR_KERNEL || cc == CC_SPIR_FUNC)
+			LLVMSetFunctionCallConv(f, LLVMCCallConv);
+		if (LLVMIsDeclaration(f))
+			continue;
+		strip_fn_attrs(&o, f);
+		instrument_fn(&o, f);
+	}
+	for (unsigned int i = 0; i < nk && !o.failed; i++)
+		emit_wrapper(&o, kernels[i]);
+	if (!o.failed && nk == 0)
+		fail(&o, "the module has no kernel (no function with the spir_kernel "
+		     "calling convention)");
+	if (!o.failed && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+		char *nl = msg ? strchr(msg, '\n') : NULL;
+
+		if (nl)
+			*nl = '\0';
+		fail(&o, "instrumented module does not verify: %s", msg ? msg : "?");
+	}
+	if (msg)
+		LLVMDisposeMessage(msg);
+	LLVMDisposeBuilder(o.b);
+	if (stats)
+		*stats = o.st;
+	return o.failed ? -1 : 0;
+}
