@@ -54,6 +54,7 @@ struct fsvm_ctx {
 	struct mm_struct *mm;		/* mmgrab'ed */
 	struct fsvm_cb_regs regs;	/* programmed bank image (re-applied on resume) */
 	bool live;			/* bank programmed, stream mapped */
+	bool hw_failed;			/* a TLB sync timed out: quarantine the slot */
 
 	struct mmu_notifier mn;		/* release (+ TLB mirroring in shared mode) */
 	bool mn_registered;
@@ -168,7 +169,8 @@ struct fsvm_ctx *fsvm_ctx_get_by_bank(struct fsvm_dev *fd, unsigned int bank);
 /* fsvm_fault.c */
 int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx);
 void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx);
-void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx);
+int fsvm_ctx_hw_disable(struct fsvm_ctx *ctx);
+int fsvm_ctx_hw_flush(struct fsvm_ctx *ctx);
 int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx);
 void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx);
 irqreturn_t fsvm_smmu_irq(int irq, void *data);

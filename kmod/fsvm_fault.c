@@ -33,15 +33,22 @@ static bool fsvm_walk_coherent(struct fsvm_dev *fd)
 /* Bank programming                                                    */
 /* ------------------------------------------------------------------ */
 
-/* Bank, TLB, then stream, from the saved image. Under smmu_lock. */
+/*
+ * Bank, TLB, then stream, from the saved image. Under smmu_lock. On a TLB
+ * sync timeout the stream stays parked (S2CR fault) and the context is
+ * marked failed: its slot is quarantined at teardown.
+ */
 static int fsvm_ctx_hw_write(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	int ret;
 
-	fsvm_cb_program(&fd->io, ctx->bank, &ctx->regs);
-	ret = fsvm_tlbi_asid(&fd->io, ctx->bank, ctx->asid);
-	fsvm_stream_map(&fd->io, ctx->smr, ctx->sid, fd->sid_mask, ctx->bank);
+	lockdep_assert_held(&fd->smmu_lock);
+	ret = fsvm_ctx_smmu_enable(&fd->io, ctx->bank, &ctx->regs, ctx->asid, ctx->smr,
+				   ctx->sid, fd->sid_mask);
+	WRITE_ONCE(ctx->live, !ret);
+	if (ret)
+		ctx->hw_failed = true;
 	return ret;
 }
 
@@ -73,11 +80,11 @@ int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx)
 	}
 	spin_lock_irqsave(&fd->smmu_lock, flags);
 	ret = fsvm_ctx_hw_write(ctx);
-	WRITE_ONCE(ctx->live, true);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	if (ret)
-		dev_warn(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
-	return 0;
+		dev_err(fd->dev, "context %u: bank %u TLB sync timed out: bind refused, stream kept faulting\n",
+			ctx->idx, ctx->bank);
+	return ret;
 }
 
 /*
@@ -89,27 +96,37 @@ void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx)
 	struct fsvm_dev *fd = ctx->fd;
 	unsigned long flags;
 
+	int ret = 0;
+
 	spin_lock_irqsave(&fd->smmu_lock, flags);
 	if (ctx->live)
-		fsvm_ctx_hw_write(ctx);
+		ret = fsvm_ctx_hw_write(ctx);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (ret)
+		dev_err(fd->dev, "context %u: TLB sync timed out on resume: stream kept faulting\n",
+			ctx->idx);
 }
 
 /*
- * Unmap the stream (its traffic now faults), then disable the bank,
- * terminating a held transaction. Idempotent; never sleeps.
+ * Unmap the stream (its traffic now faults; the SMR stays valid), then
+ * disable the bank, terminating a held transaction, TLBIASID + sync.
+ * Idempotent; never sleeps. -ETIMEDOUT (and ctx->hw_failed) if the sync
+ * never completed.
  */
-void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
+int fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	unsigned long flags;
 	bool was_live;
+	int ret = 0;
 
 	spin_lock_irqsave(&fd->smmu_lock, flags);
 	was_live = ctx->live;
 	if (was_live) {
 		fsvm_stream_unmap(&fd->io, ctx->smr);
-		fsvm_cb_disable(&fd->io, ctx->bank, ctx->asid);
+		ret = fsvm_cb_disable(&fd->io, ctx->bank, ctx->asid);
+		if (ret)
+			ctx->hw_failed = true;
 		WRITE_ONCE(ctx->live, false);
 	}
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
@@ -118,6 +135,24 @@ void fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
 		if (fd->emulated)
 			fsvm_emu_stall_resolved(fd);
 	}
+	return ret;
+}
+
+/*
+ * Teardown, once the shell reported the context idle: one more TLBIASID +
+ * sync, confirmed, before the bank can go to the next binder. 0 or
+ * -ETIMEDOUT.
+ */
+int fsvm_ctx_hw_flush(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	ret = fsvm_tlbi_asid(&fd->io, ctx->bank, ctx->asid);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	return ret;
 }
 
 static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
@@ -131,10 +166,20 @@ static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
 	if (ctx->live) {
 		ret = fsvm_tlbi_range(&fd->io, ctx->bank, ctx->asid, start, end, &ops);
 		ctx->st.tlbi += ops;
+		if (ret) {
+			/*
+			 * The pages may be reused while the TLB still maps
+			 * them: cut the stream now (S2CR fault) rather than
+			 * let the device reach them.
+			 */
+			fsvm_stream_unmap(&fd->io, ctx->smr);
+			ctx->hw_failed = true;
+		}
 	}
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	if (ret)
-		dev_warn_ratelimited(fd->dev, "context %u: TLB sync timed out\n", ctx->idx);
+		dev_err_ratelimited(fd->dev, "context %u: TLB sync timed out: stream cut, slot will be quarantined\n",
+				    ctx->idx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -155,7 +200,7 @@ static void fsvm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct fsvm_ctx *ctx = container_of(mn, struct fsvm_ctx, mn);
 
-	fsvm_win_write(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
+	fsvm_win_write(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, FSVM_CTRL_ABORT);
 	fsvm_ctx_hw_disable(ctx);
 }
 

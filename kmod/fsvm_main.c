@@ -120,19 +120,36 @@ static void fsvm_ctx_publish(struct fsvm_dev *fd, unsigned int idx, struct fsvm_
 	spin_unlock_irqrestore(&fd->ctx_lock, flags);
 }
 
-/* Wait (bounded) until the stopped context is idle in the shell. */
-static void fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
+/*
+ * Wait (bounded, about 200 ms) until the aborted context is idle in the
+ * shell: not executing, and ABORT done (the shell clears it when the
+ * running and queued packets are drained). false if it never got there.
+ */
+static bool fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
-	u32 off = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_STATUS;
+	u32 base = FSVM_CTX_OFF(ctx->idx);
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		if (!(fsvm_win_read(fd, off) & FSVM_CSTAT_BUSY))
-			return;
+		if (!(fsvm_win_read(fd, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) &&
+		    !(fsvm_win_read(fd, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT))
+			return true;
 		usleep_range(1000, 2000);
 	}
-	dev_warn_ratelimited(fd->dev, "context %u still busy after disable\n", ctx->idx);
+	return false;
+}
+
+/* The slot's hardware never confirmed it stopped: never hand it out again. */
+static void fsvm_ctx_quarantine(struct fsvm_ctx *ctx, const char *why)
+{
+	struct fsvm_dev *fd = ctx->fd;
+
+	dev_err(fd->dev, "*** context %u (bank %u, SMR %u, stream 0x%x) QUARANTINED: %s; its stream stays faulting and the slot is not reused until the module is reloaded ***\n",
+		ctx->idx, ctx->bank, ctx->smr, ctx->sid, why);
+	mutex_lock(&fd->lock);
+	fsvm_slot_quarantine(&fd->slots, ctx->idx);
+	mutex_unlock(&fd->lock);
 }
 
 static void fsvm_ctx_kref_free(struct kref *ref)
@@ -149,11 +166,28 @@ static void fsvm_ctx_free(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 
+	const char *why = NULL;
+	u32 ctrl = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL;
+
 	WRITE_ONCE(ctx->dead, true);
 	wake_up_all(&ctx->wq);
-	fsvm_win_write(fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
-	fsvm_ctx_hw_disable(ctx);
-	fsvm_ctx_wait_idle(ctx);
+	/*
+	 * ABORT (not just CONTROL=0, which lets the running packet finish),
+	 * cut the stream and disable the bank (a stalled access is
+	 * terminated, so the abort can complete), see the shell idle, and a
+	 * last TLBIASID + sync. Only a slot that confirmed all of it is
+	 * reused.
+	 */
+	fsvm_win_write(fd, ctrl, FSVM_CTRL_ABORT);
+	if (fsvm_ctx_hw_disable(ctx))
+		why = "TLB sync timed out at disable";
+	if (!fsvm_ctx_wait_idle(ctx))
+		why = "still busy 200 ms after ABORT";
+	else if (fsvm_ctx_hw_flush(ctx))
+		why = "TLB sync timed out after drain";
+	if (!why && ctx->hw_failed)
+		why = "an earlier TLB sync timed out";
+	fsvm_win_write(fd, ctrl, 0);
 	fsvm_ctx_publish(fd, ctx->idx, NULL);
 	cancel_work_sync(&ctx->fault_work);
 	fsvm_ctx_detach_mm(ctx);
@@ -163,8 +197,10 @@ static void fsvm_ctx_free(struct fsvm_ctx *ctx)
 		__free_page(ctx->emu_pg);
 	if (!fd->emulated)
 		pm_runtime_put(fd->dev);
+	if (why)
+		fsvm_ctx_quarantine(ctx, why);
 	mutex_lock(&fd->lock);
-	fsvm_slot_put(&fd->slots, ctx->idx);
+	fsvm_slot_put(&fd->slots, ctx->idx);	/* ignored once quarantined */
 	mutex_unlock(&fd->lock);
 	kref_put(&ctx->ref, fsvm_ctx_kref_free);
 }
@@ -245,7 +281,13 @@ static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
 	return 0;
 
 err_hw:
-	/* fsvm_ctx_hw_enable fails before it writes a register. */
+	/*
+	 * fsvm_ctx_hw_enable fails before it writes a register, or after a
+	 * TLB sync timeout with the stream parked (S2CR fault) and the bank
+	 * off: that slot's TLB cannot be trusted any more.
+	 */
+	if (ctx->hw_failed)
+		fsvm_ctx_quarantine(ctx, "TLB sync timed out at bind");
 	fsvm_ctx_publish(fd, slot, NULL);
 	fsvm_ctx_detach_mm(ctx);	/* drops the mm */
 err_pm:

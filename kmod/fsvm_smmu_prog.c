@@ -8,8 +8,6 @@
 #include "fsvm_hw.h"
 #include "fsvm_uapi.h"
 
-/* Bounded polls of TLBSTATUS: the SMMU answers in well under a millisecond. */
-#define FSVM_SYNC_SPINS		1000000u
 
 int fsvm_smmu_read_caps(struct fsvm_smmu_io *io, struct fsvm_smmu_caps *caps,
 			const char **why)
@@ -157,6 +155,25 @@ void fsvm_cb_program(const struct fsvm_smmu_io *io, unsigned int cb,
 	io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_SCTLR), r->sctlr);
 }
 
+int fsvm_ctx_smmu_enable(const struct fsvm_smmu_io *io, unsigned int cb,
+			 const struct fsvm_cb_regs *r, uint16_t asid, unsigned int idx,
+			 uint16_t sid, uint16_t mask)
+{
+	fsvm_cb_program(io, cb, r);
+	if (fsvm_tlbi_asid(io, cb, asid)) {
+		/*
+		 * The TLB may still hold the previous binder's entries: the
+		 * stream must not reach this bank. Keep it parked, switch the
+		 * bank off, and let the caller fail the bind.
+		 */
+		io->write32(io->priv, SMMU_GR0_S2CR(idx), fsvm_s2cr_fault_value());
+		io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_SCTLR), 0);
+		return -ETIMEDOUT;
+	}
+	fsvm_stream_map(io, idx, sid, mask, cb);
+	return 0;
+}
+
 int fsvm_cb_disable(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid)
 {
 	uint32_t fsr = io->read32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FSR));
@@ -224,7 +241,7 @@ int fsvm_tlb_sync(const struct fsvm_smmu_io *io, unsigned int cb)
 	unsigned int i;
 
 	io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_TLBSYNC), 0);
-	for (i = 0; i < FSVM_SYNC_SPINS; i++) {
+	for (i = 0; i < FSVM_TLB_SYNC_POLLS; i++) {
 		if (!(io->read32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_TLBSTATUS)) &
 		      SMMU_TLBSTATUS_SACTIVE))
 			return 0;

@@ -116,6 +116,17 @@ void fsvm_cb_program(const struct fsvm_smmu_io *io, unsigned int cb,
 		     const struct fsvm_cb_regs *r);
 
 /*
+ * Bind: program bank cb, TLBIASID + sync, and only then map the stream
+ * (group idx, StreamID sid/mask) to it. If the sync never completes the
+ * stream stays parked (S2CR fault), SCTLR is cleared and -ETIMEDOUT is
+ * returned: the bind must fail, since stale entries of the previous
+ * binder may still be in the TLB.
+ */
+int fsvm_ctx_smmu_enable(const struct fsvm_smmu_io *io, unsigned int cb,
+			 const struct fsvm_cb_regs *r, uint16_t asid, unsigned int idx,
+			 uint16_t sid, uint16_t mask);
+
+/*
  * Disable a bank: terminate a stalled transaction (even when FSR.SS was
  * already cleared by the fault path), SCTLR = 0, clear FSR,
  * TLBIASID + sync. Call after the stream is unmapped (fsvm_stream_unmap),
@@ -154,8 +165,13 @@ void fsvm_stream_park(const struct fsvm_smmu_io *io, unsigned int idx, uint16_t 
 
 /*
  * TLB maintenance of one bank. Every function ends with a completed sync:
- * 0, or -ETIMEDOUT if TLBSTATUS never went idle (spins bounded).
+ * 0, or -ETIMEDOUT if TLBSTATUS never went idle. The poll is bounded by
+ * FSVM_TLB_SYNC_POLLS reads, with io->relax between them (udelay(1) in the
+ * kernel): about a millisecond, since the callers hold a spinlock with
+ * interrupts off. A timeout is an error the caller must act on (fail the
+ * bind, cut the stream, quarantine the slot), never a warning.
  */
+#define FSVM_TLB_SYNC_POLLS	1000u
 #define FSVM_TLBI_MAX_PAGES	512u	/* above this a range becomes TLBIASID */
 int fsvm_tlb_sync(const struct fsvm_smmu_io *io, unsigned int cb);
 int fsvm_tlbi_asid(const struct fsvm_smmu_io *io, unsigned int cb, uint16_t asid);

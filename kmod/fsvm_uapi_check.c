@@ -195,6 +195,7 @@ int fsvm_uapi_check_mmap(uint64_t pgoff, uint64_t len, bool shared, bool bound,
 void fsvm_slots_init(struct fsvm_slots *s, unsigned int n)
 {
 	s->used = 0;
+	s->quarantined = 0;
 	s->n = n > FSVM_UAPI_MAX_CONTEXTS ? FSVM_UAPI_MAX_CONTEXTS : n;
 }
 
@@ -213,8 +214,26 @@ int fsvm_slot_get(struct fsvm_slots *s)
 
 void fsvm_slot_put(struct fsvm_slots *s, unsigned int idx)
 {
-	if (idx < s->n)
+	if (idx < s->n && !(s->quarantined & (1u << idx)))
 		s->used &= ~(1u << idx);
+}
+
+void fsvm_slot_quarantine(struct fsvm_slots *s, unsigned int idx)
+{
+	if (idx < s->n) {
+		s->quarantined |= 1u << idx;
+		s->used |= 1u << idx;
+	}
+}
+
+unsigned int fsvm_slots_quarantined(const struct fsvm_slots *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (s->quarantined & (1u << i))
+			n++;
+	return n;
 }
 
 unsigned int fsvm_slots_free(const struct fsvm_slots *s)

@@ -73,15 +73,23 @@ int fsvm_uapi_check_mmap(uint64_t pgoff, uint64_t len, bool shared, bool bound,
 /* Writable registers of a context page (FSVM_IOC_CTX_WRITE). */
 bool fsvm_ctx_reg_writable(uint32_t offset);
 
-/* Context slots: a bitmap of the contexts handed out. */
+/*
+ * Context slots: a bitmap of the contexts handed out, and of those
+ * quarantined (their hardware never confirmed it stopped: never reused).
+ */
 struct fsvm_slots {
 	uint32_t used;
+	uint32_t quarantined;
 	unsigned int n;		/* <= FSVM_UAPI_MAX_CONTEXTS */
 };
 void fsvm_slots_init(struct fsvm_slots *s, unsigned int n);
 int fsvm_slot_get(struct fsvm_slots *s);	/* index, or -EBUSY */
+/* Give a slot back; a quarantined slot stays taken. */
 void fsvm_slot_put(struct fsvm_slots *s, unsigned int idx);
+/* Take a slot out of service for good (it stays used until reload). */
+void fsvm_slot_quarantine(struct fsvm_slots *s, unsigned int idx);
 unsigned int fsvm_slots_free(const struct fsvm_slots *s);
+unsigned int fsvm_slots_quarantined(const struct fsvm_slots *s);
 
 /* Fault record queue of one context: drops the oldest when full. */
 #define FSVM_FAULTQ_LEN	64u

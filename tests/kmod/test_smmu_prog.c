@@ -555,6 +555,75 @@ static void test_unmap_never_bypasses(void)
 	env_free(&e);
 }
 
+/*
+ * H3/L4: an SMMU whose TLB sync never completes. Every sync gives up after
+ * FSVM_TLB_SYNC_POLLS reads (about 1 ms with the kernel's udelay(1), not
+ * the 1 s it used to spin with interrupts off), bind fails with the stream
+ * still parked (S2CR fault: no traffic reaches a bank whose TLB may hold
+ * the previous binder's entries), and disable reports the failure so the
+ * caller quarantines the slot.
+ */
+static unsigned int stuck_polls, stuck_relax;
+
+static uint32_t stuck_read32(void *priv, uint32_t off)
+{
+	uint32_t v = ts_read32(priv, off);
+
+	if ((off & 0xfffu) == SMMU_CB_TLBSTATUS && off >= 0x10000u) {
+		stuck_polls++;
+		return v | SMMU_TLBSTATUS_SACTIVE;
+	}
+	return v;
+}
+
+static void stuck_relax_fn(void *priv)
+{
+	(void)priv;
+	stuck_relax++;
+}
+
+static void test_sync_timeout(void)
+{
+	struct env e;
+	struct smmu_xlate x;
+	struct fsvm_smmu_caps caps;
+	const char *why;
+
+	env_init(&e, 39, 40, MAIR_LINUX_6_1, MT_NORMAL_6_1);
+	CHECK_EQ(fsvm_smmu_read_caps(&e.t.io, &caps, &why), 0);
+	CHECK_EQ(fsvm_cb_compute(&e.p, &e.r), 0);
+	e.t.io.read32 = stuck_read32;
+	e.t.io.relax = stuck_relax_fn;
+	fsvm_stream_park(&e.t.io, SMR_IDX, SID, 0);
+
+	stuck_polls = stuck_relax = 0;
+	CHECK_EQ(fsvm_tlb_sync(&e.t.io, BANK), -ETIMEDOUT);
+	CHECK_EQ(stuck_polls, FSVM_TLB_SYNC_POLLS);
+	CHECK(stuck_relax <= 1000);	/* about 1 ms at udelay(1) */
+
+	stuck_polls = 0;
+	CHECK_EQ(fsvm_ctx_smmu_enable(&e.t.io, BANK, &e.r, ASID, SMR_IDX, SID, 0),
+		 -ETIMEDOUT);
+	CHECK(stuck_polls <= FSVM_TLB_SYNC_POLLS);
+	CHECK_EQ(smmu_read32(&e.t.s, SMMU_GR0_S2CR(SMR_IDX)), fsvm_s2cr_fault_value());
+	CHECK(smmu_read32(&e.t.s, SMMU_GR0_SMR(SMR_IDX)) & SMMU_SMR_VALID);
+	CHECK_EQ(smmu_read32(&e.t.s, fsvm_cb_reg(&e.t.io, BANK, SMMU_CB_SCTLR)), 0);
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x601000, SMMU_READ, &x), SMMU_FAULT);
+	CHECK_EQ(e.t.s.stats.bypassed, 0);
+	smmu_write32(&e.t.s, SMMU_GR0_SGFSR, smmu_read32(&e.t.s, SMMU_GR0_SGFSR));
+
+	/* Teardown reports the timeout (the slot is then quarantined). */
+	CHECK_EQ(fsvm_cb_disable(&e.t.io, BANK, ASID), -ETIMEDOUT);
+
+	/* A working SMMU: enable maps the stream and translates. */
+	e.t.io.read32 = ts_read32;
+	CHECK_EQ(fsvm_ctx_smmu_enable(&e.t.io, BANK, &e.r, ASID, SMR_IDX, SID, 0), 0);
+	CHECK_EQ(smmu_read32(&e.t.s, SMMU_GR0_S2CR(SMR_IDX)), fsvm_s2cr_value(BANK));
+	CHECK_EQ(smmu_translate(&e.t.s, SID, 0x601000, SMMU_READ, &x), SMMU_OK);
+	CHECK_EQ(fsvm_cb_disable(&e.t.io, BANK, ASID), 0);
+	env_free(&e);
+}
+
 /* Probe: the ID registers are decoded; a stage-2-only SMMU is refused. */
 static void test_caps(void)
 {
@@ -619,5 +688,6 @@ int main(void)
 	RUN(test_invalidation);
 	RUN(test_release);
 	RUN(test_unmap_never_bypasses);
+	RUN(test_sync_timeout);
 	return check_exit_code("test_smmu_prog");
 }

@@ -172,6 +172,35 @@ static void test_slots_ebusy(void)
 	CHECK_EQ(fsvm_slot_get(&s), -EBUSY);
 }
 
+/* H3: a quarantined slot (hardware never confirmed idle) is never reused. */
+static void test_slots_quarantine(void)
+{
+	struct fsvm_slots s;
+
+	fsvm_slots_init(&s, 2);
+	CHECK_EQ(fsvm_slot_get(&s), 0);
+	CHECK_EQ(fsvm_slot_get(&s), 1);
+	fsvm_slot_quarantine(&s, 1);
+	fsvm_slot_put(&s, 1);		/* the teardown path's put: ignored */
+	fsvm_slot_put(&s, 0);
+	CHECK_EQ(fsvm_slots_free(&s), 1);
+	CHECK_EQ(fsvm_slots_quarantined(&s), 1);
+	CHECK_EQ(fsvm_slot_get(&s), 0);
+	CHECK_EQ(fsvm_slot_get(&s), -EBUSY);
+	fsvm_slot_put(&s, 0);
+	for (int i = 0; i < 100; i++) {
+		int k = fsvm_slot_get(&s);
+
+		CHECK_EQ(k, 0);
+		fsvm_slot_put(&s, (unsigned int)k);
+	}
+	fsvm_slot_quarantine(&s, 7);	/* beyond n: ignored */
+	CHECK_EQ(fsvm_slots_quarantined(&s), 1);
+	fsvm_slots_init(&s, 2);		/* module reload */
+	CHECK_EQ(fsvm_slots_quarantined(&s), 0);
+	CHECK_EQ(fsvm_slots_free(&s), 2);
+}
+
 static void test_faultq(void)
 {
 	static struct fsvm_faultq q;
@@ -246,6 +275,7 @@ int main(void)
 	RUN(test_wait_eventfd_faults_reg);
 	RUN(test_mmap);
 	RUN(test_slots_ebusy);
+	RUN(test_slots_quarantine);
 	RUN(test_faultq);
 	RUN(test_faultq_peek);
 	return check_exit_code("test_uapi");
