@@ -40,6 +40,8 @@ struct fsvm_ctx_stats {
 	u64 tlbi;
 	u64 mirror_entries;
 	u64 irqs;
+	unsigned long mirror_tables;	/* table pages now, root included */
+	unsigned long mirror_tables_max;	/* the context's cap */
 };
 
 /* One bound context: one open file, one mm, one bank, one SMR group. */
@@ -66,6 +68,8 @@ struct fsvm_ctx {
 	/* Zeroed table pages allocated outside mirror_lock (fsvm_fault.c). */
 	struct page *mpt_spare[FSVM_MPT_SPARE];
 	unsigned int mpt_nspare;
+	/* Unlinked table pages waiting for the TLB invalidation (under mirror_lock). */
+	struct list_head mpt_freed;
 
 	/* faults */
 	struct work_struct fault_work;
@@ -176,6 +180,8 @@ void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx);
 irqreturn_t fsvm_smmu_irq(int irq, void *data);
 void fsvm_fault_work(struct work_struct *work);
 int fsvm_prefault(struct fsvm_ctx *ctx, u64 start, u64 end, bool write);
+struct device *fsvm_mpt_dma_dev(struct fsvm_dev *fd);
+int fsvm_dma_setup(struct fsvm_dev *fd);
 
 /* fsvm_emu.c */
 extern bool fsvm_emulate;

@@ -9,7 +9,9 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -186,6 +188,9 @@ static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
 /* Notifiers                                                           */
 /* ------------------------------------------------------------------ */
 
+static void fsvm_mpt_stats(struct fsvm_ctx *ctx);
+static void fsvm_mpt_release(struct fsvm_ctx *ctx, struct list_head *pages);
+
 /* Shared mode: every CPU TLB invalidation of the mm, before pages are reused. */
 static void fsvm_mn_secondary_tlbs(struct mmu_notifier *mn, struct mm_struct *mm,
 				   unsigned long start, unsigned long end)
@@ -220,6 +225,7 @@ static bool fsvm_mni_invalidate(struct mmu_interval_notifier *mni,
 {
 	struct fsvm_ctx *ctx = container_of(mni, struct fsvm_ctx, mni);
 	unsigned long n = 0;
+	LIST_HEAD(freed);
 
 	if (mmu_notifier_range_blockable(range))
 		mutex_lock(&ctx->mirror_lock);
@@ -228,11 +234,17 @@ static bool fsvm_mni_invalidate(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	if (ctx->mpt_ready) {
 		n = fsvm_mpt_unmap(&ctx->mpt, range->start, range->end);
-		ctx->st.mirror_entries = ctx->mpt.leaves;
+		fsvm_mpt_stats(ctx);
 	}
+	/* Exactly the table pages this unmap emptied (see fsvm_mpt_free). */
+	list_splice_init(&ctx->mpt_freed, &freed);
 	mutex_unlock(&ctx->mirror_lock);
-	if (n)
+	if (!list_empty(&freed))	/* a freed table may cover VAs outside the range */
+		fsvm_ctx_tlbi(ctx, 0, 1ull << ctx->fd->va_bits);
+	else if (n)
 		fsvm_ctx_tlbi(ctx, range->start, range->end);
+	/* Only now can no walk reach them any more. */
+	fsvm_mpt_release(ctx, &freed);
 	return true;
 }
 
@@ -245,26 +257,76 @@ static const struct mmu_interval_notifier_ops fsvm_mni_ops = {
 /* ------------------------------------------------------------------ */
 
 /*
- * Table pages stay DMA-mapped (to the device) for cache cleaning; the
- * mapping's address lives in page->private.
+ * Table pages stay DMA-mapped for cache cleaning; the mapping's address
+ * lives in page->private. They are mapped through the SMMU's own device
+ * (its DMA mask is the SMMU's OAS, its dma-coherent property is the
+ * walker's): cleaning through any other device would follow that device's
+ * coherence and mask, and a bounce buffer (swiotlb) would leave the real
+ * page uncleaned while the walker reads it at its PA. fsvm_mpt_init/map
+ * refuse a page whose DMA address is not its PA (-EIO), so no table page
+ * is ever bounced silently.
  *
  * The tree grows under mirror_lock, which the invalidate callback takes,
  * and that callback runs from reclaim and compaction (try_to_unmap,
  * migration): nothing may enter direct reclaim with mirror_lock held, or
  * the worker could wait on itself. New table pages therefore come from a
  * few spares allocated beforehand, outside the lock (fsvm_mpt_topup), and
- * only when those are used up from GFP_NOWAIT.
+ * only when those are used up from GFP_NOWAIT. All of them are charged to
+ * the bound mm's memory cgroup (__GFP_ACCOUNT), even when the fault worker
+ * allocates them, and a context holds at most mirror_max_tables of them.
  */
+static unsigned int mirror_max_tables = 4096;
+module_param(mirror_max_tables, uint, 0644);
+MODULE_PARM_DESC(mirror_max_tables,
+		 "mirror mode: table pages (4 KiB each) one context may hold, root included; read at bind, at least 4 (default 4096 = 16 MiB, maps 8 GiB densely)");
+
+struct device *fsvm_mpt_dma_dev(struct fsvm_dev *fd)
+{
+	return fd->smmu_dev ? fd->smmu_dev : fd->dev;
+}
+
+/*
+ * Probe, silicon: DMA masks from the SMMU's output address size. The
+ * SMMU's own device gets them only when no driver is bound to it
+ * (arm-smmu sets the same from IDR2.OAS when it is); the shell's, which
+ * otherwise keeps the default 32 bits, always.
+ */
+int fsvm_dma_setup(struct fsvm_dev *fd)
+{
+	u64 mask = DMA_BIT_MASK(fd->caps.oas_bits);
+	int ret;
+
+	ret = dma_set_mask_and_coherent(fd->dev, mask);
+	if (ret) {
+		dev_err(fd->dev, "cannot set a %u-bit DMA mask (%d)\n", fd->caps.oas_bits, ret);
+		return ret;
+	}
+	if (fd->smmu_dev && !fd->smmu_dev->driver) {
+		ret = dma_set_mask_and_coherent(fd->smmu_dev, mask);
+		if (ret) {
+			dev_err(fd->dev, "cannot set a %u-bit DMA mask on the SMMU (%d)\n",
+				fd->caps.oas_bits, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static void fsvm_mpt_topup(struct fsvm_ctx *ctx)
 {
 	struct page *pg[FSVM_MPT_SPARE];
 	unsigned int i, n, want = FSVM_MPT_SPARE - READ_ONCE(ctx->mpt_nspare);
+	struct mem_cgroup *memcg, *old;
 
+	memcg = get_mem_cgroup_from_mm(ctx->mm);
+	old = set_active_memcg(memcg);
 	for (n = 0; n < want; n++) {
-		pg[n] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		pg[n] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!pg[n])
 			break;
 	}
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
 	mutex_lock(&ctx->mirror_lock);
 	for (i = 0; i < n && ctx->mpt_nspare < FSVM_MPT_SPARE; i++)
 		ctx->mpt_spare[ctx->mpt_nspare++] = pg[i];
@@ -274,18 +336,24 @@ static void fsvm_mpt_topup(struct fsvm_ctx *ctx)
 }
 
 /* Under mirror_lock: never sleeps in reclaim (see above). */
-static u64 *fsvm_mpt_alloc(void *priv, u64 *pa)
+static u64 *fsvm_mpt_alloc(void *priv, u64 *pa, u64 *dma_out)
 {
 	struct fsvm_ctx *ctx = priv;
-	struct device *dev = ctx->fd->dev;
+	struct device *dev = fsvm_mpt_dma_dev(ctx->fd);
+	struct mem_cgroup *memcg, *old;
 	struct page *page;
 	dma_addr_t dma;
 
 	lockdep_assert_held(&ctx->mirror_lock);
-	if (ctx->mpt_nspare)
+	if (ctx->mpt_nspare) {
 		page = ctx->mpt_spare[--ctx->mpt_nspare];
-	else
-		page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	} else {
+		memcg = get_mem_cgroup_from_mm(ctx->mm);
+		old = set_active_memcg(memcg);
+		page = alloc_page(GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN | __GFP_ZERO);
+		set_active_memcg(old);
+		mem_cgroup_put(memcg);
+	}
 	if (!page)
 		return NULL;
 	dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
@@ -295,17 +363,35 @@ static u64 *fsvm_mpt_alloc(void *priv, u64 *pa)
 	}
 	set_page_private(page, dma);
 	*pa = page_to_phys(page);
+	*dma_out = dma;
 	return page_address(page);
 }
 
+/*
+ * Under mirror_lock. The page may still be in the walker's walk cache:
+ * only queued here; fsvm_mpt_release frees it after the TLB invalidation.
+ */
 static void fsvm_mpt_free(void *priv, u64 *table, u64 pa)
 {
 	struct fsvm_ctx *ctx = priv;
 	struct page *page = virt_to_page(table);
 
-	dma_unmap_page(ctx->fd->dev, page_private(page), PAGE_SIZE, DMA_TO_DEVICE);
-	set_page_private(page, 0);
-	__free_page(page);
+	lockdep_assert_held(&ctx->mirror_lock);
+	list_add_tail(&page->lru, &ctx->mpt_freed);
+}
+
+/* Table pages unlinked and no longer reachable by any walk: free them. */
+static void fsvm_mpt_release(struct fsvm_ctx *ctx, struct list_head *pages)
+{
+	struct device *dev = fsvm_mpt_dma_dev(ctx->fd);
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, pages, lru) {
+		list_del(&page->lru);
+		dma_unmap_page(dev, page_private(page), PAGE_SIZE, DMA_TO_DEVICE);
+		set_page_private(page, 0);
+		__free_page(page);
+	}
 }
 
 static u64 *fsvm_mpt_to_virt(void *priv, u64 pa)
@@ -318,20 +404,34 @@ static void fsvm_mpt_clean(void *priv, const void *p, size_t len)
 	struct fsvm_ctx *ctx = priv;
 	struct page *page = virt_to_page(p);
 
-	dma_sync_single_for_device(ctx->fd->dev, page_private(page) + offset_in_page(p),
-				   len, DMA_TO_DEVICE);
+	dma_sync_single_for_device(fsvm_mpt_dma_dev(ctx->fd),
+				   page_private(page) + offset_in_page(p), len, DMA_TO_DEVICE);
+}
+
+/* Under mirror_lock: the counters DIAG and debugfs report. */
+static void fsvm_mpt_stats(struct fsvm_ctx *ctx)
+{
+	lockdep_assert_held(&ctx->mirror_lock);
+	ctx->st.mirror_entries = ctx->mpt.leaves;
+	WRITE_ONCE(ctx->st.mirror_tables, ctx->mpt.tables);
 }
 
 /* The table, its spares. Idempotent. */
 static void fsvm_mirror_destroy(struct fsvm_ctx *ctx)
 {
+	LIST_HEAD(freed);
+
 	mutex_lock(&ctx->mirror_lock);
 	if (ctx->mpt_ready)
 		fsvm_mpt_destroy(&ctx->mpt);
 	ctx->mpt_ready = false;
+	fsvm_mpt_stats(ctx);
 	while (ctx->mpt_nspare)
 		__free_page(ctx->mpt_spare[--ctx->mpt_nspare]);
+	list_splice_init(&ctx->mpt_freed, &freed);
 	mutex_unlock(&ctx->mirror_lock);
+	/* The bank is disabled (or never was enabled): no walk reaches them. */
+	fsvm_mpt_release(ctx, &freed);
 }
 
 static int fsvm_mirror_init(struct fsvm_ctx *ctx)
@@ -343,13 +443,21 @@ static int fsvm_mirror_init(struct fsvm_ctx *ctx)
 		.to_virt = fsvm_mpt_to_virt,
 		.clean = fsvm_mpt_clean,
 	};
+	unsigned long max = max_t(unsigned long, READ_ONCE(mirror_max_tables),
+				  FSVM_MPT_MIN_TABLES);
 	int ret;
 
+	INIT_LIST_HEAD(&ctx->mpt_freed);
 	fsvm_mpt_topup(ctx);
 	mutex_lock(&ctx->mirror_lock);
-	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits);
+	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits, max);
 	ctx->mpt_ready = !ret;
+	ctx->st.mirror_tables_max = max;
+	fsvm_mpt_stats(ctx);
 	mutex_unlock(&ctx->mirror_lock);
+	if (ret == -EIO)
+		dev_err(ctx->fd->dev, "context %u: mirror table page would be bounced by the DMA API (swiotlb?): the SMMU could not walk it\n",
+			ctx->idx);
 	if (ret)
 		fsvm_mirror_destroy(ctx);
 	return ret;
@@ -361,6 +469,7 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 	struct mm_struct *mm = ctx->mm;
 	struct page *page;
 	unsigned long seq;
+	LIST_HEAD(freed);
 	long n;
 	u64 desc;
 	int ret;
@@ -387,9 +496,18 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 		}
 		ret = ctx->mpt_ready ? fsvm_mpt_map(&ctx->mpt, va, fsvm_mpt_leaf(desc, write))
 				     : -ESRCH;
-		ctx->st.mirror_entries = ctx->mpt.leaves;
+		fsvm_mpt_stats(ctx);
+		/* Only pages refused before they were linked (-EIO). */
+		list_splice_init(&ctx->mpt_freed, &freed);
 		mutex_unlock(&ctx->mirror_lock);
 		put_page(page);
+		fsvm_mpt_release(ctx, &freed);
+		if (ret == -ENOSPC)
+			dev_warn_ratelimited(ctx->fd->dev, "context %u: mirror table full (%lu pages, module parameter mirror_max_tables): 0x%llx not mapped\n",
+					     ctx->idx, ctx->mpt.max_tables, va);
+		else if (ret == -EIO)
+			dev_err_ratelimited(ctx->fd->dev, "context %u: mirror table page would be bounced by the DMA API (swiotlb?): refused\n",
+					    ctx->idx);
 		return ret;
 	}
 }

@@ -393,6 +393,17 @@ static void fsvm_fill_diag_bank(struct fsvm_dev *fd, struct fsvm_ctx *ctx,
 	}
 }
 
+/* Under fd->lock (keeps ctx alive). */
+static void fsvm_fill_diag_mirror(struct fsvm_dev *fd, struct fsvm_ctx *ctx,
+				  struct fsvm_diag *d)
+{
+	lockdep_assert_held(&fd->lock);
+	if (!ctx || ctx->mode != FSVM_MODE_MIRROR)
+		return;
+	d->mirror_tables = (u32)min_t(unsigned long, READ_ONCE(ctx->st.mirror_tables), U32_MAX);
+	d->mirror_tables_max = (u32)min_t(unsigned long, ctx->st.mirror_tables_max, U32_MAX);
+}
+
 static void fsvm_fill_diag(struct fsvm_file *ff, struct fsvm_diag *d)
 {
 	struct fsvm_dev *fd = ff->fd;
@@ -436,6 +447,7 @@ static void fsvm_fill_diag(struct fsvm_file *ff, struct fsvm_diag *d)
 		}
 		fsvm_fill_diag_bank(fd, ctx, i, &d->banks[i]);
 	}
+	fsvm_fill_diag_mirror(fd, ff->ctx, d);
 	mutex_unlock(&fd->lock);
 }
 
@@ -734,6 +746,9 @@ static int fsvm_dbg_show(struct seq_file *s, void *unused)
 				   ctx->st.faults_resolved, ctx->st.faults_terminated,
 				   ctx->st.stalls, ctx->st.tlbi, ctx->st.mirror_entries,
 				   ctx->st.irqs);
+		if (ctx && ctx->mode == FSVM_MODE_MIRROR)
+			seq_printf(s, "  mirror table pages %lu of at most %lu\n",
+				   READ_ONCE(ctx->st.mirror_tables), ctx->st.mirror_tables_max);
 	}
 	mutex_unlock(&fd->lock);
 	return 0;
@@ -1025,6 +1040,9 @@ static int fsvm_probe(struct platform_device *pdev)
 			goto err_unmap;
 		}
 	}
+	ret = fsvm_dma_setup(fd);
+	if (ret)
+		goto err_unmap;
 	fsvm_smmu_global_init(fd);
 
 	/* Keep the SMMU powered (no runtime-resume reset) while we are bound. */

@@ -26,22 +26,44 @@ static unsigned int index_at(const struct fsvm_mpt *t, uint64_t va, unsigned int
 	return (unsigned int)(idx & (MPT_ENTRIES - 1));
 }
 
-int fsvm_mpt_init(struct fsvm_mpt *t, const struct fsvm_mpt_ops *ops,
-		  unsigned int va_bits)
+/* A new zeroed table page the walker reads at its PA, cleaned; NULL + *err. */
+static uint64_t *table_alloc(struct fsvm_mpt *t, uint64_t *pa, int *err)
 {
-	if (va_bits < 31 || va_bits > 48)
+	uint64_t *p, dma = 0;
+
+	p = t->ops.alloc(t->ops.priv, pa, &dma);
+	if (!p) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (dma != *pa) {
+		/* Bounced (swiotlb) or remapped: cleaning would not reach it. */
+		t->ops.free(t->ops.priv, p, *pa);
+		*err = -EIO;
+		return NULL;
+	}
+	/* The new table must be visible (all zero) before it is linked. */
+	t->ops.clean(t->ops.priv, p, 4096);
+	t->tables++;
+	return p;
+}
+
+int fsvm_mpt_init(struct fsvm_mpt *t, const struct fsvm_mpt_ops *ops,
+		  unsigned int va_bits, unsigned long max_tables)
+{
+	int err = 0;
+
+	if (va_bits < 31 || va_bits > 48 || max_tables < FSVM_MPT_MIN_TABLES)
 		return -EINVAL;
 	t->ops = *ops;
 	t->va_bits = va_bits;
 	t->start_level = va_bits > 39 ? 0 : 1;
 	t->leaves = 0;
 	t->tables = 0;
-	t->root = t->ops.alloc(t->ops.priv, &t->root_pa);
-	if (!t->root)
-		return -ENOMEM;
-	t->ops.clean(t->ops.priv, t->root, 4096);
-	t->tables = 1;
-	return 0;
+	t->max_tables = max_tables;
+	t->tables_freed = 0;
+	t->root = table_alloc(t, &t->root_pa, &err);
+	return t->root ? 0 : err;
 }
 
 static void free_level(struct fsvm_mpt *t, uint64_t *table, uint64_t pa,
@@ -90,15 +112,43 @@ static bool va_ok(const struct fsvm_mpt *t, uint64_t va)
 	return (va >> t->va_bits) == 0;
 }
 
-/* The level-3 table covering va; allocates missing levels if `create`. */
-static uint64_t *walk(struct fsvm_mpt *t, uint64_t va, bool create, int *err,
-		      unsigned int *stop)
+/*
+ * The level-3 table covering va, or NULL with *stop the level of the first
+ * missing table descriptor.
+ */
+static uint64_t *walk(const struct fsvm_mpt *t, uint64_t va, unsigned int *stop)
 {
 	uint64_t *table = t->root;
 	unsigned int level;
 
-	*err = 0;
 	*stop = 3;
+	for (level = t->start_level; level < 3; level++) {
+		uint64_t d = table[index_at(t, va, level)];
+
+		if ((d & 3u) != 3u) {
+			*stop = level;
+			return NULL;
+		}
+		table = t->ops.to_virt(t->ops.priv, d & MPT_ADDR);
+	}
+	return table;
+}
+
+/* walk(), allocating the missing levels (all or none within max_tables). */
+static uint64_t *walk_create(struct fsvm_mpt *t, uint64_t va, int *err)
+{
+	uint64_t *table;
+	unsigned int level, stop;
+
+	*err = 0;
+	table = walk(t, va, &stop);
+	if (table)
+		return table;
+	if (t->tables + (3u - stop) > t->max_tables) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	table = t->root;
 	for (level = t->start_level; level < 3; level++) {
 		uint64_t *slot = &table[index_at(t, va, level)];
 		uint64_t *next, pa;
@@ -107,17 +157,9 @@ static uint64_t *walk(struct fsvm_mpt *t, uint64_t va, bool create, int *err,
 			table = t->ops.to_virt(t->ops.priv, *slot & MPT_ADDR);
 			continue;
 		}
-		*stop = level;
-		if (!create)
+		next = table_alloc(t, &pa, err);
+		if (!next)
 			return NULL;
-		next = t->ops.alloc(t->ops.priv, &pa);
-		if (!next) {
-			*err = -ENOMEM;
-			return NULL;
-		}
-		/* The new table must be visible (all zero) before it is linked. */
-		t->ops.clean(t->ops.priv, next, 4096);
-		t->tables++;
 		*slot = (pa & MPT_ADDR) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
 		t->ops.clean(t->ops.priv, slot, sizeof(*slot));
 		table = next;
@@ -128,14 +170,13 @@ static uint64_t *walk(struct fsvm_mpt *t, uint64_t va, bool create, int *err,
 int fsvm_mpt_map(struct fsvm_mpt *t, uint64_t va, uint64_t leaf)
 {
 	uint64_t *l3, *slot;
-	unsigned int stop;
 	int err;
 
 	if (!t->root || !va_ok(t, va) || (leaf & 3u) != 3u)
 		return -EINVAL;
-	l3 = walk(t, va, true, &err, &stop);
+	l3 = walk_create(t, va, &err);
 	if (!l3)
-		return err ? err : -EINVAL;
+		return err;
 	slot = &l3[(va >> 12) & (MPT_ENTRIES - 1)];
 	if (!(*slot & SMMU_PTE_VALID))
 		t->leaves++;
@@ -148,43 +189,78 @@ uint64_t fsvm_mpt_lookup(const struct fsvm_mpt *t, uint64_t va)
 {
 	unsigned int stop;
 	uint64_t *l3;
-	int err;
 
 	if (!t->root || !va_ok(t, va))
 		return 0;
-	l3 = walk((struct fsvm_mpt *)t, va, false, &err, &stop);
+	l3 = walk(t, va, &stop);
 	return l3 ? l3[(va >> 12) & (MPT_ENTRIES - 1)] : 0;
+}
+
+static bool table_empty(const uint64_t *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < MPT_ENTRIES; i++)
+		if (table[i] & SMMU_PTE_VALID)
+			return false;
+	return true;
+}
+
+/*
+ * Clear the leaves of [start, end) below `table` (at `level`, covering the
+ * VAs from `base`), freeing the tables this empties. Bounded recursion:
+ * at most four levels.
+ */
+static unsigned long unmap_level(struct fsvm_mpt *t, uint64_t *table, unsigned int level,
+				 uint64_t base, uint64_t start, uint64_t end)
+{
+	uint64_t size = 1ull << level_shift(level);
+	unsigned long removed = 0;
+	uint64_t va = start;
+
+	while (va < end) {
+		unsigned int i = index_at(t, va, level);
+		uint64_t lo = base + (uint64_t)i * size;
+		uint64_t hi = lo + size;
+		uint64_t *slot = &table[i];
+		uint64_t stop = hi < end ? hi : end;
+
+		if (level == 3) {
+			if (*slot & SMMU_PTE_VALID) {
+				*slot = 0;
+				t->ops.clean(t->ops.priv, slot, sizeof(*slot));
+				removed++;
+			}
+		} else if ((*slot & 3u) == 3u) {
+			uint64_t pa = *slot & MPT_ADDR;
+			uint64_t *next = t->ops.to_virt(t->ops.priv, pa);
+
+			removed += unmap_level(t, next, level + 1, lo, va, stop);
+			if (table_empty(next)) {
+				*slot = 0;
+				t->ops.clean(t->ops.priv, slot, sizeof(*slot));
+				t->ops.free(t->ops.priv, next, pa);
+				t->tables--;
+				t->tables_freed++;
+			}
+		}
+		va = stop;
+	}
+	return removed;
 }
 
 unsigned long fsvm_mpt_unmap(struct fsvm_mpt *t, uint64_t start, uint64_t end)
 {
-	unsigned long removed = 0;
-	unsigned int stop;
-	uint64_t va;
-	int err;
+	unsigned long removed;
 
 	if (!t->root)
 		return 0;
 	if (end > (1ull << t->va_bits))
 		end = 1ull << t->va_bits;
-	for (va = start & ~0xfffull; va < end;) {
-		uint64_t *l3 = walk(t, va, false, &err, &stop);
-		unsigned int i;
-
-		if (!l3) {
-			/* Nothing below the missing entry: skip all it covers. */
-			va = (va | ((1ull << level_shift(stop)) - 1)) + 1;
-			continue;
-		}
-		for (i = (unsigned int)((va >> 12) & (MPT_ENTRIES - 1));
-		     i < MPT_ENTRIES && va < end; i++, va += 0x1000) {
-			if (l3[i] & SMMU_PTE_VALID) {
-				l3[i] = 0;
-				t->ops.clean(t->ops.priv, &l3[i], sizeof(l3[i]));
-				removed++;
-			}
-		}
-	}
+	start &= ~0xfffull;
+	if (start >= end)
+		return 0;
+	removed = unmap_level(t, t->root, t->start_level, 0, start, end);
 	t->leaves -= removed;
 	return removed;
 }

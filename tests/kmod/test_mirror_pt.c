@@ -5,8 +5,12 @@
  * cannot share them. fsvm's mirror table, filled from them one page at a
  * time (as the module's fault path and prefault do) and cleaned on every
  * write, makes the device translate exactly as the CPU does; without the
- * cleaning it does not. Unmapping removes entries, destroy frees all.
+ * cleaning it does not. Unmapping removes entries and frees the table
+ * pages it empties, the tree never grows past its cap, a table page the
+ * walker would see bounced is refused, destroy frees all.
  */
+#include <stdint.h>
+
 #include "kmod_test.h"
 #include "fsvm_mirror_pt.h"
 
@@ -17,15 +21,18 @@
 struct mctx {
 	struct pmem *pm;
 	bool do_clean;
+	bool bounce;		/* the DMA API would hand out a bounce buffer */
 	unsigned int allocs, frees, cleans;
 };
 
-static uint64_t *m_alloc(void *priv, uint64_t *pa)
+static uint64_t *m_alloc(void *priv, uint64_t *pa, uint64_t *dma)
 {
 	struct mctx *c = priv;
 	struct pm_page *p;
 
 	*pa = pm_alloc(c->pm);
+	/* swiotlb: a copy below 4 GiB, not the page itself. */
+	*dma = c->bounce ? (*pa & 0xffffffffull) : *pa;
 	p = pm_find(c->pm, *pa);
 	c->allocs++;
 	/* A page recycled by the allocator: zero in the cache, old junk in DRAM. */
@@ -122,7 +129,7 @@ static void menv_init(struct menv *e, unsigned int va_bits, bool do_clean)
 	memset(&e->mc, 0, sizeof(e->mc));
 	e->mc.pm = &e->pm;
 	e->mc.do_clean = do_clean;
-	CHECK_EQ(fsvm_mpt_init(&e->mpt, &ops, va_bits), 0);
+	CHECK_EQ(fsvm_mpt_init(&e->mpt, &ops, va_bits, 64), 0);
 
 	CHECK_EQ(fsvm_smmu_read_caps(&e->ts.io, &caps, &why), 0);
 	p.va_bits = va_bits;
@@ -265,14 +272,174 @@ static void test_mirror_write_upgrade_and_unmap(void)
 	CHECK_EQ(e.mpt.leaves, 0);
 	CHECK_EQ(fsvm_mpt_map(&e.mpt, 1ull << 48, 0x1003), -EINVAL);
 	CHECK_EQ(fsvm_mpt_map(&e.mpt, 0x1000, 0x1001), -EINVAL);	/* not a page */
-	{
-		unsigned int tables = (unsigned int)e.mpt.tables;
-
-		fsvm_mpt_destroy(&e.mpt);
-		CHECK_EQ(e.mc.frees, tables);
-		CHECK_EQ(e.mc.frees, e.mc.allocs);
-	}
+	/* Empty tree: only the root is left, every other page went back. */
+	CHECK_EQ(e.mpt.tables, 1);
+	CHECK_EQ(e.mc.frees, e.mc.allocs - 1);
+	CHECK_EQ(e.mpt.tables_freed, e.mc.frees);
+	fsvm_mpt_destroy(&e.mpt);
+	CHECK_EQ(e.mc.frees, e.mc.allocs);
 	pm_free(&e.pm);
+}
+
+/*
+ * A heap of table pages that are really reused (the pmem model above only
+ * grows): PA = the host address, so a leaked page shows as live.
+ */
+struct heap {
+	unsigned long live, max_live, allocs;
+};
+
+static uint64_t *h_alloc(void *priv, uint64_t *pa, uint64_t *dma)
+{
+	struct heap *h = priv;
+	uint64_t *p = aligned_alloc(4096, 4096);
+
+	if (!p)
+		return NULL;
+	memset(p, 0, 4096);
+	*pa = (uint64_t)(uintptr_t)p;
+	*dma = *pa;
+	h->allocs++;
+	if (++h->live > h->max_live)
+		h->max_live = h->live;
+	return p;
+}
+
+static void h_free(void *priv, uint64_t *table, uint64_t pa)
+{
+	struct heap *h = priv;
+
+	CHECK_EQ((uint64_t)(uintptr_t)table, pa);
+	h->live--;
+	free(table);
+}
+
+static uint64_t *h_to_virt(void *priv, uint64_t pa)
+{
+	(void)priv;
+	return (uint64_t *)(uintptr_t)pa;
+}
+
+static void h_clean(void *priv, const void *p, size_t len)
+{
+	(void)priv;
+	(void)p;
+	(void)len;
+}
+
+static const struct fsvm_mpt_ops heap_ops = {
+	.alloc = h_alloc, .free = h_free, .to_virt = h_to_virt, .clean = h_clean,
+};
+
+/*
+ * H2: "map at a new 2 MiB region, fill, invalidate" 100 000 times. Each
+ * region needs a new level-3 table (and every 512th a new level-2 one);
+ * when invalidation leaves them behind, 100 000 cycles keep ~400 MiB.
+ */
+static void test_mirror_growth_bounded(void)
+{
+	for (unsigned int v = 0; v < 2; v++) {
+		struct heap h = { 0 };
+		struct fsvm_mpt_ops ops = heap_ops;
+		struct fsvm_mpt t;
+		unsigned long bad = 0, over = 0;
+		const unsigned int cycles = v ? 20000 : 100000;
+
+		ops.priv = &h;
+		CHECK_EQ(fsvm_mpt_init(&t, &ops, v ? 48 : 39, 4096), 0);
+		for (unsigned int i = 0; i < cycles; i++) {
+			/* 48 bits: regions 1 GiB + 2 MiB apart, each a new L2 and L3. */
+			uint64_t base = v ? (uint64_t)(i + 1) * 0x40200000ull
+					  : (uint64_t)(i + 1) * 0x200000ull;
+
+			for (unsigned int k = 0; k < 8; k++) {
+				uint64_t va = base + (uint64_t)k * 0x41000ull;
+
+				if (fsvm_mpt_map(&t, va, 0x12345000ull | 0x403) != 0)
+					bad++;
+			}
+			if (fsvm_mpt_unmap(&t, base, base + 0x200000) != 8)
+				bad++;
+			if (t.tables > FSVM_MPT_MIN_TABLES || h.live != t.tables)
+				over++;
+		}
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(over, 0);
+		CHECK_EQ(t.leaves, 0);
+		CHECK_EQ(t.tables, 1);
+		CHECK_EQ(h.live, 1);
+		CHECK(h.max_live <= FSVM_MPT_MIN_TABLES);
+		CHECK(h.allocs > cycles);	/* the pages really went round */
+		CHECK_EQ(t.tables_freed, h.allocs - 1);
+		fsvm_mpt_destroy(&t);
+		CHECK_EQ(h.live, 0);
+	}
+}
+
+/* The cap: -ENOSPC, nothing lost, room again after an unmap. */
+static void test_mirror_table_cap(void)
+{
+	struct heap h = { 0 };
+	struct fsvm_mpt_ops ops = heap_ops;
+	struct fsvm_mpt t;
+	unsigned int i;
+
+	ops.priv = &h;
+	CHECK_EQ(fsvm_mpt_init(&t, &ops, 39, FSVM_MPT_MIN_TABLES - 1), -EINVAL);
+	CHECK_EQ(h.live, 0);
+	CHECK_EQ(fsvm_mpt_init(&t, &ops, 39, 8), 0);
+	/* 39 bits: root (L1) + one L2 + six L3 = 8. */
+	for (i = 0; i < 6; i++)
+		CHECK_EQ(fsvm_mpt_map(&t, 0x200000ull * i + 0x3000, 0x777000ull | 0x403), 0);
+	CHECK_EQ(t.tables, 8);
+	CHECK_EQ(fsvm_mpt_map(&t, 0x200000ull * 6, 0x888000ull | 0x403), -ENOSPC);
+	/* A new 1 GiB region needs two pages: refused whole, nothing half-built. */
+	CHECK_EQ(fsvm_mpt_map(&t, 0x40000000ull, 0x888000ull | 0x403), -ENOSPC);
+	CHECK_EQ(t.tables, 8);
+	CHECK_EQ(h.live, 8);
+	CHECK_EQ(t.leaves, 6);
+	for (i = 0; i < 6; i++)
+		CHECK_EQ(fsvm_mpt_lookup(&t, 0x200000ull * i + 0x3000), 0x777000ull | 0x403);
+	/* Inside an existing table there is room. */
+	CHECK_EQ(fsvm_mpt_map(&t, 0x5000, 0x999000ull | 0x403), 0);
+	CHECK_EQ(t.tables, 8);
+	CHECK_EQ(fsvm_mpt_unmap(&t, 0x200000, 0x400000), 1);
+	CHECK_EQ(t.tables, 7);
+	CHECK_EQ(h.live, 7);
+	CHECK_EQ(fsvm_mpt_map(&t, 0x200000ull * 6, 0x888000ull | 0x403), 0);
+	CHECK_EQ(fsvm_mpt_lookup(&t, 0x200000ull * 6), 0x888000ull | 0x403);
+	/* Partial unmap keeps a table that still holds a leaf. */
+	CHECK_EQ(fsvm_mpt_unmap(&t, 0x3000, 0x4000), 1);
+	CHECK_EQ(t.tables, 8);
+	CHECK_EQ(fsvm_mpt_lookup(&t, 0x5000), 0x999000ull | 0x403);
+	fsvm_mpt_destroy(&t);
+	CHECK_EQ(h.live, 0);
+}
+
+/* C3: a table page the walker would read through a bounce buffer. */
+static void test_mirror_refuses_bounced_tables(void)
+{
+	struct menv e;
+	struct fsvm_mpt_ops ops;
+	struct fsvm_mpt t;
+	unsigned int frees;
+
+	menv_init(&e, 39, true);
+	build(&e);
+	CHECK_EQ(mirror_fault_in(&e.mpt, &e.pt, 0x601000, false), 0);
+	ops = e.mpt.ops;
+	e.mc.bounce = true;
+	frees = e.mc.frees;
+	/* Needs new L2 + L3 pages: the first is refused and given back. */
+	CHECK_EQ(mirror_fault_in(&e.mpt, &e.pt, 0x7f00000000ull, false), -EIO);
+	CHECK_EQ(e.mc.frees, frees + 1);
+	CHECK_EQ(fsvm_mpt_lookup(&e.mpt, 0x7f00000000ull), 0);
+	/* Existing tables are unaffected. */
+	CHECK_EQ(mirror_fault_in(&e.mpt, &e.pt, 0x602000, false), 0);
+	CHECK_EQ(e.mpt.leaves, 2);
+	CHECK_EQ(fsvm_mpt_init(&t, &ops, 39, 64), -EIO);
+	e.mc.bounce = false;
+	menv_free(&e);
 }
 
 int main(void)
@@ -281,5 +448,8 @@ int main(void)
 	RUN(test_mirror_matches_cpu);
 	RUN(test_mirror_without_clean_is_stale);
 	RUN(test_mirror_write_upgrade_and_unmap);
+	RUN(test_mirror_growth_bounded);
+	RUN(test_mirror_table_cap);
+	RUN(test_mirror_refuses_bounced_tables);
 	return check_exit_code("test_mirror_pt");
 }

@@ -100,8 +100,10 @@ struct fsvm_bind {
  * FSVM_RANGE_F_WRITE) in the CPU page table, and in mirror mode in the
  * mirror, so the device's first touch does not stall. Page granular; len
  * at most FSVM_PREFAULT_MAX; the range must be user addresses. EFAULT when a
- * page is not mapped (or not writable for F_WRITE); the pages before it
- * are done.
+ * page is not mapped (or not writable for F_WRITE); ENOSPC in mirror mode
+ * when the context's mirror table is full (FSVM_IOC_DIAG mirror_tables,
+ * module parameter mirror_max_tables; unmapping memory frees table
+ * pages). The pages before it are done.
  */
 #define FSVM_PREFAULT_MAX	(1ull << 32)
 struct fsvm_range {
@@ -225,7 +227,14 @@ struct fsvm_diag {
 	__u32 mode;		/* FSVM_MODE_* the module uses by default */
 	__u32 irqs;		/* context fault interrupts taken */
 	__u32 global_faults;	/* global fault interrupts taken (0 for now) */
-	__u32 reserved[2];
+	/*
+	 * Mirror mode, the caller's own bound context (0 otherwise): table
+	 * pages it holds now (root included) and its cap (module parameter
+	 * mirror_max_tables at bind). These were reserved[2] before: an
+	 * older binary reads zeros there from an older module.
+	 */
+	__u32 mirror_tables;
+	__u32 mirror_tables_max;
 	struct fsvm_diag_bank banks[FSVM_UAPI_MAX_CONTEXTS];
 };
 
