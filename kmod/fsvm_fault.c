@@ -447,7 +447,6 @@ static int fsvm_mirror_init(struct fsvm_ctx *ctx)
 				  FSVM_MPT_MIN_TABLES);
 	int ret;
 
-	INIT_LIST_HEAD(&ctx->mpt_freed);
 	fsvm_mpt_topup(ctx);
 	mutex_lock(&ctx->mirror_lock);
 	ret = fsvm_mpt_init(&ctx->mpt, &ops, ctx->fd->va_bits, max);

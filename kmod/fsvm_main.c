@@ -233,6 +233,8 @@ static int fsvm_bind(struct fsvm_file *ff, int want_mode, struct fsvm_bind *out)
 	ctx->asid = ctx->bank;
 	ctx->mode = want_mode;
 	mutex_init(&ctx->mirror_lock);
+	/* Empty in every mode: teardown splices it in shared mode too. */
+	INIT_LIST_HEAD(&ctx->mpt_freed);
 	spin_lock_init(&ctx->fault_lock);
 	INIT_WORK(&ctx->fault_work, fsvm_fault_work);
 	kref_init(&ctx->ref);
