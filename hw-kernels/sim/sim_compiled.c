@@ -164,48 +164,52 @@ static bool on_chip(const struct wi_state *w, uint64_t va, uint64_t n)
 	return false;
 }
 
-static void port_read(uint64_t va, void *dst, uint64_t n)
+/*
+ * Move n bytes between on-chip memory (dst or src, the other NULL) and VA
+ * va. Device memory goes through the model's port (translation, TLB,
+ * statistics); a fault leaves the kernel through longjmp. Outside a kernel
+ * the engine runs, reads give zeros and writes are dropped.
+ */
+static void port_xfer(uint64_t va, uint8_t *dst, const uint8_t *src, uint64_t n)
 {
 	struct wi_state *w = cur;
 
 	if (!w) {		/* not called by a kernel the engine runs */
-		memset(dst, 0, n);
+		if (dst)
+			memset(dst, 0, n);
 		return;
 	}
 	if (on_chip(w, va, n)) {
-		memcpy(dst, (const void *)(uintptr_t)va, n);
+		if (dst)
+			memcpy(dst, (const void *)(uintptr_t)va, n);
+		else
+			memcpy((void *)(uintptr_t)va, src, n);
 		return;
 	}
 	while (n) {
 		uint32_t len = n > FSVM_PAGE_SIZE ? FSVM_PAGE_SIZE : (uint32_t)n;
+		int r = dst ? fsvm_axi_read(w->a, va, dst, len) :
+			      fsvm_axi_write(w->a, va, src, len);
 
-		if (fsvm_axi_read(w->a, va, dst, len) != 0)
+		if (r != 0)
 			longjmp(w->env, 1);
 		va += len;
-		dst = (uint8_t *)dst + len;
+		if (dst)
+			dst += len;
+		else
+			src += len;
 		n -= len;
 	}
 }
 
+static void port_read(uint64_t va, void *dst, uint64_t n)
+{
+	port_xfer(va, (uint8_t *)dst, NULL, n);
+}
+
 static void port_write(uint64_t va, const void *src, uint64_t n)
 {
-	struct wi_state *w = cur;
-
-	if (!w)
-		return;
-	if (on_chip(w, va, n)) {
-		memcpy((void *)(uintptr_t)va, src, n);
-		return;
-	}
-	while (n) {
-		uint32_t len = n > FSVM_PAGE_SIZE ? FSVM_PAGE_SIZE : (uint32_t)n;
-
-		if (fsvm_axi_write(w->a, va, src, len) != 0)
-			longjmp(w->env, 1);
-		va += len;
-		src = (const uint8_t *)src + len;
-		n -= len;
-	}
+	port_xfer(va, NULL, (const uint8_t *)src, n);
 }
 
 #define LD_ST(bits)							\
