@@ -205,6 +205,14 @@ static void fsvm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	struct fsvm_ctx *ctx = container_of(mn, struct fsvm_ctx, mn);
 
+	/*
+	 * mmu_notifier_unregister() in teardown calls this too, after
+	 * fsvm_ctx_free has already aborted, drained and disabled the
+	 * context. An ABORT written then stays latched in the shell and
+	 * would abort the first packet of the slot's next binder.
+	 */
+	if (READ_ONCE(ctx->dead))
+		return;
 	fsvm_win_write(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, FSVM_CTRL_ABORT);
 	fsvm_ctx_hw_disable(ctx);
 }
