@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fsvm_drv.h - what the files of fsvm.ko share: the device, the bound
- * contexts, and the functions the main, fault and emulation parts call in
- * each other.
+ * contexts, the backend ops table (silicon or emulation), and the functions
+ * of the core files (fsvm_module.c, fsvm_ctx.c, fsvm_cdev.c, fsvm_diag.c).
+ *
+ * Layering (no include goes upward): fsvm_drv.h is the base; fsvm_fault.h
+ * (the SMMU side of a context) and fsvm_emu.h / fsvm_of.h (the two
+ * backends) build on it. The backends reach the core only through the
+ * functions below, the core reaches a backend only through fd->ops.
  */
 #ifndef FSVM_DRV_H
 #define FSVM_DRV_H
@@ -98,10 +103,28 @@ struct fsvm_ctx {
 	struct page *emu_pg;
 };
 
-/* How the module reaches the shell's control window (silicon or model). */
-struct fsvm_win_ops {
+/*
+ * The backend: silicon (fsvm_of.c) or emulation (fsvm_emu.c), chosen at
+ * probe. Every difference between the two goes through this table.
+ */
+struct fsvm_dev_ops {
+	const char *name;		/* "silicon", "emulated" (logs, debugfs) */
+	u32 info_flags;			/* FSVM_INFO_F_* the backend adds */
+	/* The shell's control window. */
 	u32 (*read32)(struct fsvm_dev *fd, u32 off);
 	void (*write32)(struct fsvm_dev *fd, u32 off, u32 val);
+	/* At bind before the mm is attached; undone by ctx_fini. */
+	int (*ctx_init)(struct fsvm_ctx *ctx);
+	/* At unbind, once the hardware is off; also on a failed bind. */
+	void (*ctx_fini)(struct fsvm_ctx *ctx);
+	/* After the module wrote a context register (or NULL). */
+	void (*ctx_sync)(struct fsvm_ctx *ctx);
+	/* Map the context page into vma (under the file's lock). */
+	int (*mmap)(struct fsvm_ctx *ctx, struct vm_area_struct *vma);
+	/* A held (stalled) transaction may go on (or NULL). */
+	void (*stall_resolved)(struct fsvm_dev *fd);
+	/* No SMMU interrupt handler: the fault worker reads the bank itself. */
+	bool capture_in_worker;
 };
 
 struct fsvm_dev {
@@ -118,7 +141,7 @@ struct fsvm_dev {
 	int shell_irq;
 	int smmu_irq;
 
-	const struct fsvm_win_ops *win_ops;
+	const struct fsvm_dev_ops *ops;
 	struct fsvm_smmu_io io;
 	struct fsvm_smmu_caps caps;
 	spinlock_t smmu_lock;		/* SMMU register sequences */
@@ -131,13 +154,20 @@ struct fsvm_dev {
 	int mode;			/* default mode */
 	bool forced;			/* shared forced on a non-coherent walk */
 	bool fw_coherent;
-	bool emulated;
 	unsigned int va_bits, pa_bits;
 	u64 mair;
 
-	struct mutex lock;		/* binding, slots */
+	struct mutex lock;		/* slots; ctx[] writes (with ctx_lock) */
 	struct fsvm_slots slots;
-	struct fsvm_ctx *ctx[FSVM_MAX_CTX];	/* under lock; read under RCU-free spin */
+	/*
+	 * Written (fsvm_ctx_publish) under lock *and* ctx_lock, so either
+	 * lock keeps an entry stable: ctx_lock in the interrupt paths,
+	 * lock in sleeping readers (DIAG, debugfs, resume). A context seen
+	 * under either lock stays allocated until the lock is dropped:
+	 * teardown clears its entry first and frees it only after taking
+	 * lock again (fsvm_ctx_free).
+	 */
+	struct fsvm_ctx *ctx[FSVM_MAX_CTX];
 	spinlock_t ctx_lock;		/* ctx[] for interrupt paths */
 	struct fsvm_uapi_limits lim;
 
@@ -155,39 +185,52 @@ struct fsvm_dev {
 
 static inline u32 fsvm_win_read(struct fsvm_dev *fd, u32 off)
 {
-	return fd->win_ops->read32(fd, off);
+	return fd->ops->read32(fd, off);
 }
 
 static inline void fsvm_win_write(struct fsvm_dev *fd, u32 off, u32 val)
 {
-	fd->win_ops->write32(fd, off, val);
+	fd->ops->write32(fd, off, val);
 }
 
-/* fsvm_main.c */
+static inline void fsvm_ctx_sync(struct fsvm_ctx *ctx)
+{
+	if (ctx->fd->ops->ctx_sync)
+		ctx->fd->ops->ctx_sync(ctx);
+}
+
+static inline void fsvm_stall_resolved(struct fsvm_dev *fd)
+{
+	if (fd->ops->stall_resolved)
+		fd->ops->stall_resolved(fd);
+}
+
+static inline const char *fsvm_mode_name(int mode)
+{
+	return mode == FSVM_MODE_SHARED ? "shared" : "mirror";
+}
+
+/* fsvm_module.c: parameters, device registration */
 extern bool fsvm_affd;
+extern bool fsvm_force_shared;
 int fsvm_dev_register(struct fsvm_dev *fd);
 void fsvm_dev_unregister(struct fsvm_dev *fd);
+
+/* fsvm_ctx.c: context lifetime and slots */
+struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode);
+void fsvm_ctx_free(struct fsvm_ctx *ctx);
+void fsvm_ctx_put(struct fsvm_ctx *ctx);
 void fsvm_ctx_irq(struct fsvm_ctx *ctx);
 struct fsvm_ctx *fsvm_ctx_get_by_bank(struct fsvm_dev *fd, unsigned int bank);
 
-/* fsvm_fault.c */
-int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx);
-void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx);
-int fsvm_ctx_hw_disable(struct fsvm_ctx *ctx);
-int fsvm_ctx_hw_flush(struct fsvm_ctx *ctx);
-int fsvm_ctx_hw_enable(struct fsvm_ctx *ctx);
-void fsvm_ctx_hw_restore(struct fsvm_ctx *ctx);
-irqreturn_t fsvm_smmu_irq(int irq, void *data);
-void fsvm_fault_work(struct work_struct *work);
-int fsvm_prefault(struct fsvm_ctx *ctx, u64 start, u64 end, bool write);
-struct device *fsvm_mpt_dma_dev(struct fsvm_dev *fd);
-int fsvm_dma_setup(struct fsvm_dev *fd);
+/* fsvm_cdev.c: /dev/fsvmN */
+int fsvm_cdev_register(struct fsvm_dev *fd);
+void fsvm_cdev_unregister(struct fsvm_dev *fd);
 
-/* fsvm_emu.c */
-extern bool fsvm_emulate;
-int fsvm_emu_init(void);
-void fsvm_emu_exit(void);
-void fsvm_emu_publish(struct fsvm_ctx *ctx);
-void fsvm_emu_stall_resolved(struct fsvm_dev *fd);
+/* fsvm_diag.c: FSVM_IOC_GET_INFO, FSVM_IOC_DIAG, debugfs */
+void fsvm_fill_info(struct fsvm_dev *fd, struct fsvm_info *info);
+void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag *d);
+void fsvm_debugfs_init(struct fsvm_dev *fd);
+void fsvm_debugfs_exit(struct fsvm_dev *fd);
 
 #endif /* FSVM_DRV_H */

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "fsvm_backend.h"
 #include "fsvm_drv.h"
 #include "fsvm_hw.h"
 #include "fsvm_model.h"
@@ -139,7 +140,7 @@ static u64 emu_now(void *priv)
 	return div_u64(ktime_get_ns() - e->t0, 1000000000u / EMU_CLOCK_HZ);
 }
 
-void fsvm_emu_publish(struct fsvm_ctx *ctx)
+static void fsvm_emu_publish(struct fsvm_ctx *ctx)
 {
 	struct fsvm_emu *e = container_of(ctx->fd, struct fsvm_emu, fd);
 	unsigned int i;
@@ -251,7 +252,7 @@ static void emu_unlock(void *priv)
 	spin_unlock_irqrestore(&e->lock, e->lock_flags);
 }
 
-void fsvm_emu_stall_resolved(struct fsvm_dev *fd)
+static void fsvm_emu_stall_resolved(struct fsvm_dev *fd)
 {
 	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
 
@@ -276,9 +277,44 @@ static void emu_win_write(struct fsvm_dev *fd, u32 off, u32 val)
 	wake_up(&e->wq);
 }
 
-static const struct fsvm_win_ops emu_win_ops = {
+static int emu_ctx_init(struct fsvm_ctx *ctx)
+{
+	ctx->emu_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!ctx->emu_pg)
+		return -ENOMEM;
+	ctx->emu_page = page_address(ctx->emu_pg);
+	return 0;
+}
+
+static void emu_ctx_fini(struct fsvm_ctx *ctx)
+{
+	if (ctx->emu_pg)
+		__free_page(ctx->emu_pg);
+	ctx->emu_pg = NULL;
+	ctx->emu_page = NULL;
+}
+
+/* Published registers: read-only, writes go through the ioctl. */
+static int emu_mmap(struct fsvm_ctx *ctx, struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	fsvm_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY, VM_MAYWRITE);
+	return vm_insert_page(vma, vma->vm_start, ctx->emu_pg);
+}
+
+static const struct fsvm_dev_ops emu_ops = {
+	.name = "emulated",
+	.info_flags = FSVM_INFO_F_EMULATED | FSVM_INFO_F_REG_IOCTL,
 	.read32 = emu_win_read,
 	.write32 = emu_win_write,
+	.ctx_init = emu_ctx_init,
+	.ctx_fini = emu_ctx_fini,
+	.ctx_sync = fsvm_emu_publish,
+	.mmap = emu_mmap,
+	.stall_resolved = fsvm_emu_stall_resolved,
+	/* The model's context interrupt only queues the fault work. */
+	.capture_in_worker = true,
 };
 
 static u32 emu_smmu_read32(void *priv, u32 off)
@@ -394,8 +430,7 @@ int fsvm_emu_init(void)
 	}
 	fd = &e->fd;
 	fd->dev = &e->pdev->dev;
-	fd->emulated = true;
-	fd->win_ops = &emu_win_ops;
+	fd->ops = &emu_ops;
 	fd->io.priv = e->m;
 	fd->io.read32 = emu_smmu_read32;
 	fd->io.write32 = emu_smmu_write32;

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "fsvm_drv.h"
+#include "fsvm_fault.h"
 #include "fsvm_hw.h"
 
 #ifdef CONFIG_ARM64
@@ -134,8 +135,7 @@ int fsvm_ctx_hw_disable(struct fsvm_ctx *ctx)
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	if (was_live) {
 		wake_up_all(&ctx->wq);
-		if (fd->emulated)
-			fsvm_emu_stall_resolved(fd);
+		fsvm_stall_resolved(fd);
 	}
 	return ret;
 }
@@ -690,7 +690,7 @@ void fsvm_fault_work(struct work_struct *work)
 	u32 synd;
 	int err = 0;
 
-	if (fd->emulated)
+	if (fd->ops->capture_in_worker)
 		fsvm_fault_capture(ctx);
 	spin_lock_irqsave(&ctx->fault_lock, flags);
 	if (!ctx->pending) {
@@ -727,8 +727,7 @@ void fsvm_fault_work(struct work_struct *work)
 	if (ctx->live)
 		fsvm_cb_resume(&fd->io, ctx->bank, f.fsr & SMMU_FSR_SS, retry);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
-	if (fd->emulated)
-		fsvm_emu_stall_resolved(fd);
+	fsvm_stall_resolved(fd);
 
 	if (f.fsr & SMMU_FSR_SS)
 		ctx->st.stalls++;

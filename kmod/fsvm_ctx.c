@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsvm_ctx.c - the lifetime of a bound context: a slot (context page,
+ * bank, SMR group, StreamID) taken at bind, the mm attached, the bank
+ * enabled; at unbind the context aborted, drained and flushed before the
+ * slot goes back, or quarantined when the hardware never confirms it.
+ */
+#include <linux/delay.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "fsvm_drv.h"
+#include "fsvm_fault.h"
+#include "fsvm_hw.h"
+
+/* A completion/fault interrupt of the shell for ctx (any context). */
+void fsvm_ctx_irq(struct fsvm_ctx *ctx)
+{
+	unsigned long flags;
+
+	atomic_inc(&ctx->irq_count);
+	ctx->st.irqs++;
+	wake_up_all(&ctx->wq);
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (ctx->efd)
+		fsvm_eventfd_signal(ctx->efd);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+}
+
+/* Under ctx_lock: the context bound to SMMU bank 'bank', or NULL. */
+struct fsvm_ctx *fsvm_ctx_get_by_bank(struct fsvm_dev *fd, unsigned int bank)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&fd->ctx_lock);
+	for (i = 0; i < fd->nctx; i++)
+		if (fd->ctx[i] && fd->ctx[i]->bank == bank)
+			return fd->ctx[i];
+	return NULL;
+}
+
+/* ctx[idx] = ctx, under both locks (see struct fsvm_dev). */
+static void fsvm_ctx_publish(struct fsvm_dev *fd, unsigned int idx, struct fsvm_ctx *ctx)
+{
+	unsigned long flags;
+
+	mutex_lock(&fd->lock);
+	spin_lock_irqsave(&fd->ctx_lock, flags);
+	fd->ctx[idx] = ctx;
+	spin_unlock_irqrestore(&fd->ctx_lock, flags);
+	mutex_unlock(&fd->lock);
+}
+
+/*
+ * Wait (bounded, about 200 ms) until the aborted context is idle in the
+ * shell: not executing, and ABORT done (the shell clears it when the
+ * running and queued packets are drained). false if it never got there.
+ */
+static bool fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	u32 base = FSVM_CTX_OFF(ctx->idx);
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!(fsvm_win_read(fd, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) &&
+		    !(fsvm_win_read(fd, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT))
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
+/* The slot's hardware never confirmed it stopped: never hand it out again. */
+static void fsvm_ctx_quarantine(struct fsvm_ctx *ctx, const char *why)
+{
+	struct fsvm_dev *fd = ctx->fd;
+
+	dev_err(fd->dev, "*** context %u (bank %u, SMR %u, stream 0x%x) QUARANTINED: %s; its stream stays faulting and the slot is not reused until the module is reloaded ***\n",
+		ctx->idx, ctx->bank, ctx->smr, ctx->sid, why);
+	mutex_lock(&fd->lock);
+	fsvm_slot_quarantine(&fd->slots, ctx->idx);
+	mutex_unlock(&fd->lock);
+}
+
+static void fsvm_ctx_kref_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct fsvm_ctx, ref));
+}
+
+/* Drop a reference taken with kref_get (FSVM_IOC_WAIT). */
+void fsvm_ctx_put(struct fsvm_ctx *ctx)
+{
+	kref_put(&ctx->ref, fsvm_ctx_kref_free);
+}
+
+/*
+ * Unbind (UNBIND or release, under the file's lock): waiters asleep in
+ * FSVM_IOC_WAIT hold their own reference and touch only the struct, the
+ * waitqueue and the counters, so they may outlive everything else here.
+ */
+void fsvm_ctx_free(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
+
+	const char *why = NULL;
+	u32 ctrl = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL;
+
+	WRITE_ONCE(ctx->dead, true);
+	wake_up_all(&ctx->wq);
+	/*
+	 * ABORT (not just CONTROL=0, which lets the running packet finish),
+	 * cut the stream and disable the bank (a stalled access is
+	 * terminated, so the abort can complete), see the shell idle, and a
+	 * last TLBIASID + sync. Only a slot that confirmed all of it is
+	 * reused.
+	 */
+	fsvm_win_write(fd, ctrl, FSVM_CTRL_ABORT);
+	if (fsvm_ctx_hw_disable(ctx))
+		why = "TLB sync timed out at disable";
+	if (!fsvm_ctx_wait_idle(ctx))
+		why = "still busy 200 ms after ABORT";
+	else if (fsvm_ctx_hw_flush(ctx))
+		why = "TLB sync timed out after drain";
+	if (!why && ctx->hw_failed)
+		why = "an earlier TLB sync timed out";
+	fsvm_win_write(fd, ctrl, 0);
+	fsvm_ctx_publish(fd, ctx->idx, NULL);
+	cancel_work_sync(&ctx->fault_work);
+	fsvm_ctx_detach_mm(ctx);
+	if (ctx->efd)
+		eventfd_ctx_put(ctx->efd);
+	fd->ops->ctx_fini(ctx);
+	if (why)
+		fsvm_ctx_quarantine(ctx, why);
+	mutex_lock(&fd->lock);
+	fsvm_slot_put(&fd->slots, ctx->idx);	/* ignored once quarantined */
+	mutex_unlock(&fd->lock);
+	fsvm_ctx_put(ctx);
+}
+
+/* Bind the caller's mm to a free slot: the context, or an ERR_PTR. */
+struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
+{
+	struct fsvm_ctx *ctx;
+	int slot, ret;
+
+	if (!current->mm)
+		return ERR_PTR(-EINVAL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	mutex_lock(&fd->lock);
+	slot = fsvm_slot_get(&fd->slots);
+	mutex_unlock(&fd->lock);
+	if (slot < 0) {
+		kfree(ctx);
+		return ERR_PTR(slot);
+	}
+	ctx->fd = fd;
+	ctx->idx = slot;
+	ctx->bank = fd->banks[slot];
+	ctx->smr = fd->smrs[slot];
+	ctx->sid = fd->sid_base + slot;
+	ctx->asid = ctx->bank;
+	ctx->mode = want_mode;
+	mutex_init(&ctx->mirror_lock);
+	/* Empty in every mode: teardown splices it in shared mode too. */
+	INIT_LIST_HEAD(&ctx->mpt_freed);
+	spin_lock_init(&ctx->fault_lock);
+	INIT_WORK(&ctx->fault_work, fsvm_fault_work);
+	kref_init(&ctx->ref);
+	init_waitqueue_head(&ctx->wq);
+	fsvm_faultq_init(&ctx->faults);
+
+	ret = fd->ops->ctx_init(ctx);
+	if (ret)
+		goto err_slot;
+	ctx->mm = current->mm;
+	mmgrab(ctx->mm);
+	ret = fsvm_ctx_attach_mm(ctx);
+	if (ret) {
+		mmdrop(ctx->mm);
+		goto err_fini;
+	}
+	/* The shell context starts disabled; the bank and stream follow. */
+	fsvm_win_write(fd, FSVM_CTX_OFF(slot) + FSVM_CTX_CONTROL, 0);
+	fsvm_ctx_publish(fd, slot, ctx);
+	ret = fsvm_ctx_hw_enable(ctx);
+	if (ret)
+		goto err_hw;
+	fsvm_ctx_sync(ctx);
+	dev_dbg(fd->dev, "context %u bound: bank %u, stream 0x%x, %s mode\n", slot,
+		ctx->bank, ctx->sid, fsvm_mode_name(ctx->mode));
+	return ctx;
+
+err_hw:
+	/*
+	 * fsvm_ctx_hw_enable fails before it writes a register, or after a
+	 * TLB sync timeout with the stream parked (S2CR fault) and the bank
+	 * off: that slot's TLB cannot be trusted any more.
+	 */
+	if (ctx->hw_failed)
+		fsvm_ctx_quarantine(ctx, "TLB sync timed out at bind");
+	fsvm_ctx_publish(fd, slot, NULL);
+	fsvm_ctx_detach_mm(ctx);	/* drops the mm */
+err_fini:
+	fd->ops->ctx_fini(ctx);
+err_slot:
+	mutex_lock(&fd->lock);
+	fsvm_slot_put(&fd->slots, slot);
+	mutex_unlock(&fd->lock);
+	kfree(ctx);
+	return ERR_PTR(ret);
+}

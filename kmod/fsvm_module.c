@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsvm_module.c - fsvm.ko: the FPGA shell of a ZynqMP as a device whose
+ * kernels take process virtual addresses, through an SMMU-500 context bank
+ * that walks the process's page table (shared mode) or fsvm's mirror of it
+ * (mirror mode).
+ *
+ * This file: the module parameters common to both backends, the device
+ * registration both backends end their probe with, module init and exit.
+ * The rest, by concern: fsvm_of.c (silicon: DT probe), fsvm_emu.c
+ * (emulation), fsvm_cdev.c (/dev/fsvmN), fsvm_ctx.c (context lifetime),
+ * fsvm_diag.c (info, diag, debugfs), fsvm_fault.c (SMMU side of a context,
+ * notifiers, mirror, faults).
+ */
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "fsvm_backend.h"
+#include "fsvm_drv.h"
+#include "fsvm_hw.h"
+
+static char *mode = "auto";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "auto (default: shared if the table walk is coherent, else mirror), shared or mirror");
+
+bool fsvm_force_shared;
+module_param_named(force_shared, fsvm_force_shared, bool, 0444);
+MODULE_PARM_DESC(force_shared, "allow shared mode on a non-coherent table walk (UNSAFE: stale translations)");
+
+bool fsvm_affd = true;
+module_param_named(affd, fsvm_affd, bool, 0444);
+MODULE_PARM_DESC(affd, "disable SMMU access-flag faults (SCTLR.AFFD; default on)");
+
+static DEFINE_IDA(fsvm_ida);
+
+static int fsvm_mode_param(void)
+{
+	if (!strcmp(mode, "shared"))
+		return FSVM_MODE_SHARED;
+	if (!strcmp(mode, "mirror"))
+		return FSVM_MODE_MIRROR;
+	if (!strcmp(mode, "auto") || !*mode)
+		return FSVM_MODE_PARAM_AUTO;
+	return -EINVAL;
+}
+
+/* The CPU's view of user address translation, as the SMMU must copy it. */
+static void fsvm_cpu_config(struct fsvm_dev *fd)
+{
+#ifdef CONFIG_ARM64
+	static const unsigned char ips_bits[] = { 32, 36, 40, 42, 44, 48, 52, 52 };
+	u64 tcr = read_sysreg(tcr_el1);
+
+	fd->va_bits = 64 - (unsigned int)(tcr & 0x3f);
+	fd->pa_bits = ips_bits[(tcr >> 32) & 7];
+	fd->mair = read_sysreg(mair_el1);
+#else
+	fd->va_bits = 48;
+	fd->pa_bits = 48;
+	fd->mair = 0x000000040044ffffull;
+#endif
+}
+
+int fsvm_dev_register(struct fsvm_dev *fd)
+{
+	int param = fsvm_mode_param(), ret;
+	unsigned int i;
+
+	if (PAGE_SIZE != 4096) {
+		dev_err(fd->dev, "needs 4 KiB pages: the SMMU shares the CPU's 4 KiB-granule tables\n");
+		return -EINVAL;
+	}
+	if (param < 0) {
+		dev_err(fd->dev, "mode=%s: expected auto, shared or mirror\n", mode);
+		return -EINVAL;
+	}
+	ret = fsvm_choose_mode(fd->fw_coherent, fd->caps.cttw, param, fsvm_force_shared,
+			       &fd->mode, &fd->forced);
+	if (ret == -EPERM) {
+		dev_err(fd->dev, "shared mode refused: the SMMU table walk is not coherent (firmware %s, IDR0.CTTW %d); the SMMU would read stale page tables. Use mode=mirror, or fsvm_force_shared=1 at your own risk\n",
+			fd->fw_coherent ? "coherent" : "not coherent", fd->caps.cttw);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	if (fd->forced)
+		dev_warn(fd->dev, "*** shared mode FORCED on a NON-COHERENT table walk: the SMMU can read stale or half-written page tables and reach pages the process no longer owns ***\n");
+
+	fsvm_cpu_config(fd);
+	/*
+	 * Claim every context's stream match group now, S2CR fault: from here
+	 * to module removal fsvm's StreamIDs always match one of its SMRs, so
+	 * sCR0.USFCFG (bypass on many boards) never decides for them.
+	 */
+	for (i = 0; i < fd->nctx; i++)
+		fsvm_stream_park(&fd->io, fd->smrs[i], fd->sid_base + i, fd->sid_mask);
+	mutex_init(&fd->lock);
+	spin_lock_init(&fd->ctx_lock);
+	spin_lock_init(&fd->smmu_lock);
+	fsvm_slots_init(&fd->slots, fd->nctx);
+	fd->lim.user_va_end = TASK_SIZE;
+	fd->lim.num_contexts = fd->nctx;
+	fd->lim.default_mode = fd->mode;
+	fd->lim.shared_allowed = fd->mode == FSVM_MODE_SHARED ||
+				 (fd->fw_coherent && fd->caps.cttw) || fsvm_force_shared;
+
+	fd->wq = alloc_workqueue("fsvm-fault", WQ_UNBOUND, 0);
+	if (!fd->wq)
+		return -ENOMEM;
+	fd->id = ida_alloc(&fsvm_ida, GFP_KERNEL);
+	if (fd->id < 0) {
+		ret = fd->id;
+		goto err_wq;
+	}
+	snprintf(fd->name, sizeof(fd->name), "fsvm%d", fd->id);
+	ret = fsvm_cdev_register(fd);
+	if (ret)
+		goto err_ida;
+	fsvm_debugfs_init(fd);
+	dev_info(fd->dev, "/dev/%s: %u contexts, %s mode, cpu va %u pa %u bits, smmu ias %u, %s\n",
+		 fd->name, fd->nctx, fsvm_mode_name(fd->mode),
+		 fd->va_bits, fd->pa_bits, fd->caps.ias_bits, fd->ops->name);
+	return 0;
+
+err_ida:
+	ida_free(&fsvm_ida, fd->id);
+err_wq:
+	destroy_workqueue(fd->wq);
+	return ret;
+}
+
+void fsvm_dev_unregister(struct fsvm_dev *fd)
+{
+	fsvm_debugfs_exit(fd);
+	fsvm_cdev_unregister(fd);
+	ida_free(&fsvm_ida, fd->id);
+	destroy_workqueue(fd->wq);
+}
+
+static int __init fsvm_init(void)
+{
+	if (fsvm_emulate)
+		return fsvm_emu_init();
+	return fsvm_of_init();
+}
+
+static void __exit fsvm_exit(void)
+{
+	if (fsvm_emulate)
+		fsvm_emu_exit();
+	else
+		fsvm_of_exit();
+}
+
+module_init(fsvm_init);
+module_exit(fsvm_exit);
+MODULE_DESCRIPTION("fsvm: FPGA kernels on process virtual addresses through the ZynqMP SMMU-500");
+MODULE_LICENSE("GPL");
