@@ -15,13 +15,21 @@
 #include "fsvm_fault.h"
 #include "fsvm_hw.h"
 
+/* Lock order: fd->files_lock, then ff->lock, then fd->lock. */
 struct fsvm_file {
-	struct fsvm_dev *fd;
+	struct fsvm_dev *fd;		/* a reference (fsvm_dev_get) */
+	struct list_head node;		/* in fd->files, under fd->files_lock */
+	struct address_space *mapping;	/* of the context page's mappings */
 	struct mutex lock;		/* ctx */
 	struct fsvm_ctx *ctx;
 	atomic_t maps;			/* live mmaps of the context page */
 };
 
+/*
+ * misc_open calls this under misc_mtx, which misc_deregister takes too: once
+ * fsvm_cdev_unregister has deregistered the node, every open has either
+ * finished (and its file is on fd->files) or will never find the device.
+ */
 static int fsvm_open(struct inode *inode, struct file *f)
 {
 	struct fsvm_dev *fd = container_of(f->private_data, struct fsvm_dev, misc);
@@ -31,19 +39,54 @@ static int fsvm_open(struct inode *inode, struct file *f)
 	if (!ff)
 		return -ENOMEM;
 	ff->fd = fd;
+	ff->mapping = f->f_mapping;
 	mutex_init(&ff->lock);
 	atomic_set(&ff->maps, 0);
+	mutex_lock(&fd->files_lock);
+	if (fd->gone) {
+		mutex_unlock(&fd->files_lock);
+		kfree(ff);
+		return -ENODEV;
+	}
+	list_add_tail(&ff->node, &fd->files);
+	fsvm_dev_get(fd);
+	mutex_unlock(&fd->files_lock);
 	f->private_data = ff;
 	return 0;
+}
+
+/*
+ * Under files_lock and the file's lock: the context's mappings are zapped
+ * (a later access gets SIGBUS: the page may be the next binder's), then the
+ * context is torn down.
+ */
+static void fsvm_file_unbind(struct fsvm_file *ff)
+{
+	lockdep_assert_held(&ff->fd->files_lock);
+	lockdep_assert_held(&ff->lock);
+	if (!ff->ctx)
+		return;
+	unmap_mapping_range(ff->mapping, 0, 0, 1);
+	fsvm_ctx_free(ff->ctx);
+	ff->ctx = NULL;
 }
 
 static int fsvm_release(struct inode *inode, struct file *f)
 {
 	struct fsvm_file *ff = f->private_data;
+	struct fsvm_dev *fd = ff->fd;
 
+	/* files_lock: a concurrent remove must not see the file half gone. */
+	mutex_lock(&fd->files_lock);
+	mutex_lock(&ff->lock);
 	if (ff->ctx)
 		fsvm_ctx_free(ff->ctx);
+	ff->ctx = NULL;
+	mutex_unlock(&ff->lock);
+	list_del(&ff->node);
+	mutex_unlock(&fd->files_lock);
 	kfree(ff);
+	fsvm_dev_put(fd);
 	return 0;
 }
 
@@ -181,6 +224,10 @@ static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		goto out;
 
 	mutex_lock(&ff->lock);
+	if (READ_ONCE(fd->gone)) {
+		ret = -ENODEV;	/* the device was unbound */
+		goto unlock;
+	}
 	ctx = ff->ctx;
 	/* Everything but the read-only queries needs the binding mm. */
 	if (cmd != FSVM_IOC_GET_INFO && cmd != FSVM_IOC_DIAG && cmd != FSVM_IOC_BIND) {
@@ -219,7 +266,9 @@ static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		mutex_unlock(&ff->lock);
 		ret = fsvm_wait_sleep(ctx, req.u.wait.seen, req.u.wait.timeout_ns);
 		mutex_lock(&ff->lock);
-		if (!ret)
+		if (READ_ONCE(fd->gone))
+			ret = -ENODEV;
+		else if (!ret)
 			ret = fsvm_wait_result(ctx, &req, buf);
 		fsvm_ctx_put(ctx);
 		break;
@@ -283,6 +332,10 @@ static int fsvm_mmap(struct file *f, struct vm_area_struct *vma)
 	int ret;
 
 	mutex_lock(&ff->lock);
+	if (READ_ONCE(fd->gone)) {
+		ret = -ENODEV;
+		goto out;
+	}
 	ctx = ff->ctx;
 	ret = fsvm_uapi_check_mmap(vma->vm_pgoff, len, vma->vm_flags & VM_SHARED, !!ctx, 0);
 	if (ret)
@@ -322,7 +375,22 @@ int fsvm_cdev_register(struct fsvm_dev *fd)
 	return misc_register(&fd->misc);
 }
 
+/*
+ * Remove: no new open, then every open file loses its context while the
+ * hardware is still there. The files stay open (-ENODEV from now on) and
+ * keep the struct until their last close.
+ */
 void fsvm_cdev_unregister(struct fsvm_dev *fd)
 {
+	struct fsvm_file *ff;
+
 	misc_deregister(&fd->misc);
+	mutex_lock(&fd->files_lock);
+	WRITE_ONCE(fd->gone, true);
+	list_for_each_entry(ff, &fd->files, node) {
+		mutex_lock(&ff->lock);
+		fsvm_file_unbind(ff);
+		mutex_unlock(&ff->lock);
+	}
+	mutex_unlock(&fd->files_lock);
 }

@@ -125,10 +125,21 @@ struct fsvm_dev_ops {
 	void (*stall_resolved)(struct fsvm_dev *fd);
 	/* No SMMU interrupt handler: the fault worker reads the bank itself. */
 	bool capture_in_worker;
+	/* The last reference to the device is gone: free it (see fsvm_dev_put). */
+	void (*release)(struct fsvm_dev *fd);
 };
 
+/*
+ * Lifetime (as uacce's): the probe holds one reference, every open file
+ * another (fsvm_dev_get/put). Unbinding the platform device (remove)
+ * marks the device gone, tears every bound context down and zaps its
+ * mappings while the hardware is still there, and drops the probe's
+ * reference; open files then get -ENODEV and the last close frees the
+ * struct through ops->release.
+ */
 struct fsvm_dev {
-	struct device *dev;
+	struct kref kref;
+	struct device *dev;		/* get_device'd until the release */
 	struct miscdevice misc;
 	char name[16];
 	int id;
@@ -170,6 +181,10 @@ struct fsvm_dev {
 	struct fsvm_ctx *ctx[FSVM_MAX_CTX];
 	spinlock_t ctx_lock;		/* ctx[] for interrupt paths */
 	struct fsvm_uapi_limits lim;
+
+	struct mutex files_lock;	/* files, gone; taken before a file's lock */
+	struct list_head files;		/* open files (struct fsvm_file) */
+	bool gone;			/* removed: every file op gets -ENODEV */
 
 	struct workqueue_struct *wq;
 	struct dentry *dbg;
@@ -213,6 +228,9 @@ static inline const char *fsvm_mode_name(int mode)
 /* fsvm_module.c: parameters, device registration */
 extern bool fsvm_affd;
 extern bool fsvm_force_shared;
+void fsvm_dev_init(struct fsvm_dev *fd, struct device *dev, const struct fsvm_dev_ops *ops);
+void fsvm_dev_get(struct fsvm_dev *fd);
+void fsvm_dev_put(struct fsvm_dev *fd);
 int fsvm_dev_register(struct fsvm_dev *fd);
 void fsvm_dev_unregister(struct fsvm_dev *fd);
 

@@ -55,8 +55,6 @@ struct fsvm_emu {
 	u64 t0;
 };
 
-static struct fsvm_emu *fsvm_emu_dev;
-
 /* ------------------------------------------------------------------ */
 /* Memory port: physical addresses the model's SMMU produced           */
 /* ------------------------------------------------------------------ */
@@ -303,6 +301,15 @@ static int emu_mmap(struct fsvm_ctx *ctx, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, ctx->emu_pg);
 }
 
+/* The last reference (the probe's, or the last open file's) is gone. */
+static void emu_release(struct fsvm_dev *fd)
+{
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+
+	vfree(e->m);
+	kfree(e);
+}
+
 static const struct fsvm_dev_ops emu_ops = {
 	.name = "emulated",
 	.info_flags = FSVM_INFO_F_EMULATED | FSVM_INFO_F_REG_IOCTL,
@@ -315,6 +322,7 @@ static const struct fsvm_dev_ops emu_ops = {
 	.stall_resolved = fsvm_emu_stall_resolved,
 	/* The model's context interrupt only queues the fault work. */
 	.capture_in_worker = true,
+	.release = emu_release,
 };
 
 static u32 emu_smmu_read32(void *priv, u32 off)
@@ -362,13 +370,13 @@ static int emu_thread(void *data)
 	return 0;
 }
 
-int fsvm_emu_init(void)
+/*
+ * The probe of the "fsvm-emu" platform device fsvm_emu_init creates. A
+ * driver of its own, so that unbinding it through sysfs takes the same
+ * remove path (open files get -ENODEV, the last close frees) as silicon.
+ */
+static int emu_probe(struct platform_device *pdev)
 {
-	struct platform_device_info pinfo = {
-		.name = "fsvm-emu",
-		.id = PLATFORM_DEVID_NONE,
-		.dma_mask = DMA_BIT_MASK(64),
-	};
 	struct fsvm_model_config cfg = {
 		.tlb_entries = 64,
 		.clock_hz = EMU_CLOCK_HZ,
@@ -399,10 +407,6 @@ int fsvm_emu_init(void)
 	unsigned int i;
 	int ret;
 
-	if (emu_contexts < 1 || emu_contexts > FSVM_MAX_CTX) {
-		pr_err("fsvm: emu_contexts=%u: expected 1..%u\n", emu_contexts, FSVM_MAX_CTX);
-		return -EINVAL;
-	}
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
@@ -423,14 +427,9 @@ int fsvm_emu_init(void)
 		goto err_model;
 	}
 
-	e->pdev = platform_device_register_full(&pinfo);
-	if (IS_ERR(e->pdev)) {
-		ret = PTR_ERR(e->pdev);
-		goto err_model;
-	}
+	e->pdev = pdev;
 	fd = &e->fd;
-	fd->dev = &e->pdev->dev;
-	fd->ops = &emu_ops;
+	fsvm_dev_init(fd, &pdev->dev, &emu_ops);
 	fd->io.priv = e->m;
 	fd->io.read32 = emu_smmu_read32;
 	fd->io.write32 = emu_smmu_write32;
@@ -440,7 +439,7 @@ int fsvm_emu_init(void)
 	ret = fsvm_smmu_read_caps(&fd->io, &fd->caps, &why);
 	if (ret) {
 		dev_err(fd->dev, "SMMU model unusable: %s\n", why);
-		goto err_pdev;
+		goto err_put;
 	}
 	fd->fw_coherent = emu_coherent;
 	fd->nctx = emu_contexts;
@@ -457,19 +456,20 @@ int fsvm_emu_init(void)
 
 	ret = fsvm_dev_register(fd);
 	if (ret)
-		goto err_pdev;
+		goto err_put;
 	e->thread = kthread_run(emu_thread, e, "fsvm-emu");
 	if (IS_ERR(e->thread)) {
 		ret = PTR_ERR(e->thread);
 		goto err_reg;
 	}
-	fsvm_emu_dev = e;
 	return 0;
 
 err_reg:
 	fsvm_dev_unregister(fd);
-err_pdev:
-	platform_device_unregister(e->pdev);
+err_put:
+	platform_set_drvdata(pdev, NULL);
+	fsvm_dev_put(fd);	/* frees the model and e */
+	return ret;
 err_model:
 	vfree(e->m);
 err_free:
@@ -477,17 +477,68 @@ err_free:
 	return ret;
 }
 
+static FSVM_REMOVE_RET emu_remove(struct platform_device *pdev)
+{
+	struct fsvm_dev *fd = platform_get_drvdata(pdev);
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+
+	/* The contexts' teardown needs the device thread (ABORT, drain). */
+	fsvm_dev_unregister(fd);
+	kthread_stop(e->thread);
+	fsvm_dev_put(fd);
+	FSVM_REMOVE_RETURN;
+}
+
+static struct platform_driver emu_driver = {
+	.probe = emu_probe,
+	.remove = emu_remove,
+	.driver = {
+		.name = "fsvm-emu",
+	},
+};
+
+static struct platform_device *emu_pdev;
+
+int fsvm_emu_init(void)
+{
+	struct platform_device_info pinfo = {
+		.name = "fsvm-emu",
+		.id = PLATFORM_DEVID_NONE,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	int ret;
+
+	if (emu_contexts < 1 || emu_contexts > FSVM_MAX_CTX) {
+		pr_err("fsvm: emu_contexts=%u: expected 1..%u\n", emu_contexts, FSVM_MAX_CTX);
+		return -EINVAL;
+	}
+	ret = platform_driver_register(&emu_driver);
+	if (ret)
+		return ret;
+	emu_pdev = platform_device_register_full(&pinfo);
+	if (IS_ERR(emu_pdev)) {
+		ret = PTR_ERR(emu_pdev);
+		goto err_drv;
+	}
+	/* Probed synchronously: no driver data means the probe failed. */
+	if (!platform_get_drvdata(emu_pdev)) {
+		ret = -ENODEV;
+		goto err_dev;
+	}
+	return 0;
+
+err_dev:
+	platform_device_unregister(emu_pdev);
+err_drv:
+	platform_driver_unregister(&emu_driver);
+	emu_pdev = NULL;
+	return ret;
+}
+
 void fsvm_emu_exit(void)
 {
-	struct fsvm_emu *e = fsvm_emu_dev;
-
-	if (!e)
-		return;
-	/* No file is open (each holds a module reference): nothing is bound. */
-	fsvm_dev_unregister(&e->fd);
-	kthread_stop(e->thread);
-	platform_device_unregister(e->pdev);
-	vfree(e->m);
-	kfree(e);
-	fsvm_emu_dev = NULL;
+	/* Removes the device (if still bound) first. */
+	platform_device_unregister(emu_pdev);
+	platform_driver_unregister(&emu_driver);
+	emu_pdev = NULL;
 }

@@ -62,6 +62,44 @@ static void fsvm_cpu_config(struct fsvm_dev *fd)
 #endif
 }
 
+/*
+ * First thing a backend's probe does with its fsvm_dev: every lock and
+ * list is ready before any interrupt handler (shared lines) or reader can
+ * see the struct. One reference, the probe's.
+ */
+void fsvm_dev_init(struct fsvm_dev *fd, struct device *dev, const struct fsvm_dev_ops *ops)
+{
+	kref_init(&fd->kref);
+	fd->dev = get_device(dev);
+	fd->ops = ops;
+	mutex_init(&fd->lock);
+	spin_lock_init(&fd->ctx_lock);
+	spin_lock_init(&fd->smmu_lock);
+	mutex_init(&fd->files_lock);
+	INIT_LIST_HEAD(&fd->files);
+	atomic_set(&fd->smmu_irqs, 0);
+	atomic_set(&fd->global_faults, 0);
+}
+
+void fsvm_dev_get(struct fsvm_dev *fd)
+{
+	kref_get(&fd->kref);
+}
+
+static void fsvm_dev_kref_release(struct kref *kref)
+{
+	struct fsvm_dev *fd = container_of(kref, struct fsvm_dev, kref);
+	struct device *dev = fd->dev;
+
+	fd->ops->release(fd);
+	put_device(dev);
+}
+
+void fsvm_dev_put(struct fsvm_dev *fd)
+{
+	kref_put(&fd->kref, fsvm_dev_kref_release);
+}
+
 int fsvm_dev_register(struct fsvm_dev *fd)
 {
 	int param = fsvm_mode_param(), ret;
@@ -78,7 +116,7 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 	ret = fsvm_choose_mode(fd->fw_coherent, fd->caps.cttw, param, fsvm_force_shared,
 			       &fd->mode, &fd->forced);
 	if (ret == -EPERM) {
-		dev_err(fd->dev, "shared mode refused: the SMMU table walk is not coherent (firmware %s, IDR0.CTTW %d); the SMMU would read stale page tables. Use mode=mirror, or fsvm_force_shared=1 at your own risk\n",
+		dev_err(fd->dev, "shared mode refused: the SMMU table walk is not coherent (firmware %s, IDR0.CTTW %d); the SMMU would read stale page tables. Use mode=mirror, or force_shared=1 at your own risk\n",
 			fd->fw_coherent ? "coherent" : "not coherent", fd->caps.cttw);
 		return ret;
 	}
@@ -95,9 +133,6 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 	 */
 	for (i = 0; i < fd->nctx; i++)
 		fsvm_stream_park(&fd->io, fd->smrs[i], fd->sid_base + i, fd->sid_mask);
-	mutex_init(&fd->lock);
-	spin_lock_init(&fd->ctx_lock);
-	spin_lock_init(&fd->smmu_lock);
 	fsvm_slots_init(&fd->slots, fd->nctx);
 	fd->lim.user_va_end = TASK_SIZE;
 	fd->lim.num_contexts = fd->nctx;

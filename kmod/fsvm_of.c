@@ -66,6 +66,11 @@ static int fsvm_of_mmap(struct fsvm_ctx *ctx, struct vm_area_struct *vma)
 				  vma->vm_end - vma->vm_start, vma->vm_page_prot);
 }
 
+static void fsvm_of_release(struct fsvm_dev *fd)
+{
+	kfree(fd);
+}
+
 static const struct fsvm_dev_ops fsvm_of_ops = {
 	.name = "silicon",
 	.read32 = fsvm_mmio_win_read,
@@ -73,6 +78,7 @@ static const struct fsvm_dev_ops fsvm_of_ops = {
 	.ctx_init = fsvm_of_ctx_init,
 	.ctx_fini = fsvm_of_ctx_fini,
 	.mmap = fsvm_of_mmap,
+	.release = fsvm_of_release,
 };
 
 static u32 fsvm_smmu_read32(void *priv, u32 off)
@@ -169,28 +175,38 @@ static int fsvm_probe(struct platform_device *pdev)
 	u32 ids[2], gi = 0;
 	int n, ret, i;
 
-	fd = devm_kzalloc(dev, sizeof(*fd), GFP_KERNEL);
+	/* Not devm: open files may outlive the binding (struct fsvm_dev). */
+	fd = kzalloc(sizeof(*fd), GFP_KERNEL);
 	if (!fd)
 		return -ENOMEM;
-	fd->dev = dev;
-	fd->ops = &fsvm_of_ops;
+	fsvm_dev_init(fd, dev, &fsvm_of_ops);
+	fd->shell_irq = -1;
 	fd->win = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
-	if (IS_ERR(fd->win))
-		return PTR_ERR(fd->win);
-	if (resource_size(res) < FSVM_WINDOW_SIZE)
-		return dev_err_probe(dev, -EINVAL, "control window smaller than 0x%x\n",
-				     FSVM_WINDOW_SIZE);
+	if (IS_ERR(fd->win)) {
+		ret = PTR_ERR(fd->win);
+		goto err_free;
+	}
+	if (resource_size(res) < FSVM_WINDOW_SIZE) {
+		ret = dev_err_probe(dev, -EINVAL, "control window smaller than 0x%x\n",
+				    FSVM_WINDOW_SIZE);
+		goto err_free;
+	}
 	fd->win_phys = res->start;
-	if (readl(fd->win + FSVM_REG_MAGIC) != FSVM_HW_MAGIC)
-		return dev_err_probe(dev, -ENODEV, "no fsvm shell at %pR (MAGIC 0x%08x)\n",
-				     res, readl(fd->win + FSVM_REG_MAGIC));
+	if (readl(fd->win + FSVM_REG_MAGIC) != FSVM_HW_MAGIC) {
+		ret = dev_err_probe(dev, -ENODEV, "no fsvm shell at %pR (MAGIC 0x%08x)\n",
+				    res, readl(fd->win + FSVM_REG_MAGIC));
+		goto err_free;
+	}
 
 	snp = of_parse_phandle(np, "fsvm,smmu", 0);
-	if (!snp)
-		return dev_err_probe(dev, -EINVAL, "missing fsvm,smmu phandle\n");
+	if (!snp) {
+		ret = dev_err_probe(dev, -EINVAL, "missing fsvm,smmu phandle\n");
+		goto err_free;
+	}
 	if (!of_device_is_compatible(snp, "arm,mmu-500")) {
 		of_node_put(snp);
-		return dev_err_probe(dev, -ENODEV, "fsvm,smmu is not an arm,mmu-500\n");
+		ret = dev_err_probe(dev, -ENODEV, "fsvm,smmu is not an arm,mmu-500\n");
+		goto err_free;
 	}
 	fd->fw_coherent = of_dma_is_coherent(snp);
 	fd->smmu = of_iomap(snp, 0);	/* shared with arm-smmu: no request_region */
@@ -271,24 +287,29 @@ static int fsvm_probe(struct platform_device *pdev)
 		ret = fd->shell_irq;
 		goto err_pm;
 	}
-	ret = devm_request_irq(dev, fd->shell_irq, fsvm_shell_irq, IRQF_SHARED,
-			       "fsvm-shell", fd);
+	/* Shared lines: every lock of fd is ready (fsvm_dev_init). */
+	ret = request_irq(fd->shell_irq, fsvm_shell_irq, IRQF_SHARED, "fsvm-shell", fd);
 	if (ret)
 		goto err_pm;
 	if (fd->smmu_irq > 0) {
-		ret = devm_request_irq(dev, fd->smmu_irq, fsvm_smmu_irq, IRQF_SHARED,
-				       "fsvm-smmu-context", fd);
+		ret = request_irq(fd->smmu_irq, fsvm_smmu_irq, IRQF_SHARED,
+				  "fsvm-smmu-context", fd);
 		if (ret)
-			goto err_pm;
+			goto err_shell_irq;
 	} else {
 		dev_warn(dev, "no SMMU context interrupt: faults are found only when waiting\n");
 	}
 	platform_set_drvdata(pdev, fd);
 	ret = fsvm_dev_register(fd);
 	if (ret)
-		goto err_pm;
+		goto err_irq;
 	return 0;
 
+err_irq:
+	if (fd->smmu_irq > 0)
+		free_irq(fd->smmu_irq, fd);
+err_shell_irq:
+	free_irq(fd->shell_irq, fd);
 err_pm:
 	pm_runtime_disable(dev);
 	if (fd->smmu_dev)
@@ -298,6 +319,8 @@ err_unmap:
 err_put:
 	if (fd->smmu_dev)
 		put_device(fd->smmu_dev);
+err_free:
+	fsvm_dev_put(fd);
 	return ret;
 }
 
@@ -305,13 +328,20 @@ static FSVM_REMOVE_RET fsvm_remove(struct platform_device *pdev)
 {
 	struct fsvm_dev *fd = platform_get_drvdata(pdev);
 
+	/* Contexts torn down, files marked gone; the interrupts still set. */
 	fsvm_dev_unregister(fd);
+	if (fd->smmu_irq > 0)
+		free_irq(fd->smmu_irq, fd);
+	free_irq(fd->shell_irq, fd);
 	pm_runtime_disable(&pdev->dev);
 	if (fd->smmu_dev) {
 		device_link_remove(&pdev->dev, fd->smmu_dev);
 		put_device(fd->smmu_dev);
 	}
 	iounmap(fd->smmu);
+	fd->smmu = NULL;
+	/* The probe's reference; open files hold theirs (-ENODEV). */
+	fsvm_dev_put(fd);
 	FSVM_REMOVE_RETURN;
 }
 
