@@ -235,7 +235,13 @@ static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			ret = -ENXIO;
 			goto unlock;
 		}
-		if (ctx->mm != current->mm) {
+		/*
+		 * Only the binding process, but anyone holding the file may
+		 * UNBIND once that process's address space is gone (the
+		 * file was inherited or passed on): the slot is not stuck.
+		 */
+		if (ctx->mm != current->mm &&
+		    !(cmd == FSVM_IOC_UNBIND && !atomic_read(&ctx->mm->mm_users))) {
 			ret = -EACCES;
 			goto unlock;
 		}
@@ -371,7 +377,8 @@ int fsvm_cdev_register(struct fsvm_dev *fd)
 	fd->misc.name = fd->name;
 	fd->misc.fops = &fsvm_fops;
 	fd->misc.parent = fd->dev;
-	fd->misc.mode = 0666;
+	/* Owner root, group fsvm by udev (kmod/udev/60-fsvm.rules). */
+	fd->misc.mode = 0660;
 	return misc_register(&fd->misc);
 }
 

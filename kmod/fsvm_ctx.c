@@ -5,13 +5,53 @@
  * enabled; at unbind the context aborted, drained and flushed before the
  * slot goes back, or quarantined when the hardware never confirms it.
  */
+#include <linux/cred.h>
 #include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "fsvm_drv.h"
 #include "fsvm_fault.h"
 #include "fsvm_hw.h"
+
+/*
+ * Per-user cap: contexts of one device one uid may hold at a time (0: no
+ * cap). Checked at bind; a quarantined slot stops counting.
+ */
+static unsigned int max_user_contexts;
+module_param(max_user_contexts, uint, 0644);
+MODULE_PARM_DESC(max_user_contexts,
+		 "contexts of one device a user (uid) may hold at once; BIND beyond it fails with EUSERS (0, the default: no cap)");
+
+/* Under fd->lock: a free slot for the caller, -EBUSY or -EUSERS. */
+static int fsvm_ctx_slot_get(struct fsvm_dev *fd)
+{
+	unsigned int cap = READ_ONCE(max_user_contexts), i, mine = 0;
+	kuid_t uid = current_uid();
+	int slot;
+
+	lockdep_assert_held(&fd->lock);
+	for (i = 0; i < fd->nctx; i++)
+		if (fd->slot_owned[i] && uid_eq(fd->slot_uid[i], uid))
+			mine++;
+	if (cap && mine >= cap)
+		return -EUSERS;
+	slot = fsvm_slot_get(&fd->slots);
+	if (slot < 0)
+		return slot;
+	fd->slot_uid[slot] = uid;
+	fd->slot_owned[slot] = true;
+	return slot;
+}
+
+/* Under fd->lock: the slot goes back (or stays quarantined), uncounted. */
+static void fsvm_ctx_slot_put(struct fsvm_dev *fd, unsigned int slot)
+{
+	lockdep_assert_held(&fd->lock);
+	fd->slot_owned[slot] = false;
+	fsvm_slot_put(&fd->slots, slot);	/* ignored once quarantined */
+}
 
 /* A completion/fault interrupt of the shell for ctx (any context). */
 void fsvm_ctx_irq(struct fsvm_ctx *ctx)
@@ -134,7 +174,7 @@ void fsvm_ctx_free(struct fsvm_ctx *ctx)
 	if (why)
 		fsvm_ctx_quarantine(ctx, why);
 	mutex_lock(&fd->lock);
-	fsvm_slot_put(&fd->slots, ctx->idx);	/* ignored once quarantined */
+	fsvm_ctx_slot_put(fd, ctx->idx);
 	mutex_unlock(&fd->lock);
 	fsvm_ctx_put(ctx);
 }
@@ -151,7 +191,7 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&fd->lock);
-	slot = fsvm_slot_get(&fd->slots);
+	slot = fsvm_ctx_slot_get(fd);
 	mutex_unlock(&fd->lock);
 	if (slot < 0) {
 		kfree(ctx);
@@ -208,7 +248,7 @@ err_fini:
 	fd->ops->ctx_fini(ctx);
 err_slot:
 	mutex_lock(&fd->lock);
-	fsvm_slot_put(&fd->slots, slot);
+	fsvm_ctx_slot_put(fd, slot);
 	mutex_unlock(&fd->lock);
 	kfree(ctx);
 	return ERR_PTR(ret);

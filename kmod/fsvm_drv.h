@@ -18,6 +18,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -170,6 +171,9 @@ struct fsvm_dev {
 
 	struct mutex lock;		/* slots; ctx[] writes (with ctx_lock) */
 	struct fsvm_slots slots;
+	/* Who holds each slot (the binder's uid), for max_user_contexts. */
+	kuid_t slot_uid[FSVM_MAX_CTX];
+	bool slot_owned[FSVM_MAX_CTX];
 	/*
 	 * Written (fsvm_ctx_publish) under lock *and* ctx_lock, so either
 	 * lock keeps an entry stable: ctx_lock in the interrupt paths,
