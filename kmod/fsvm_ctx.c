@@ -8,6 +8,7 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/pm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -179,6 +180,112 @@ void fsvm_ctx_free(struct fsvm_ctx *ctx)
 	fsvm_ctx_put(ctx);
 }
 
+/*
+ * Suspend and shutdown, before the SMMU's own (the device link orders it):
+ * every bound context is aborted, its stream parked and its bank disabled,
+ * and seen idle (bounded), so no traffic is in flight when arm-smmu (or
+ * the power-off) turns translation off. The contexts stay bound; after a
+ * resume fsvm_dev_wake enables their banks again with the shell context
+ * disabled (its queued packets ended ABORTED; the process enables it
+ * again to go on).
+ */
+void fsvm_dev_quiesce(struct fsvm_dev *fd)
+{
+	unsigned int i, n = 0;
+
+	mutex_lock(&fd->lock);
+	for (i = 0; i < fd->nctx; i++) {
+		struct fsvm_ctx *ctx = fd->ctx[i];
+		u32 ctrl;
+
+		if (!ctx || READ_ONCE(ctx->dead) || !READ_ONCE(ctx->live))
+			continue;
+		ctrl = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL;
+		/*
+		 * ABORT with the bank still on, so the aborted packets'
+		 * completion records reach the process; only a context that
+		 * does not drain (a stall nobody resolves) is cut first.
+		 */
+		fsvm_win_write(fd, ctrl, FSVM_CTRL_ABORT);
+		if (!fsvm_ctx_wait_idle(ctx)) {
+			fsvm_ctx_hw_disable(ctx);
+			if (!fsvm_ctx_wait_idle(ctx))
+				dev_err(fd->dev, "context %u still busy after ABORT at suspend/shutdown\n",
+					ctx->idx);
+		}
+		fsvm_ctx_hw_disable(ctx);
+		fsvm_ctx_sync(ctx);
+		ctx->quiesced = true;
+		n++;
+	}
+	mutex_unlock(&fd->lock);
+	if (n)
+		dev_info(fd->dev, "%u context(s) aborted and disabled (suspend/shutdown)\n", n);
+}
+
+/* After a resume: the quiesced contexts' banks again, the others' images. */
+void fsvm_dev_wake(struct fsvm_dev *fd)
+{
+	unsigned int i;
+
+	/* fd->lock keeps a context from being freed under us. */
+	mutex_lock(&fd->lock);
+	for (i = 0; i < fd->nctx; i++) {
+		struct fsvm_ctx *ctx = fd->ctx[i];
+
+		if (!ctx)
+			continue;
+		if (!ctx->quiesced) {
+			fsvm_ctx_hw_restore(ctx);
+			continue;
+		}
+		ctx->quiesced = false;
+		/* Never a bank on an mm that exited meanwhile (its pgd is gone). */
+		if (READ_ONCE(ctx->dead) || !mmget_not_zero(ctx->mm))
+			continue;
+		fsvm_win_write(fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, 0);
+		if (fsvm_ctx_hw_enable(ctx))
+			dev_err(fd->dev, "context %u: bank not restored after resume\n", ctx->idx);
+		fsvm_ctx_sync(ctx);
+		mmput(ctx->mm);
+	}
+	mutex_unlock(&fd->lock);
+}
+
+static int __maybe_unused fsvm_pm_suspend(struct device *dev)
+{
+	fsvm_dev_quiesce(dev_get_drvdata(dev));
+	return 0;
+}
+
+/* After system resume the SMMU driver has reset every bank: put ours back. */
+static int __maybe_unused fsvm_pm_resume(struct device *dev)
+{
+	fsvm_dev_wake(dev_get_drvdata(dev));
+	return 0;
+}
+
+SIMPLE_DEV_PM_OPS(fsvm_pm_ops, fsvm_pm_suspend, fsvm_pm_resume);
+
+/*
+ * Bind refused unless the SMMU translates: with sCR0.CLIENTPD set every
+ * stream bypasses it (PA = VA), whatever fsvm writes into its bank.
+ */
+static int fsvm_smmu_translating(struct fsvm_dev *fd)
+{
+	unsigned long flags;
+	u32 scr0;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	scr0 = fd->io.read32(fd->io.priv, SMMU_GR0_SCR0);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	if (!(scr0 & SMMU_SCR0_CLIENTPD))
+		return 0;
+	dev_err_ratelimited(fd->dev, "bind refused: the SMMU is not translating (sCR0 0x%08x, CLIENTPD set: every stream would bypass it); enable the SMMU (arm-smmu, or own_smmu=1)\n",
+			    scr0);
+	return -ENODEV;
+}
+
 /* Bind the caller's mm to a free slot: the context, or an ERR_PTR. */
 struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 {
@@ -187,6 +294,9 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 
 	if (!current->mm)
 		return ERR_PTR(-EINVAL);
+	ret = fsvm_smmu_translating(fd);
+	if (ret)
+		return ERR_PTR(ret);
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);

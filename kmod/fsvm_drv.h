@@ -63,6 +63,7 @@ struct fsvm_ctx {
 	struct fsvm_cb_regs regs;	/* programmed bank image (re-applied on resume) */
 	bool live;			/* bank programmed, stream mapped */
 	bool hw_failed;			/* a TLB sync timed out: quarantine the slot */
+	bool quiesced;			/* aborted and disabled by suspend (under fd->lock) */
 
 	struct mmu_notifier mn;		/* release (+ TLB mirroring in shared mode) */
 	bool mn_registered;
@@ -243,6 +244,9 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode);
 void fsvm_ctx_free(struct fsvm_ctx *ctx);
 void fsvm_ctx_put(struct fsvm_ctx *ctx);
 void fsvm_ctx_irq(struct fsvm_ctx *ctx);
+void fsvm_dev_quiesce(struct fsvm_dev *fd);
+void fsvm_dev_wake(struct fsvm_dev *fd);
+extern const struct dev_pm_ops fsvm_pm_ops;
 struct fsvm_ctx *fsvm_ctx_get_by_bank(struct fsvm_dev *fd, unsigned int bank);
 
 /* fsvm_cdev.c: /dev/fsvmN */

@@ -39,6 +39,10 @@ static bool emu_coherent = true;
 module_param(emu_coherent, bool, 0444);
 MODULE_PARM_DESC(emu_coherent, "emulation: firmware says the SMMU walk is coherent (0: the default mode becomes mirror)");
 
+static bool emu_clientpd;
+module_param(emu_clientpd, bool, 0444);
+MODULE_PARM_DESC(emu_clientpd, "emulation: leave the SMMU model not translating (sCR0.CLIENTPD), as firmware that never enabled the SMMU would; binds are refused");
+
 #define EMU_SID_BASE	0x200u		/* HPC0, TBU0: AXI ID n for context n */
 #define EMU_CLOCK_HZ	100000000u	/* 1 tick = 10 ns */
 #define EMU_PUBLISH_REGS	(FSVM_CTX_STREAM_ID / 4 + 1)
@@ -451,7 +455,8 @@ static int emu_probe(struct platform_device *pdev)
 	}
 	/* We own this SMMU: what arm-smmu's reset would leave. */
 	fd->io.write32(fd->io.priv, SMMU_GR0_SCR0, SMMU_SCR0_USFCFG | SMMU_SCR0_PTM |
-		       SMMU_SCR0_GFRE | SMMU_SCR0_GFIE);
+		       SMMU_SCR0_GFRE | SMMU_SCR0_GFIE |
+		       (emu_clientpd ? SMMU_SCR0_CLIENTPD : 0));
 	platform_set_drvdata(e->pdev, fd);
 
 	ret = fsvm_dev_register(fd);
@@ -489,11 +494,21 @@ static FSVM_REMOVE_RET emu_remove(struct platform_device *pdev)
 	FSVM_REMOVE_RETURN;
 }
 
+static void emu_shutdown(struct platform_device *pdev)
+{
+	struct fsvm_dev *fd = platform_get_drvdata(pdev);
+
+	if (fd)
+		fsvm_dev_quiesce(fd);
+}
+
 static struct platform_driver emu_driver = {
 	.probe = emu_probe,
 	.remove = emu_remove,
+	.shutdown = emu_shutdown,
 	.driver = {
 		.name = "fsvm-emu",
+		.pm = &fsvm_pm_ops,
 	},
 };
 

@@ -345,22 +345,14 @@ static FSVM_REMOVE_RET fsvm_remove(struct platform_device *pdev)
 	FSVM_REMOVE_RETURN;
 }
 
-/* After system resume the SMMU driver has reset every bank: put ours back. */
-static int __maybe_unused fsvm_resume(struct device *dev)
+/* Reboot or power-off: no context may run into the SMMU being turned off. */
+static void fsvm_shutdown(struct platform_device *pdev)
 {
-	struct fsvm_dev *fd = dev_get_drvdata(dev);
-	unsigned int i;
+	struct fsvm_dev *fd = platform_get_drvdata(pdev);
 
-	/* fd->lock keeps a context from being freed under us. */
-	mutex_lock(&fd->lock);
-	for (i = 0; i < fd->nctx; i++)
-		if (fd->ctx[i])
-			fsvm_ctx_hw_restore(fd->ctx[i]);
-	mutex_unlock(&fd->lock);
-	return 0;
+	if (fd)
+		fsvm_dev_quiesce(fd);
 }
-
-static SIMPLE_DEV_PM_OPS(fsvm_pm_ops, NULL, fsvm_resume);
 
 static const struct of_device_id fsvm_of_match[] = {
 	{ .compatible = "fsvm,shell-1.0" },
@@ -371,6 +363,7 @@ MODULE_DEVICE_TABLE(of, fsvm_of_match);
 static struct platform_driver fsvm_of_driver = {
 	.probe = fsvm_probe,
 	.remove = fsvm_remove,
+	.shutdown = fsvm_shutdown,
 	.driver = {
 		.name = FSVM_NAME,
 		.of_match_table = fsvm_of_match,
