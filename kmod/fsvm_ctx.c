@@ -340,6 +340,9 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	if (ret)
 		goto err_hw;
 	fsvm_ctx_sync(ctx);
+	if (ctx->mode == FSVM_MODE_SHARED && !(fd->fw_coherent && fd->caps.cttw))
+		dev_warn_ratelimited(fd->dev, "context %u: shared mode FORCED (force_shared) on a non-coherent table walk: the SMMU may read stale page tables\n",
+				     slot);
 	dev_dbg(fd->dev, "context %u bound: bank %u, stream 0x%x, %s mode\n", slot,
 		ctx->bank, ctx->sid, fsvm_mode_name(ctx->mode));
 	return ctx;

@@ -94,7 +94,9 @@ void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag 
 	/* Nothing the caller passed in is echoed back (other banks read zero). */
 	memset(d, 0, sizeof(*d));
 	d->flags = (fd->fw_coherent ? FSVM_DIAG_F_FW_COHERENT : 0) |
-		   (fd->caps.cttw ? FSVM_DIAG_F_CTTW : 0);
+		   (fd->caps.cttw ? FSVM_DIAG_F_CTTW : 0) |
+		   (fd->forced || (fsvm_force_shared && !(fd->fw_coherent && fd->caps.cttw)) ?
+		    FSVM_DIAG_F_FORCED : 0);
 #ifdef CONFIG_ARM64
 	if (((read_sysreg(id_aa64mmfr1_el1) & 0xf)) != 0)
 		d->flags |= FSVM_DIAG_F_HW_AFDBM;

@@ -68,6 +68,11 @@ static void check_global(const struct doctor_input *in, struct acc *a)
 	    (unsigned long long)d->cpu_mair, ias, cttw ? "coherent" : "not coherent",
 	    fw ? "coherent" : "not coherent");
 
+	if (d->flags & FSVM_DIAG_F_FORCED)
+		add(a, DOC_FAIL, "forced", "the module runs shared mode FORCED (force_shared=1) "
+		    "although the table walk is not known to be coherent: nothing guarantees the "
+		    "SMMU sees the page tables the CPU wrote. Never on a production board.");
+
 	if (d->mode == FSVM_MODE_SHARED && !(fw && cttw))
 		add(a, DOC_FAIL, "walk-coherence", "shared mode on a NON-COHERENT table walk "
 		    "(forced): Linux writes page tables with plain stores and never cleans them, "

@@ -76,6 +76,21 @@ static void test_healthy(void)
 	CHECK(has("probe", DOC_OK, n));
 }
 
+/* force_shared: DIAG's FORCED flag is named on its own (issue 8 L5). */
+static void test_forced(void)
+{
+	struct doctor_input in;
+	unsigned int n;
+
+	good(&in);
+	n = doctor_diagnose(&in, f, DOCTOR_MAX_FINDINGS);
+	CHECK(!has("forced", DOC_FAIL, n));
+	in.diag.flags = FSVM_DIAG_F_FORCED;	/* neither firmware nor CTTW coherent */
+	n = doctor_diagnose(&in, f, DOCTOR_MAX_FINDINGS);
+	CHECK(has("forced", DOC_FAIL, n));
+	CHECK(doctor_worst(f, n) == DOC_FAIL);
+}
+
 static void test_mistakes(void)
 {
 	struct doctor_input in;
@@ -157,6 +172,7 @@ static void test_mistakes(void)
 int main(void)
 {
 	RUN(test_healthy);
+	RUN(test_forced);
 	RUN(test_mistakes);
 	return check_exit_code("test_doctor");
 }

@@ -182,6 +182,7 @@ struct fsvm_reg {
 #define FSVM_DIAG_F_FW_COHERENT	(1u << 1)	/* DT: dma-coherent on the SMMU node */
 #define FSVM_DIAG_F_CTTW	(1u << 2)	/* SMMU_IDR0.CTTW */
 #define FSVM_DIAG_F_HW_AFDBM	(1u << 3)	/* CPU updates AF/dirty in hardware */
+#define FSVM_DIAG_F_FORCED	(1u << 4)	/* shared mode forced on a non-coherent walk */
 
 struct fsvm_diag_bank {
 	__u32 bank;		/* SMMU context bank index */
