@@ -296,12 +296,16 @@ static void emu_ctx_fini(struct fsvm_ctx *ctx)
 	ctx->emu_page = NULL;
 }
 
-/* Published registers: read-only, writes go through the ioctl. */
+/*
+ * Published registers: read-only, writes go through the ioctl. VM_IO, as
+ * the MMIO page on silicon: madvise(MADV_DOFORK) refuses to clear
+ * VM_DONTCOPY on it, so a child never inherits the context page.
+ */
 static int emu_mmap(struct fsvm_ctx *ctx, struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & VM_WRITE)
 		return -EACCES;
-	fsvm_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY, VM_MAYWRITE);
+	fsvm_vm_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY, VM_MAYWRITE);
 	return vm_insert_page(vma, vma->vm_start, ctx->emu_pg);
 }
 
