@@ -197,29 +197,32 @@ static int fsvm_read_faults(struct fsvm_ctx *ctx, struct fsvm_req *req, struct f
 	return 0;
 }
 
-static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+static long fsvm_ioctl(struct file *f, unsigned int ucmd, unsigned long arg)
 {
 	struct fsvm_file *ff = f->private_data;
 	struct fsvm_dev *fd = ff->fd;
 	void __user *uarg = (void __user *)arg;
+	unsigned int cmd = fsvm_uapi_cmd(ucmd);
 	struct fsvm_req req;
 	struct fsvm_ctx *ctx;
-	long size = fsvm_uapi_arg_size(cmd);
+	long size = fsvm_uapi_arg_size(ucmd);
+	long in_len = fsvm_uapi_copy_len(ucmd);
 	void *buf = NULL;
 	int ret;
 
 	if (size < 0)
 		return -ENOTTY;
 	if (size) {
+		/* A smaller struct of an older binary: the rest reads zero. */
 		buf = kzalloc(size, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
-		if (copy_from_user(buf, uarg, size)) {
+		if (copy_from_user(buf, uarg, in_len)) {
 			ret = -EFAULT;
 			goto out;
 		}
 	}
-	ret = fsvm_uapi_check(cmd, buf, size, &fd->lim, &req);
+	ret = fsvm_uapi_check(ucmd, buf, size, &fd->lim, &req);
 	if (ret)
 		goto out;
 
@@ -303,7 +306,9 @@ static long fsvm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 unlock:
 	mutex_unlock(&ff->lock);
-	if (!ret && buf && (_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
+	/* WAIT reports irq_count and status on a timeout too. */
+	if ((!ret || (cmd == FSVM_IOC_WAIT && ret == -ETIMEDOUT)) && buf &&
+	    (_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
 		ret = -EFAULT;
 out:
 	kfree(buf);

@@ -8,9 +8,38 @@
 
 #define PAGE_MASK_4K	0xfffull
 
-long fsvm_uapi_arg_size(unsigned int cmd)
+#define IOC_SIZE_BITS	(((unsigned int)_IOC_SIZEMASK) << _IOC_SIZESHIFT)
+
+/*
+ * GET_INFO and DIAG carry their own size: the same command with any
+ * _IOC_SIZE from the fixed header on (a binary built with an older,
+ * smaller or a newer, larger struct) is that command.
+ */
+unsigned int fsvm_uapi_cmd(unsigned int ucmd)
 {
-	switch (cmd) {
+	unsigned int base = ucmd & ~IOC_SIZE_BITS;
+
+	if (base == (FSVM_IOC_GET_INFO & ~IOC_SIZE_BITS) &&
+	    _IOC_SIZE(ucmd) >= offsetof(struct fsvm_info, kernel_table))
+		return FSVM_IOC_GET_INFO;
+	if (base == (FSVM_IOC_DIAG & ~IOC_SIZE_BITS) &&
+	    _IOC_SIZE(ucmd) >= offsetof(struct fsvm_diag, banks))
+		return FSVM_IOC_DIAG;
+	return ucmd;
+}
+
+long fsvm_uapi_copy_len(unsigned int ucmd)
+{
+	long size = fsvm_uapi_arg_size(ucmd);
+
+	if (size > 0 && (long)_IOC_SIZE(ucmd) < size)
+		size = _IOC_SIZE(ucmd);
+	return size;
+}
+
+long fsvm_uapi_arg_size(unsigned int ucmd)
+{
+	switch (fsvm_uapi_cmd(ucmd)) {
 	case FSVM_IOC_GET_INFO:		return sizeof(struct fsvm_info);
 	case FSVM_IOC_BIND:		return sizeof(struct fsvm_bind);
 	case FSVM_IOC_UNBIND:		return 0;
@@ -59,11 +88,21 @@ static int check_user_range(uint64_t va, uint64_t len, uint64_t max_len,
 	return 0;
 }
 
-static int check_info(const struct fsvm_info *in, struct fsvm_req *req)
+/* Bytes to copy back: the caller's size, at most ours and its buffer's. */
+static uint32_t copy_back(uint32_t size, size_t ours, unsigned int ucmd)
+{
+	if (size > ours)
+		size = (uint32_t)ours;
+	if (size > _IOC_SIZE(ucmd))	/* what the caller's buffer holds */
+		size = _IOC_SIZE(ucmd);
+	return size;
+}
+
+static int check_info(const struct fsvm_info *in, unsigned int ucmd, struct fsvm_req *req)
 {
 	if (in->size < (uint32_t)offsetof(struct fsvm_info, kernel_table))
 		return -EINVAL;
-	req->u.info.copy = in->size < sizeof(*in) ? in->size : (uint32_t)sizeof(*in);
+	req->u.info.copy = copy_back(in->size, sizeof(*in), ucmd);
 	return 0;
 }
 
@@ -142,17 +181,18 @@ static int check_reg(const struct fsvm_reg *r, struct fsvm_req *req)
 	return 0;
 }
 
-static int check_diag(const struct fsvm_diag *d, struct fsvm_req *req)
+static int check_diag(const struct fsvm_diag *d, unsigned int ucmd, struct fsvm_req *req)
 {
 	if (d->size < (uint32_t)offsetof(struct fsvm_diag, banks))
 		return -EINVAL;
-	req->u.diag.copy = d->size < sizeof(*d) ? d->size : (uint32_t)sizeof(*d);
+	req->u.diag.copy = copy_back(d->size, sizeof(*d), ucmd);
 	return 0;
 }
 
-int fsvm_uapi_check(unsigned int cmd, const void *arg, size_t len,
+int fsvm_uapi_check(unsigned int ucmd, const void *arg, size_t len,
 		    const struct fsvm_uapi_limits *lim, struct fsvm_req *req)
 {
+	unsigned int cmd = fsvm_uapi_cmd(ucmd);
 	long want = fsvm_uapi_arg_size(cmd);
 
 	if (want < 0)
@@ -162,7 +202,7 @@ int fsvm_uapi_check(unsigned int cmd, const void *arg, size_t len,
 	req->cmd = cmd;
 	switch (cmd) {
 	case FSVM_IOC_GET_INFO:
-		return check_info(arg, req);
+		return check_info(arg, ucmd, req);
 	case FSVM_IOC_BIND:
 		return check_bind(arg, lim, req);
 	case FSVM_IOC_PREFAULT:
@@ -176,7 +216,7 @@ int fsvm_uapi_check(unsigned int cmd, const void *arg, size_t len,
 	case FSVM_IOC_CTX_WRITE:
 		return check_reg(arg, req);
 	case FSVM_IOC_DIAG:
-		return check_diag(arg, req);
+		return check_diag(arg, ucmd, req);
 	default:	/* UNBIND, ABORT: no argument */
 		return 0;
 	}

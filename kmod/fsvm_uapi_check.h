@@ -55,16 +55,29 @@ struct fsvm_req {
 };
 
 /*
- * Validate the argument of ioctl `cmd`, `len` bytes at `arg` as copied in
- * (len must equal _IOC_SIZE(cmd); ioctls without argument pass len 0).
- * Fills *req. 0, -ENOTTY (unknown command), -EINVAL (bad field, reserved
- * bits, size), -EPERM (shared mode not allowed).
+ * Validate the argument of ioctl `ucmd` (the number the caller used),
+ * `len` bytes at `arg`: the kernel's struct, the first
+ * fsvm_uapi_copy_len(ucmd) bytes copied in, the rest zero (len must equal
+ * fsvm_uapi_arg_size(ucmd); ioctls without argument pass len 0). Fills
+ * *req, req->cmd being the canonical command (fsvm_uapi_cmd). 0, -ENOTTY
+ * (unknown command), -EINVAL (bad field, reserved bits, size), -EPERM
+ * (shared mode not allowed).
  */
-int fsvm_uapi_check(unsigned int cmd, const void *arg, size_t len,
+int fsvm_uapi_check(unsigned int ucmd, const void *arg, size_t len,
 		    const struct fsvm_uapi_limits *lim, struct fsvm_req *req);
 
-/* Bytes of the argument ioctl `cmd` copies in (0 for none); -ENOTTY. */
-long fsvm_uapi_arg_size(unsigned int cmd);
+/*
+ * GET_INFO and DIAG with any _IOC_SIZE from their fixed header on are
+ * those commands (their `size` field is real: a smaller or larger struct
+ * works); every other number is returned unchanged.
+ */
+unsigned int fsvm_uapi_cmd(unsigned int ucmd);
+
+/* Bytes of the kernel's argument struct of ioctl `ucmd` (0 for none); -ENOTTY. */
+long fsvm_uapi_arg_size(unsigned int ucmd);
+
+/* Bytes to copy in from the caller: the struct, or less if its buffer is smaller. */
+long fsvm_uapi_copy_len(unsigned int ucmd);
 
 /* mmap of the bound context page: offset/len/flags as the VMA has them. */
 int fsvm_uapi_check_mmap(uint64_t pgoff, uint64_t len, bool shared, bool bound,

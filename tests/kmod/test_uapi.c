@@ -86,6 +86,54 @@ static void test_range(void)
 	CHECK_EQ(fsvm_uapi_check(FSVM_IOC_PREFAULT, &r, sizeof(r), &lim, &req), -EINVAL);
 }
 
+/*
+ * issue 8 L6: `size` is real. GET_INFO/DIAG numbers that encode a smaller
+ * (older binary) or larger (newer binary) struct are those commands; the
+ * kernel copies in at most the encoded size and never writes past it.
+ */
+static void test_struct_size(void)
+{
+	const unsigned int hdr = offsetof(struct fsvm_info, kernel_table);
+	unsigned int small = _IOWR(FSVM_IOC_MAGIC, 0x00, char[offsetof(struct fsvm_info,
+								  kernel_table) + 64]);
+	unsigned int big = _IOWR(FSVM_IOC_MAGIC, 0x00, char[sizeof(struct fsvm_info) + 256]);
+	unsigned int tiny = _IOWR(FSVM_IOC_MAGIC, 0x00, char[8]);
+	unsigned int dsmall = _IOWR(FSVM_IOC_MAGIC, 0x09, char[offsetof(struct fsvm_diag,
+								   banks)]);
+	struct fsvm_info info;
+	struct fsvm_diag diag;
+	struct fsvm_req req;
+
+	CHECK_EQ(fsvm_uapi_arg_size(small), (long)sizeof(info));
+	CHECK_EQ(fsvm_uapi_copy_len(small), (long)(hdr + 64));
+	CHECK_EQ(fsvm_uapi_copy_len(big), (long)sizeof(info));
+	CHECK_EQ(fsvm_uapi_copy_len(FSVM_IOC_BIND), (long)sizeof(struct fsvm_bind));
+	memset(&info, 0, sizeof(info));
+	info.size = hdr + 64;
+	CHECK_EQ(fsvm_uapi_check(small, &info, sizeof(info), &lim, &req), 0);
+	CHECK_EQ(req.cmd, FSVM_IOC_GET_INFO);
+	CHECK_EQ(req.u.info.copy, hdr + 64);
+	/* size claiming more than the buffer the number encodes: only that much */
+	info.size = sizeof(info);
+	CHECK_EQ(fsvm_uapi_check(small, &info, sizeof(info), &lim, &req), 0);
+	CHECK_EQ(req.u.info.copy, hdr + 64);
+	/* a newer, larger struct: the kernel writes its own size */
+	info.size = sizeof(info) + 256;
+	CHECK_EQ(fsvm_uapi_check(big, &info, sizeof(info), &lim, &req), 0);
+	CHECK_EQ(req.u.info.copy, sizeof(info));
+	/* below the fixed header: not GET_INFO at all */
+	CHECK_EQ(fsvm_uapi_cmd(tiny), tiny);
+	CHECK_EQ(fsvm_uapi_arg_size(tiny), -ENOTTY);
+	memset(&diag, 0, sizeof(diag));
+	diag.size = offsetof(struct fsvm_diag, banks);
+	CHECK_EQ(fsvm_uapi_check(dsmall, &diag, sizeof(diag), &lim, &req), 0);
+	CHECK_EQ(req.cmd, FSVM_IOC_DIAG);
+	CHECK_EQ(req.u.diag.copy, offsetof(struct fsvm_diag, banks));
+	/* other commands keep their exact numbers */
+	CHECK_EQ(fsvm_uapi_cmd(_IOWR(FSVM_IOC_MAGIC, 0x01, char[8])),
+		 _IOWR(FSVM_IOC_MAGIC, 0x01, char[8]));
+}
+
 static void test_wait_eventfd_faults_reg(void)
 {
 	struct fsvm_req req;
@@ -270,6 +318,7 @@ static void test_faultq_peek(void)
 int main(void)
 {
 	RUN(test_sizes);
+	RUN(test_struct_size);
 	RUN(test_bind);
 	RUN(test_range);
 	RUN(test_wait_eventfd_faults_reg);

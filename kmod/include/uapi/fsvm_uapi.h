@@ -55,7 +55,11 @@
 /*
  * FSVM_IOC_GET_INFO: what the device and module are. Fields are filled up to
  * the caller's `size` (older/newer binaries interoperate); `size` must be at
- * least the offset of kernel_table.
+ * least the offset of kernel_table. The module reads and writes at most
+ * `size` bytes, never more than the ioctl number encodes, and takes the
+ * command with any encoded size from that offset on (a binary built with
+ * a smaller or larger struct fsvm_info). FSVM_IOC_DIAG likewise (from the
+ * offset of banks).
  */
 struct fsvm_info {
 	__u32 size;		/* in: sizeof(struct fsvm_info); out: bytes written */
@@ -116,8 +120,8 @@ struct fsvm_range {
 /*
  * FSVM_IOC_WAIT: interrupts of the bound context are counted. Returns at once
  * if irq_count != seen, else sleeps until it changes or timeout_ns passes
- * (ETIMEDOUT; 0 = do not sleep). EINTR on a signal. Out: the count now and
- * the context STATUS register. The sleep does not hold up other calls on
+ * (ETIMEDOUT, outputs still written; 0 = do not sleep). EINTR on a signal.
+ * Out: the count now and the context STATUS register. The sleep does not hold up other calls on
  * the file; an FSVM_IOC_UNBIND meanwhile ends it with ENXIO.
  */
 #define FSVM_WAIT_MAX_NS	(3600ull * 1000000000ull)
