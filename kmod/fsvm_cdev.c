@@ -3,6 +3,7 @@
  * fsvm_cdev.c - /dev/fsvmN: open, the ioctls, mmap of one context page,
  * release. One open file binds at most one context (fsvm_ctx.c).
  */
+#include <linux/capability.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -299,7 +300,10 @@ static long fsvm_ioctl(struct file *f, unsigned int ucmd, unsigned long arg)
 		fsvm_ctx_sync(ctx);
 		break;
 	case FSVM_IOC_DIAG:
-		fsvm_fill_diag(fd, ctx, buf);
+		/* The opener's credentials too: a passed file grants nothing. */
+		fsvm_fill_diag(fd, ctx, buf,
+			       file_ns_capable(f, &init_user_ns, CAP_SYS_ADMIN) &&
+			       capable(CAP_SYS_ADMIN));
 		((struct fsvm_diag *)buf)->size = req.u.diag.copy;
 		size = req.u.diag.copy;
 		break;

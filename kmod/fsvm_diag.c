@@ -5,7 +5,6 @@
  * and the banks' registers, for `fsvm doctor`) and debugfs
  * (/sys/kernel/debug/fsvmN/state).
  */
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
@@ -85,10 +84,16 @@ static void fsvm_fill_diag_mirror(struct fsvm_dev *fd, struct fsvm_ctx *ctx,
 	d->mirror_tables_max = (u32)min_t(unsigned long, ctx->st.mirror_tables_max, U32_MAX);
 }
 
-void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag *d)
+/*
+ * admin: both the opener of the file and the caller have CAP_SYS_ADMIN
+ * (fsvm_cdev.c). Others see their own bank, only the number and use of the
+ * others, and none of the SMMU's global fault syndrome (sGFSYNR1 holds the
+ * StreamID of whatever master faulted, fsvm's or another device's).
+ */
+void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag *d,
+		    bool admin)
 {
 	const struct fsvm_smmu_io *io = &fd->io;
-	bool admin = capable(CAP_SYS_ADMIN);
 	unsigned int i;
 
 	/* Nothing the caller passed in is echoed back (other banks read zero). */
@@ -107,9 +112,13 @@ void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag 
 	for (i = 0; i < 8; i++)
 		d->idr[i] = io->read32(io->priv, SMMU_GR0_IDR0 + 4 * i);
 	d->scr0 = io->read32(io->priv, SMMU_GR0_SCR0);
-	d->sgfsr = io->read32(io->priv, SMMU_GR0_SGFSR);
-	d->sgfsynr0 = io->read32(io->priv, SMMU_GR0_SGFSYNR0);
-	d->sgfsynr1 = io->read32(io->priv, SMMU_GR0_SGFSYNR1);
+	if (admin) {
+		d->sgfsr = io->read32(io->priv, SMMU_GR0_SGFSR);
+		d->sgfsynr0 = io->read32(io->priv, SMMU_GR0_SGFSYNR0);
+		d->sgfsynr1 = io->read32(io->priv, SMMU_GR0_SGFSYNR1);
+	} else {
+		d->flags |= FSVM_DIAG_F_PARTIAL;
+	}
 	d->stream_id_base = fd->sid_base;
 	d->stream_id_mask = fd->sid_mask;
 	d->num_banks = fd->nctx;
@@ -121,7 +130,7 @@ void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag 
 	for (i = 0; i < fd->nctx; i++) {
 		struct fsvm_ctx *ctx = fd->ctx[i];
 
-		if (!admin && ctx != own) {
+		if (!admin && (!ctx || ctx != own)) {
 			d->flags |= FSVM_DIAG_F_PARTIAL;
 			d->banks[i].bank = fd->banks[i];
 			d->banks[i].in_use = !!ctx;

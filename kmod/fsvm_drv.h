@@ -255,7 +255,8 @@ void fsvm_cdev_unregister(struct fsvm_dev *fd);
 
 /* fsvm_diag.c: FSVM_IOC_GET_INFO, FSVM_IOC_DIAG, debugfs */
 void fsvm_fill_info(struct fsvm_dev *fd, struct fsvm_info *info);
-void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag *d);
+void fsvm_fill_diag(struct fsvm_dev *fd, struct fsvm_ctx *own, struct fsvm_diag *d,
+		    bool admin);
 void fsvm_debugfs_init(struct fsvm_dev *fd);
 void fsvm_debugfs_exit(struct fsvm_dev *fd);
 

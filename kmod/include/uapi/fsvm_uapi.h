@@ -177,8 +177,10 @@ struct fsvm_reg {
 };
 
 /*
- * FSVM_IOC_DIAG: what `fsvm doctor` needs. Global fields for everyone;
- * the per-bank registers of banks not bound by this file only for
+ * FSVM_IOC_DIAG: what `fsvm doctor` needs. Global fields for everyone but
+ * the global fault syndrome (sGFSR/sGFSYNR0/sGFSYNR1: another device's
+ * StreamID); that and the per-bank registers of banks not bound by this
+ * file only when both the opener of the file and the caller have
  * CAP_SYS_ADMIN (others read zeros with FSVM_DIAG_F_PARTIAL). TTBR0's
  * table address is never reported, only whether it is set and its ASID.
  */
