@@ -19,6 +19,7 @@
 #include "fsvm_backend.h"
 #include "fsvm_drv.h"
 #include "fsvm_hw.h"
+#include "fsvm_layout.h"
 
 static char *mode = "auto";
 module_param(mode, charp, 0444);
@@ -100,6 +101,30 @@ void fsvm_dev_put(struct fsvm_dev *fd)
 	kref_put(&fd->kref, fsvm_dev_kref_release);
 }
 
+/* One bank, one SMR group, one StreamID per context, none shared. */
+static int fsvm_dev_check_layout(struct fsvm_dev *fd)
+{
+	struct fsvm_layout l = {
+		.n = fd->nctx,
+		.banks = fd->banks,
+		.smrs = fd->smrs,
+		.sid_base = fd->sid_base,
+		.sid_mask = fd->sid_mask,
+		.num_cb = fd->caps.num_cb,
+		.num_smr = fd->caps.num_smr,
+		.sid_bits = fd->caps.sid_bits,
+	};
+	const char *why;
+	unsigned int i;
+
+	if (!fsvm_layout_check(&l, &why, &i))
+		return 0;
+	dev_err(fd->dev, "context %u (bank %u, SMR %u, stream 0x%x, mask 0x%x): %s (SMMU: %u banks, %u SMRs, %u StreamID bits)\n",
+		i, fd->banks[i], fd->smrs[i], fd->sid_base + i, fd->sid_mask, why,
+		fd->caps.num_cb, fd->caps.num_smr, fd->caps.sid_bits);
+	return -EINVAL;
+}
+
 int fsvm_dev_register(struct fsvm_dev *fd)
 {
 	int param = fsvm_mode_param(), ret;
@@ -125,6 +150,9 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 	if (fd->forced)
 		dev_warn(fd->dev, "*** shared mode FORCED on a NON-COHERENT table walk: the SMMU can read stale or half-written page tables and reach pages the process no longer owns ***\n");
 
+	ret = fsvm_dev_check_layout(fd);
+	if (ret)
+		return ret;
 	fsvm_cpu_config(fd);
 	/*
 	 * Claim every context's stream match group now, S2CR fault: from here

@@ -173,7 +173,7 @@ static int fsvm_probe(struct platform_device *pdev)
 	struct resource *res;
 	const char *why;
 	u32 ids[2], gi = 0;
-	int n, ret, i;
+	int n, ret;
 
 	/* Not devm: open files may outlive the binding (struct fsvm_dev). */
 	fd = kzalloc(sizeof(*fd), GFP_KERNEL);
@@ -222,6 +222,11 @@ static int fsvm_probe(struct platform_device *pdev)
 		ret = dev_err_probe(dev, -ENOMEM, "cannot map the SMMU\n");
 		goto err_put;
 	}
+	/* The interrupt controller of the SMMU's lines is not there yet. */
+	if (fd->smmu_irq == -EPROBE_DEFER) {
+		ret = dev_err_probe(dev, -EPROBE_DEFER, "SMMU context interrupt not ready\n");
+		goto err_unmap;
+	}
 
 	fd->io.priv = (void __force *)fd->smmu;
 	fd->io.read32 = fsvm_smmu_read32;
@@ -256,20 +261,6 @@ static int fsvm_probe(struct platform_device *pdev)
 	    fsvm_of_u8_list(np, "fsvm,smr-groups", fd->smrs, fd->nctx)) {
 		ret = -EINVAL;
 		goto err_unmap;
-	}
-	for (i = 0; i < fd->nctx; i++) {
-		if (fd->banks[i] >= fd->caps.num_cb || fd->smrs[i] >= fd->caps.num_smr) {
-			dev_err(dev, "context %d: bank %u / SMR %u beyond the SMMU's %u / %u\n",
-				i, fd->banks[i], fd->smrs[i], fd->caps.num_cb, fd->caps.num_smr);
-			ret = -EINVAL;
-			goto err_unmap;
-		}
-		if (fd->sid_base + i > (1u << fd->caps.sid_bits) - 1) {
-			dev_err(dev, "StreamID 0x%x beyond the SMMU's %u bits\n",
-				fd->sid_base + i, fd->caps.sid_bits);
-			ret = -EINVAL;
-			goto err_unmap;
-		}
 	}
 	ret = fsvm_dma_setup(fd);
 	if (ret)
