@@ -36,7 +36,7 @@ static int fsvm_open(struct inode *inode, struct file *f)
 	struct fsvm_dev *fd = container_of(f->private_data, struct fsvm_dev, misc);
 	struct fsvm_file *ff;
 
-	ff = kzalloc(sizeof(*ff), GFP_KERNEL);
+	ff = kzalloc(sizeof(*ff), GFP_KERNEL_ACCOUNT);
 	if (!ff)
 		return -ENOMEM;
 	ff->fd = fd;

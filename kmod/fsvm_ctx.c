@@ -60,7 +60,7 @@ void fsvm_ctx_irq(struct fsvm_ctx *ctx)
 	unsigned long flags;
 
 	atomic_inc(&ctx->irq_count);
-	ctx->st.irqs++;
+	atomic64_inc(&ctx->st.irqs);
 	wake_up_all(&ctx->wq);
 	spin_lock_irqsave(&ctx->fault_lock, flags);
 	if (ctx->efd)
@@ -297,7 +297,8 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	ret = fsvm_smmu_translating(fd);
 	if (ret)
 		return ERR_PTR(ret);
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	/* Charged to the binder: its memory cgroup pays for its contexts. */
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&fd->lock);

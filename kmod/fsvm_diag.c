@@ -65,11 +65,11 @@ static void fsvm_fill_diag_bank(struct fsvm_dev *fd, struct fsvm_ctx *ctx,
 	if (ctx) {
 		b->in_use = 1;
 		b->mode = ctx->mode;
-		b->faults_resolved = ctx->st.faults_resolved;
-		b->faults_terminated = ctx->st.faults_terminated;
-		b->stalls = ctx->st.stalls;
-		b->tlbi = ctx->st.tlbi;
-		b->mirror_entries = ctx->st.mirror_entries;
+		b->faults_resolved = atomic64_read(&ctx->st.faults_resolved);
+		b->faults_terminated = atomic64_read(&ctx->st.faults_terminated);
+		b->stalls = atomic64_read(&ctx->st.stalls);
+		b->tlbi = atomic64_read(&ctx->st.tlbi);
+		b->mirror_entries = atomic64_read(&ctx->st.mirror_entries);
 	}
 }
 
@@ -174,9 +174,12 @@ static int fsvm_dbg_show(struct seq_file *s, void *unused)
 		seq_printf(s, "  FSR 0x%08x FSYNR0 0x%08x FAR 0x%llx\n", b.fsr, b.fsynr0, b.far);
 		if (ctx)
 			seq_printf(s, "  faults resolved %llu terminated %llu, stalls %llu, tlbi %llu, mirror entries %llu, irqs %llu\n",
-				   ctx->st.faults_resolved, ctx->st.faults_terminated,
-				   ctx->st.stalls, ctx->st.tlbi, ctx->st.mirror_entries,
-				   ctx->st.irqs);
+				   (u64)atomic64_read(&ctx->st.faults_resolved),
+				   (u64)atomic64_read(&ctx->st.faults_terminated),
+				   (u64)atomic64_read(&ctx->st.stalls),
+				   (u64)atomic64_read(&ctx->st.tlbi),
+				   (u64)atomic64_read(&ctx->st.mirror_entries),
+				   (u64)atomic64_read(&ctx->st.irqs));
 		if (ctx && ctx->mode == FSVM_MODE_MIRROR)
 			seq_printf(s, "  mirror table pages %lu of at most %lu\n",
 				   READ_ONCE(ctx->st.mirror_tables), ctx->st.mirror_tables_max);

@@ -38,14 +38,18 @@
 struct fsvm_dev;
 struct fsvm_emu;
 
-/* Counters of one context (debugfs, FSVM_IOC_DIAG). */
+/*
+ * Counters of one context (debugfs, FSVM_IOC_DIAG): atomics, written from
+ * the fault worker, the notifiers and interrupt paths, read by DIAG and
+ * debugfs without their locks.
+ */
 struct fsvm_ctx_stats {
-	u64 faults_resolved;
-	u64 faults_terminated;
-	u64 stalls;
-	u64 tlbi;
-	u64 mirror_entries;
-	u64 irqs;
+	atomic64_t faults_resolved;
+	atomic64_t faults_terminated;
+	atomic64_t stalls;
+	atomic64_t tlbi;
+	atomic64_t mirror_entries;
+	atomic64_t irqs;
 	unsigned long mirror_tables;	/* table pages now, root included */
 	unsigned long mirror_tables_max;	/* the context's cap */
 };

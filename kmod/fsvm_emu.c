@@ -281,7 +281,7 @@ static void emu_win_write(struct fsvm_dev *fd, u32 off, u32 val)
 
 static int emu_ctx_init(struct fsvm_ctx *ctx)
 {
-	ctx->emu_pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	ctx->emu_pg = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!ctx->emu_pg)
 		return -ENOMEM;
 	ctx->emu_page = page_address(ctx->emu_pg);

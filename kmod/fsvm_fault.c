@@ -167,7 +167,7 @@ static void fsvm_ctx_tlbi(struct fsvm_ctx *ctx, u64 start, u64 end)
 	spin_lock_irqsave(&fd->smmu_lock, flags);
 	if (ctx->live) {
 		ret = fsvm_tlbi_range(&fd->io, ctx->bank, ctx->asid, start, end, &ops);
-		ctx->st.tlbi += ops;
+		atomic64_add(ops, &ctx->st.tlbi);
 		if (ret) {
 			/*
 			 * The pages may be reused while the TLB still maps
@@ -420,7 +420,7 @@ static void fsvm_mpt_clean(void *priv, const void *p, size_t len)
 static void fsvm_mpt_stats(struct fsvm_ctx *ctx)
 {
 	lockdep_assert_held(&ctx->mirror_lock);
-	ctx->st.mirror_entries = ctx->mpt.leaves;
+	atomic64_set(&ctx->st.mirror_entries, ctx->mpt.leaves);
 	WRITE_ONCE(ctx->st.mirror_tables, ctx->mpt.tables);
 }
 
@@ -730,11 +730,11 @@ void fsvm_fault_work(struct work_struct *work)
 	fsvm_stall_resolved(fd);
 
 	if (f.fsr & SMMU_FSR_SS)
-		ctx->st.stalls++;
+		atomic64_inc(&ctx->st.stalls);
 	if (retry)
-		ctx->st.faults_resolved++;
+		atomic64_inc(&ctx->st.faults_resolved);
 	else
-		ctx->st.faults_terminated++;
+		atomic64_inc(&ctx->st.faults_terminated);
 	e.va = f.far;
 	e.time_ns = ktime_get_ns();
 	e.fsr = f.fsr;
