@@ -5,7 +5,8 @@
  * context and, in emulation, its register page. A process in a fresh
  * cgroup binds every context; the cgroup's "kernel" memory (memory.stat)
  * must grow by at least one page per context beyond the mirror tables the
- * module already charged (mirror mode: root + 3 spares per context).
+ * module already charged (mirror mode: 3 spare table pages per context,
+ * one of them becomes the root).
  * Emulation only; needs cgroup v2 with the memory controller.
  */
 #include <errno.h>
