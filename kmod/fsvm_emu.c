@@ -81,8 +81,9 @@ static int emu_read_desc(void *priv, u64 pa, u64 *desc)
  * the compound head, the copy goes to the 4 KiB page itself.
  *
  * The model calls the data phase from the device thread only, outside every
- * lock (fsvm_axi.c, burst), once per burst: the one place a job that runs
- * for seconds (a chase of 2^32 hops) gives the CPU back.
+ * lock (fsvm_axi.c, burst), once per burst, while the burst is in flight on
+ * its SMMU bank: a TLBSYNC the notifier issues spins until it ends, so it
+ * never sleeps (emu_yield gives the CPU back before the burst instead).
  */
 static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 {
@@ -90,7 +91,6 @@ static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 	struct page *page, *head = NULL;
 	void *p;
 
-	cond_resched();
 	if (!pfn_valid(pfn) || offset_in_page(pa) + len > PAGE_SIZE)
 		return -1;
 	page = pfn_to_page(pfn);
@@ -201,6 +201,16 @@ static void emu_stall_wait(void *priv, unsigned int n)
 	emu_publish_one(e, n);
 	wait_event_idle_timeout(e->wq, atomic_read(&e->resumed) != seen ||
 				kthread_should_stop(), msecs_to_jiffies(10));
+}
+
+/*
+ * Before every burst, outside the SMMU lock and the burst's in-flight
+ * bracket: the one place a job that runs for seconds (a chase of 2^32
+ * hops) gives the CPU back.
+ */
+static void emu_yield(void *priv)
+{
+	cond_resched();
 }
 
 /*
@@ -352,6 +362,7 @@ int fsvm_emu_init(void)
 		.now_ticks = emu_now,
 		.irq = emu_irq,
 		.stall_wait = emu_stall_wait,
+		.yield = emu_yield,
 		.begin_packet = emu_begin_packet,
 		.smmu_irq = emu_smmu_irq,
 		.lock = emu_lock,
