@@ -311,9 +311,21 @@ static void emu_smmu_write64(void *priv, u32 off, u64 val)
 	fsvm_model_smmu_write64(priv, off, val);
 }
 
+/*
+ * Between the polls of a TLB sync. A sync waits for the device thread's
+ * burst in flight (a <= 4 KiB copy), and that thread runs on another
+ * (virtual) CPU which the host may deschedule for milliseconds under
+ * QEMU/TCG: spread the fixed number of polls over about 50 ms instead of
+ * one, so a sync times out (and the slot is quarantined) only when the
+ * device thread is really stuck. Silicon drains in hardware time.
+ */
 static void emu_relax(void *priv)
 {
-	cpu_relax();
+	u64 until = ktime_get_ns() + 50 * NSEC_PER_USEC;
+
+	/* The callers hold a spinlock: busy-wait, never sleep. */
+	while (ktime_get_ns() < until)
+		cpu_relax();
 }
 
 /* ------------------------------------------------------------------ */
