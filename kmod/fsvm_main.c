@@ -664,7 +664,9 @@ static int fsvm_mmap(struct file *f, struct vm_area_struct *vma)
 	struct fsvm_ctx *ctx;
 	int ret;
 
-	mutex_lock(&ff->lock);
+	/* mmap_lock is held: never wait for the file lock (ABBA, issue 8 H1). */
+	if (!mutex_trylock(&ff->lock))
+		return -EAGAIN;
 	ctx = ff->ctx;
 	ret = fsvm_uapi_check_mmap(vma->vm_pgoff, len, vma->vm_flags & VM_SHARED, ctx != NULL, 0);
 	if (ret)
