@@ -346,7 +346,9 @@ static int fsvm_mmap(struct file *f, struct vm_area_struct *vma)
 	struct fsvm_ctx *ctx;
 	int ret;
 
-	mutex_lock(&ff->lock);
+	/* mmap_lock is held: never wait for the file lock (ABBA, issue 8 H1). */
+	if (!mutex_trylock(&ff->lock))
+		return -EAGAIN;
 	if (READ_ONCE(fd->gone)) {
 		ret = -ENODEV;
 		goto out;

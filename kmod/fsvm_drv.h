@@ -89,6 +89,7 @@ struct fsvm_ctx {
 	struct fsvm_cb_fault pending_fault;
 	struct fsvm_faultq faults;
 	u64 last_fault_va;
+	u64 last_fault_ns;		/* when last_fault_va last faulted */
 	unsigned int same_va_count;
 
 	/*

@@ -84,8 +84,9 @@ static int emu_read_desc(void *priv, u64 pa, u64 *desc)
  * the compound head, the copy goes to the 4 KiB page itself.
  *
  * The model calls the data phase from the device thread only, outside every
- * lock (fsvm_axi.c, burst), once per burst: the one place a job that runs
- * for seconds (a chase of 2^32 hops) gives the CPU back.
+ * lock (fsvm_axi.c, burst), once per burst, while the burst is in flight on
+ * its SMMU bank: a TLBSYNC the notifier issues spins until it ends, so it
+ * never sleeps (emu_yield gives the CPU back before the burst instead).
  */
 static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 {
@@ -93,7 +94,6 @@ static int emu_mem(u64 pa, void *buf, u32 len, bool write)
 	struct page *page, *head = NULL;
 	void *p;
 
-	cond_resched();
 	if (!pfn_valid(pfn) || offset_in_page(pa) + len > PAGE_SIZE)
 		return -1;
 	page = pfn_to_page(pfn);
@@ -204,6 +204,16 @@ static void emu_stall_wait(void *priv, unsigned int n)
 	emu_publish_one(e, n);
 	wait_event_idle_timeout(e->wq, atomic_read(&e->resumed) != seen ||
 				kthread_should_stop(), msecs_to_jiffies(10));
+}
+
+/*
+ * Before every burst, outside the SMMU lock and the burst's in-flight
+ * bracket: the one place a job that runs for seconds (a chase of 2^32
+ * hops) gives the CPU back.
+ */
+static void emu_yield(void *priv)
+{
+	cond_resched();
 }
 
 /*
@@ -353,9 +363,21 @@ static void emu_smmu_write64(void *priv, u32 off, u64 val)
 	fsvm_model_smmu_write64(priv, off, val);
 }
 
+/*
+ * Between the polls of a TLB sync. A sync waits for the device thread's
+ * burst in flight (a <= 4 KiB copy), and that thread runs on another
+ * (virtual) CPU which the host may deschedule for milliseconds under
+ * QEMU/TCG: spread the fixed number of polls over about 50 ms instead of
+ * one, so a sync times out (and the slot is quarantined) only when the
+ * device thread is really stuck. Silicon drains in hardware time.
+ */
 static void emu_relax(void *priv)
 {
-	cpu_relax();
+	u64 until = ktime_get_ns() + 50 * NSEC_PER_USEC;
+
+	/* The callers hold a spinlock: busy-wait, never sleep. */
+	while (ktime_get_ns() < until)
+		cpu_relax();
 }
 
 /* ------------------------------------------------------------------ */
@@ -404,6 +426,7 @@ static int emu_probe(struct platform_device *pdev)
 		.now_ticks = emu_now,
 		.irq = emu_irq,
 		.stall_wait = emu_stall_wait,
+		.yield = emu_yield,
 		.begin_packet = emu_begin_packet,
 		.smmu_irq = emu_smmu_irq,
 		.lock = emu_lock,

@@ -27,6 +27,9 @@
 #define FSVM_MT_NORMAL	0
 #endif
 
+/* Faults of one VA further apart than this are not a retry loop (L3). */
+#define FSVM_FAULT_RETRY_WINDOW_NS	(20 * NSEC_PER_MSEC)
+
 static bool fsvm_walk_coherent(struct fsvm_dev *fd)
 {
 	return fd->fw_coherent && fd->caps.cttw;
@@ -703,12 +706,24 @@ void fsvm_fault_work(struct work_struct *work)
 
 	act = fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
 	if (act == FSVM_FA_RESOLVE) {
-		if (f.far == ctx->last_fault_va) {
+		u64 now = ktime_get_ns();
+
+		/*
+		 * A fault that comes back at once after being resolved, again
+		 * and again, is a livelock (-ELOOP). The same VA faulting now
+		 * and then in a long job (the CPU reclaims or remaps the page
+		 * between the device's visits) is not: the count decays, it
+		 * restarts when the last fault there is older than
+		 * FSVM_FAULT_RETRY_WINDOW_NS (issue 8 L3).
+		 */
+		if (f.far == ctx->last_fault_va &&
+		    now - ctx->last_fault_ns < FSVM_FAULT_RETRY_WINDOW_NS) {
 			ctx->same_va_count++;
 		} else {
 			ctx->last_fault_va = f.far;
 			ctx->same_va_count = 1;
 		}
+		ctx->last_fault_ns = now;
 		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT)
 			err = -ELOOP;	/* resolved again and again: something else is wrong */
 		else if (f.far >= TASK_SIZE)

@@ -130,8 +130,13 @@ static bool stall_resolve(struct fsvm_axi *a, unsigned int cb)
 }
 
 /* Translate the first byte of a burst. *cb receives the bank (or ~0u). */
+/*
+ * On XL_OK with *cb != ~0u the burst is in flight on bank *cb (token in
+ * *tok) and the caller must end it with smmu_inflight_exit after its data
+ * phase.
+ */
 static int axi_translate(struct fsvm_axi *a, uint64_t va, enum smmu_access acc,
-			 uint64_t *pa, unsigned int *cb)
+			 uint64_t *pa, unsigned int *cb, uint32_t *tok)
 {
 	struct fsvm_model *m = a->m;
 	uint8_t bit = acc == SMMU_WRITE ? ACC_BIT_W : ACC_BIT_R;
@@ -139,13 +144,18 @@ static int axi_translate(struct fsvm_axi *a, uint64_t va, enum smmu_access acc,
 	enum smmu_result r;
 	uint32_t gen;
 
-	if (a->lt_valid && (a->lt_acc & bit) && ((va ^ a->lt_va) & a->lt_mask) == 0 &&
-	    a->lt_gen == __atomic_load_n(&m->smmu_gen, __ATOMIC_ACQUIRE)) {
-		*pa = a->lt_pa | (va & ~a->lt_mask);
-		*cb = a->lt_cb;
-		a->tlb_hits++;
-		fsvm_cycles_translation(&m->cfg, a, true, 0);
-		return XL_OK;
+	/* The cached translation: enter first, then check that no SMMU
+	 * register (TLBI, TLBSYNC) was written since it was made. */
+	if (a->lt_valid && (a->lt_acc & bit) && ((va ^ a->lt_va) & a->lt_mask) == 0) {
+		*tok = smmu_inflight_enter(&m->smmu, a->lt_cb);
+		if (a->lt_gen == __atomic_load_n(&m->smmu_gen, __ATOMIC_SEQ_CST)) {
+			*pa = a->lt_pa | (va & ~a->lt_mask);
+			*cb = a->lt_cb;
+			a->tlb_hits++;
+			fsvm_cycles_translation(&m->cfg, a, true, 0);
+			return XL_OK;
+		}
+		smmu_inflight_exit(&m->smmu, a->lt_cb, *tok);
 	}
 
 	for (;;) {
@@ -154,6 +164,8 @@ static int axi_translate(struct fsvm_axi *a, uint64_t va, enum smmu_access acc,
 		fsvm_model_lock(m);
 		gen = __atomic_load_n(&m->smmu_gen, __ATOMIC_RELAXED);
 		r = smmu_translate(&m->smmu, a->sid, va, acc, &x);
+		if (r == SMMU_OK)
+			*tok = smmu_inflight_enter(&m->smmu, x.cb);
 		fsvm_model_unlock(m);
 		*cb = ~0u;
 
@@ -237,14 +249,31 @@ static int burst(struct fsvm_axi *a, uint64_t va, uint8_t *rd, const uint8_t *wr
 
 	for (;;) {
 		unsigned int cb;
+		uint32_t tok = 0;
 		uint64_t pa;
-		int r;
+		int r, dr = 0;
 
+		if (m->host.yield)
+			m->host.yield(m->host.priv);
 		if (a->aborted || abort_requested(a)) {
 			a->aborted = true;
 			return 1;
 		}
-		r = axi_translate(a, va, acc, &pa, &cb);
+		/*
+		 * Issue 8 C2: translation and data phase are one transaction
+		 * for the bank. From a successful translation until the data
+		 * phase ends the burst is in flight on its bank, and a TLBSYNC
+		 * stays active (TLBSTATUS.SACTIVE) until it ends, as on a TBU.
+		 * So once the driver's TLBI + sync for a range returned, no
+		 * burst still writes a page that range used to map: the CPU
+		 * may free and reuse it. The count is chosen over holding a
+		 * page reference from translation on because it is the
+		 * hardware's own contract, covers every memory port (emulation,
+		 * sim, RTL) and needs no knowledge of pages in the model. The
+		 * data phase must not sleep or wait for software meanwhile: a
+		 * failed one leaves the bracket before raising its fault.
+		 */
+		r = axi_translate(a, va, acc, &pa, &cb, &tok);
 		if (r == XL_FAIL)
 			return 1;
 		if (r == XL_RAZWI) {
@@ -252,20 +281,19 @@ static int burst(struct fsvm_axi *a, uint64_t va, uint8_t *rd, const uint8_t *wr
 				for (uint32_t i = 0; i < n; i++)
 					rd[i] = 0;
 		} else if (rd) {
-			if (m->port.mem_read(m->port.priv, pa, rd, n) != 0) {
-				if (data_fault(a, va, acc, cb))
-					continue;
-				return 1;
-			}
+			dr = m->port.mem_read(m->port.priv, pa, rd, n);
 		} else {
 			/* Data, then (in a later burst) the completion status:
 			 * keep the stores in order for the host. */
 			__atomic_thread_fence(__ATOMIC_RELEASE);
-			if (m->port.mem_write(m->port.priv, pa, wr, n) != 0) {
-				if (data_fault(a, va, acc, cb))
-					continue;
-				return 1;
-			}
+			dr = m->port.mem_write(m->port.priv, pa, wr, n);
+		}
+		if (r == XL_OK && cb != ~0u)
+			smmu_inflight_exit(&m->smmu, cb, tok);
+		if (dr != 0) {
+			if (data_fault(a, va, acc, cb))
+				continue;
+			return 1;
 		}
 		a->bytes += n;
 		a->bursts++;

@@ -105,6 +105,9 @@ struct fsvm_model_host {
 	uint64_t (*now_ticks)(void *priv);
 	void (*irq)(void *priv, unsigned int ctx);
 	void (*stall_wait)(void *priv, unsigned int ctx);
+	/* optional: called by the device thread before every burst, outside
+	 * every lock and every in-flight bracket; the host may reschedule */
+	void (*yield)(void *priv);
 	void (*begin_packet)(void *priv, unsigned int ctx);
 	void (*smmu_irq)(void *priv, unsigned int cb);
 	void (*lock)(void *priv);

@@ -427,6 +427,18 @@ struct smmu_cb {
 	uint8_t resume;		/* 0 none, 1 retry, 2 terminate (written, not yet polled) */
 	uint8_t last_priv, last_inst;
 	uint8_t tlbi_unsynced;	/* a TLBI was issued and no TLBSYNC since */
+	/*
+	 * Transactions in their data phase (smmu_inflight_enter/exit), counted
+	 * by the parity of the epoch they entered in; __atomic accesses, the
+	 * only fields touched without the caller's lock. A TLBSYNC asks that
+	 * every epoch <= sync_want drains: TLBSTATUS.SACTIVE reads 1 until it
+	 * has, as a TBU holds a sync until the transactions that used the old
+	 * translations have completed. New transactions go to the next epoch,
+	 * so a busy master cannot starve a sync.
+	 */
+	uint32_t inflight[2];
+	uint32_t epoch;		/* epoch new transactions enter (starts at 1) */
+	uint32_t sync_want;
 };
 
 struct smmu {
@@ -480,6 +492,22 @@ uint32_t smmu_read32(struct smmu *s, uint32_t off);
 void smmu_write32(struct smmu *s, uint32_t off, uint32_t val);
 uint64_t smmu_read64(struct smmu *s, uint32_t off);
 void smmu_write64(struct smmu *s, uint32_t off, uint64_t val);
+
+/*
+ * In-flight accounting of a master's data phase on bank cb (cb < num_cb):
+ * call smmu_inflight_enter after a translation succeeded and before the
+ * data moves, smmu_inflight_exit with its return value once the data phase
+ * is over (successful or not). TLBSYNC / sTLBGSYNC complete (TLBSTATUS and
+ * sTLBGSTATUS read 0) only when every transaction that entered before the
+ * sync has exited. enter/exit take no lock: call enter under the lock that
+ * serializes smmu_translate and the register accesses, or, for a
+ * translation cached by the master, enter first and then check that no
+ * register write happened since the translation (else exit and translate
+ * again): the sequentially consistent atomics make that check race-free.
+ * Never stall or wait for software between enter and exit.
+ */
+uint32_t smmu_inflight_enter(struct smmu *s, unsigned int cb);
+void smmu_inflight_exit(struct smmu *s, unsigned int cb, uint32_t token);
 
 /* Offset of context bank cb's register page from the SMMU base. */
 uint32_t smmu_cb_offset(const struct smmu *s, unsigned int cb);

@@ -35,6 +35,10 @@ static void cb_reset(struct smmu_cb *c)
 	c->last_sid = 0;
 	c->stalled = 0;
 	c->resume = 0;
+	c->inflight[0] = 0;
+	c->inflight[1] = 0;
+	c->epoch = 1;
+	c->sync_want = 0;
 	c->last_priv = 0;
 	c->last_inst = 0;
 	c->tlbi_unsynced = 0;
@@ -153,8 +157,53 @@ static uint32_t idr2(const struct smmu *s)
 /* Global register space 0                                             */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* In-flight data phases and TLBSYNC                                   */
+/* ------------------------------------------------------------------ */
+
+uint32_t smmu_inflight_enter(struct smmu *s, unsigned int cb)
+{
+	struct smmu_cb *c = &s->cb[cb];
+	uint32_t e = __atomic_load_n(&c->epoch, __ATOMIC_SEQ_CST);
+
+	__atomic_fetch_add(&c->inflight[e & 1u], 1u, __ATOMIC_SEQ_CST);
+	return e;
+}
+
+void smmu_inflight_exit(struct smmu *s, unsigned int cb, uint32_t token)
+{
+	__atomic_fetch_sub(&s->cb[cb].inflight[token & 1u], 1u, __ATOMIC_SEQ_CST);
+}
+
+/* A sync on bank cb: every transaction that entered until now must drain. */
+static void cb_sync_request(struct smmu_cb *c)
+{
+	c->sync_want = __atomic_load_n(&c->epoch, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Is a sync on bank cb still active? Moves new transactions to the next
+ * epoch as soon as the epoch before the wanted one has drained (its
+ * counter is then free for reuse), then waits for the wanted one. Runs
+ * under the caller's lock, like every register access.
+ */
+static bool cb_sync_active(struct smmu_cb *c)
+{
+	uint32_t e = __atomic_load_n(&c->epoch, __ATOMIC_SEQ_CST);
+
+	if ((int32_t)(e - c->sync_want) <= 0) {
+		if (__atomic_load_n(&c->inflight[(e - 1u) & 1u], __ATOMIC_SEQ_CST))
+			return true;
+		e++;
+		__atomic_store_n(&c->epoch, e, __ATOMIC_SEQ_CST);
+	}
+	return __atomic_load_n(&c->inflight[c->sync_want & 1u], __ATOMIC_SEQ_CST) != 0;
+}
+
 static uint64_t gr0_read(struct smmu *s, uint32_t off)
 {
+	unsigned int i;
+
 	if (off >= SMMU_GR0_SMR(0) && off < SMMU_GR0_SMR(SMMU_MAX_SMR)) {
 		unsigned int n = (off - SMMU_GR0_SMR(0)) / 4;
 
@@ -180,7 +229,11 @@ static uint64_t gr0_read(struct smmu *s, uint32_t off)
 	case SMMU_GR0_SGFSYNR0:		return s->sgfsynr0;
 	case SMMU_GR0_SGFSYNR1:		return s->sgfsynr1;
 	case SMMU_GR0_SGFSYNR2:		return s->sgfsynr2;
-	case SMMU_GR0_STLBGSTATUS:	return 0;	/* invalidation is immediate */
+	case SMMU_GR0_STLBGSTATUS:
+		for (i = 0; i < s->num_cb; i++)
+			if (cb_sync_active(&s->cb[i]))
+				return SMMU_TLBSTATUS_SACTIVE;
+		return 0;
 	default:			return 0;
 	}
 }
@@ -259,8 +312,10 @@ static void gr0_write(struct smmu *s, uint32_t off, uint64_t val, bool is64)
 	case SMMU_GR0_STLBGSYNC:
 		s->stats.tlbsync++;
 		s->gtlbi_unsynced = 0;
-		for (i = 0; i < s->num_cb; i++)
+		for (i = 0; i < s->num_cb; i++) {
 			s->cb[i].tlbi_unsynced = 0;
+			cb_sync_request(&s->cb[i]);
+		}
 		break;
 	default:
 		break;	/* RO or unimplemented: WI */
@@ -393,7 +448,8 @@ static uint64_t cb_read(struct smmu *s, unsigned int cb, uint32_t reg)
 	case SMMU_CB_FSR:	return c->fsr;
 	case SMMU_CB_FSYNR0:	return c->fsynr0;
 	case SMMU_CB_FSYNR1:	return c->fsynr1;
-	case SMMU_CB_TLBSTATUS:	return 0;	/* never active: invalidation is immediate */
+	case SMMU_CB_TLBSTATUS:
+		return cb_sync_active(c) ? SMMU_TLBSTATUS_SACTIVE : 0;
 	case SMMU_CB_ATSR:	return 0;	/* ATS completes on the write */
 	default:		return 0;	/* WO or unimplemented: RAZ */
 	}
@@ -469,6 +525,7 @@ static void cb_write(struct smmu *s, unsigned int cb, uint32_t reg, uint64_t val
 	case SMMU_CB_TLBSYNC:
 		s->stats.tlbsync++;
 		c->tlbi_unsynced = 0;
+		cb_sync_request(c);
 		break;
 	default:
 		break;

@@ -10,11 +10,14 @@
  * RESUME retry, or terminates), walker permission faults, data-phase
  * failures reported by the port, and the cycle model's exact numbers.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fsvm_model.h"
 #include "test_check.h"
@@ -30,6 +33,9 @@ static uint8_t *phys;
 static uint64_t next_pa = PA_BASE;
 static uint64_t root_pa;
 static uint64_t refuse_write_pa = ~0ull;	/* port refuses writes to this page */
+/* a write to this page holds its data phase until hold_release is set */
+static uint64_t hold_write_pa = ~0ull;
+static int hold_entered, hold_release;
 static struct fsvm_model model;
 static struct fsvm_model *m = &model;
 
@@ -126,6 +132,11 @@ static int port_write(void *priv, uint64_t pa, const void *src, uint32_t len)
 		return 1;
 	if ((pa & ~4095ull) == refuse_write_pa)
 		return 1;
+	if ((pa & ~4095ull) == hold_write_pa) {
+		__atomic_store_n(&hold_entered, 1, __ATOMIC_SEQ_CST);
+		while (!__atomic_load_n(&hold_release, __ATOMIC_SEQ_CST))
+			sched_yield();
+	}
 	memcpy(P(pa), src, len);
 	return 0;
 }
@@ -297,6 +308,86 @@ static uint64_t ref_sum(void)
 	return s;
 }
 
+/* The device thread of the in-flight test. */
+static void *device_thread(void *arg)
+{
+	int guard = 0;
+
+	(void)arg;
+	while (fsvm_model_step(m) && guard++ < 1000)
+		;
+	return NULL;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Issue 8 C2: while a memset burst is in its data phase, the driver unmaps
+ * the page (TLBIVA + TLBSYNC). The sync must stay active until the burst
+ * ends, or the CPU would free and reuse the page under the device's write.
+ */
+static void sync_waits_for_burst(void)
+{
+	uint32_t off = SMMU_CB_OFFSET(0);
+	struct fsvm_packet *p = V(va_of(RING_PAGE, (wi % 16) * 64));
+	uint64_t cva = va_of(CPL_PAGE, (wi % 16) * 64);
+	struct fsvm_completion *c = V(cva);
+	uint8_t *data = V(va_of(42, 0));
+	unsigned int active = 0, polls, i;
+	pthread_t th;
+
+	memset(data, 0, 4096);
+	memset(p, 0, sizeof(*p));
+	p->kernel_id = FSVM_K_MEMSET;
+	p->grid_size = 1;
+	p->args[0] = va_of(42, 0);
+	p->args[1] = 0x5a;
+	p->args[2] = 4096;
+	p->completion_va = cva;
+	p->type = FSVM_PKT_KERNEL;
+	memset(c, 0, sizeof(*c));
+	hold_write_pa = page_pa[42];
+	hold_entered = 0;
+	hold_release = 0;
+	wi++;
+	fsvm_model_mmio_write32(m, FSVM_CTX_OFF(0) + FSVM_CTX_DOORBELL, wi);
+	REQUIRE(pthread_create(&th, NULL, device_thread, NULL) == 0);
+	while (!__atomic_load_n(&hold_entered, __ATOMIC_SEQ_CST))
+		sleep_us(100);
+
+	/* The burst is in flight: unmap its page the way the driver does. */
+	*l3_slot(va_of(42, 0)) = 0;
+	fsvm_model_smmu_write64(m, off + SMMU_CB_TLBIVA,
+				(va_of(42, 0) >> 12) | ((uint64_t)ASID << 48));
+	fsvm_model_smmu_write32(m, off + SMMU_CB_TLBSYNC, 0);
+	for (i = 0; i < 200; i++) {
+		if (fsvm_model_smmu_read32(m, off + SMMU_CB_TLBSTATUS) & SMMU_TLBSTATUS_SACTIVE)
+			active++;
+		sleep_us(100);
+	}
+	CHECK_EQ(active, 200);		/* 20 ms: never completed while held */
+	CHECK_EQ(data[0], 0);		/* and the burst really was held */
+
+	__atomic_store_n(&hold_release, 1, __ATOMIC_SEQ_CST);
+	for (polls = 0; polls < 100000; polls++) {
+		if (!(fsvm_model_smmu_read32(m, off + SMMU_CB_TLBSTATUS) & SMMU_TLBSTATUS_SACTIVE))
+			break;
+		sleep_us(10);
+	}
+	CHECK(polls < 100000);		/* the sync completes once the burst ended */
+	pthread_join(th, NULL);
+	CHECK_EQ(data[0], 0x5a);	/* the held burst itself was let through */
+	CHECK_EQ(data[4095], 0x5a);
+	CHECK_EQ(c->status, FSVM_ST_DONE);
+	hold_write_pa = ~0ull;
+	map_page(42, true);
+}
+
 int main(void)
 {
 	struct fsvm_completion *c;
@@ -431,6 +522,8 @@ int main(void)
 	CHECK_EQ(FSVM_SYND_TYPE(fsvm_model_mmio_read32(m, FSVM_CTX_OFF(1) + FSVM_CTX_FAULT_SYND)),
 		 FSVM_FAULT_EXTERNAL);
 	CHECK(fsvm_model_smmu_read32(m, SMMU_GR0_SGFSR) & SMMU_SGFSR_USF);
+
+	sync_waits_for_burst();
 
 	free(phys);
 	return check_exit_code("test_core");

@@ -293,6 +293,70 @@ static void tlbiasid_tlbiall_nsnh(void)
 	tctx_fini(&a.t);
 }
 
+/*
+ * Issue 8 C2: a TLBSYNC stays active while a data phase that entered before
+ * it is in flight on the bank, ends when it exits, and is not held by
+ * traffic that entered after it; sTLBGSYNC waits for every bank.
+ */
+static void sync_waits_for_inflight(void)
+{
+	struct tctx t;
+	uint32_t b0, b1, tok1, tok2, tok3, tok_other;
+
+	tctx_init(&t, 16, 48);
+	b0 = smmu_cb_offset(&t.s, 0) + SMMU_CB_TLBSTATUS;
+	b1 = smmu_cb_offset(&t.s, 1) + SMMU_CB_TLBSTATUS;
+	CHECK_EQ(smmu_read32(&t.s, b0), 0);
+
+	tok1 = smmu_inflight_enter(&t.s, 0);
+	tok_other = smmu_inflight_enter(&t.s, 1);
+	/* No sync asked: nothing to report. */
+	CHECK_EQ(smmu_read32(&t.s, b0), 0);
+	smmu_write32(&t.s, smmu_cb_offset(&t.s, 0) + SMMU_CB_TLBSYNC, 0);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(smmu_read32(&t.s, b0), SMMU_TLBSTATUS_SACTIVE);
+	CHECK_EQ(smmu_read32(&t.s, b1), 0);	/* per bank */
+
+	/* New traffic after the sync goes to the next epoch and does not
+	 * hold the sync: a busy master cannot starve it. */
+	tok2 = smmu_inflight_enter(&t.s, 0);
+	CHECK(tok2 != tok1);
+	CHECK_EQ(smmu_read32(&t.s, b0), SMMU_TLBSTATUS_SACTIVE);
+	smmu_inflight_exit(&t.s, 0, tok1);
+	CHECK_EQ(smmu_read32(&t.s, b0), 0);
+
+	/* A second sync now waits for tok2, and a transaction entering while
+	 * the older epoch drains does not get lost. */
+	smmu_write32(&t.s, smmu_cb_offset(&t.s, 0) + SMMU_CB_TLBSYNC, 0);
+	CHECK_EQ(smmu_read32(&t.s, b0), SMMU_TLBSTATUS_SACTIVE);
+	tok3 = smmu_inflight_enter(&t.s, 0);
+	smmu_inflight_exit(&t.s, 0, tok2);
+	CHECK_EQ(smmu_read32(&t.s, b0), 0);
+	smmu_write32(&t.s, smmu_cb_offset(&t.s, 0) + SMMU_CB_TLBSYNC, 0);
+	CHECK_EQ(smmu_read32(&t.s, b0), SMMU_TLBSTATUS_SACTIVE);
+	smmu_inflight_exit(&t.s, 0, tok3);
+	CHECK_EQ(smmu_read32(&t.s, b0), 0);
+
+	/* Global sync: active while any bank has older traffic. */
+	smmu_write32(&t.s, SMMU_GR0_STLBGSYNC, 0);
+	CHECK_EQ(smmu_read32(&t.s, SMMU_GR0_STLBGSTATUS), SMMU_TLBSTATUS_SACTIVE);
+	smmu_inflight_exit(&t.s, 1, tok_other);
+	CHECK_EQ(smmu_read32(&t.s, SMMU_GR0_STLBGSTATUS), 0);
+	CHECK_EQ(smmu_read32(&t.s, b1), 0);
+
+	/* Many rounds keep the counters balanced. */
+	for (int i = 0; i < 1000; i++) {
+		uint32_t tk = smmu_inflight_enter(&t.s, 2);
+
+		smmu_write32(&t.s, smmu_cb_offset(&t.s, 2) + SMMU_CB_TLBSYNC, 0);
+		CHECK_EQ(smmu_read32(&t.s, smmu_cb_offset(&t.s, 2) + SMMU_CB_TLBSTATUS),
+			 SMMU_TLBSTATUS_SACTIVE);
+		smmu_inflight_exit(&t.s, 2, tk);
+		CHECK_EQ(smmu_read32(&t.s, smmu_cb_offset(&t.s, 2) + SMMU_CB_TLBSTATUS), 0);
+	}
+	tctx_fini(&t);
+}
+
 int main(void)
 {
 	RUN(hit_after_miss);
@@ -301,5 +365,6 @@ int main(void)
 	RUN(stale_until_tlbiva);
 	RUN(tlbiva_global_and_block);
 	RUN(tlbiasid_tlbiall_nsnh);
+	RUN(sync_waits_for_inflight);
 	return check_exit_code("test_smmu_tlb");
 }
