@@ -90,4 +90,24 @@ uint64_t _Z17get_global_offsetj(uint32_t d);
 uint64_t _Z20get_global_linear_idv(void);
 uint64_t _Z19get_local_linear_idv(void);
 
+/*
+ * Synchronisation built-ins the engine provides: barriers (work-items of a
+ * group wait for each other, see sim_compiled.c) and fences (no-ops: one
+ * device thread runs a whole group). X(mangled).
+ */
+#define FSVM_CL_SYNC_BUILTINS(X)				\
+	X(_Z7barrierj)						\
+	X(_Z18work_group_barrierj)				\
+	X(_Z18work_group_barrierj12memory_scope)		\
+	X(_Z9mem_fencej)					\
+	X(_Z14read_mem_fencej)					\
+	X(_Z15write_mem_fencej)
+
+void _Z7barrierj(uint32_t flags);
+void _Z18work_group_barrierj(uint32_t flags);
+void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope);
+void _Z9mem_fencej(uint32_t flags);
+void _Z14read_mem_fencej(uint32_t flags);
+void _Z15write_mem_fencej(uint32_t flags);
+
 #endif /* FSVM_CL_ABI_H */

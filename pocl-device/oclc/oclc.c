@@ -266,6 +266,9 @@ static bool provided_builtin(const char *name)
 #define X(mangled, cl) if (strcmp(name, #mangled) == 0) return true;
 	FSVM_CL_WORKITEM_BUILTINS(X)
 #undef X
+#define X(mangled) if (strcmp(name, #mangled) == 0) return true;
+	FSVM_CL_SYNC_BUILTINS(X)
+#undef X
 	return starts(name, "__fsvm_");
 }
 
@@ -307,9 +310,8 @@ static void check_call(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 	if (!LLVMIsDeclaration(callee) || provided_builtin(name))
 		return;
 	if (strstr(name, "barrier"))
-		fail(o, "function %s calls %s: barriers are not supported by the fsvm "
-		     "compiled-kernel engine yet (work-items run one after another)",
-		     vname(fn), name);
+		fail(o, "function %s calls %s: only barrier() and work_group_barrier() "
+		     "are supported by the fsvm compiled-kernel engine", vname(fn), name);
 	else if (strcmp(name, "printf") == 0)
 		fail(o, "function %s calls printf: not supported by the fsvm "
 		     "compiled-kernel engine yet", vname(fn));
