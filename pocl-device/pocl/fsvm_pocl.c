@@ -29,7 +29,7 @@
 /* cl_ext_buffer_device_address: pocl's clSVMAlloc needs it (its shadow
  * buffer asks for a device address), and it is true: a buffer's device
  * address is its host address. */
-#define FSVM_POCL_EXTENSIONS "cl_ext_buffer_device_address"
+#define FSVM_POCL_EXTENSIONS "cl_ext_buffer_device_address cl_fsvm_fault_report"
 
 #define FSVM_POCL_RING_ENTRIES 1024u
 #define FSVM_POCL_MAX_WG 4096u
@@ -239,7 +239,12 @@ static void setup_static_info(cl_device_id dev, struct fsvm_pocl_device *d)
 	dev->image3d_max_width = dev->image3d_max_height = dev->image3d_max_depth = 0;
 	dev->image_max_buffer_size = dev->image_max_array_size = 0;
 	dev->device_side_printf = 0;
-	dev->printf_buffer_size = 0;
+	/* The profile's minimum (EMBEDDED: 1 KiB); printf is not reachable
+	 * while pocl cannot build OpenCL C for this device. */
+	dev->printf_buffer_size = 1024;
+	/* The modeled on-chip local memory of the device (fsvm_hw.h). */
+	dev->local_mem_type = CL_LOCAL;
+	dev->local_mem_size = FSVM_LOCAL_MEM_BYTES;
 	dev->features = "";
 	dev->double_fp_config = 0;
 	dev->half_fp_config = 0;

@@ -35,7 +35,17 @@
 /* Kernel names in CL_DEVICE_BUILT_IN_KERNELS: "fsvm.<table name>". */
 #define FSVM_POCL_KERNEL_PREFIX "fsvm."
 
-/* Per-event driver data (event->data), allocated when the event is queued. */
+/* A host command queued for the host thread (inside its event's data, so
+ * queueing one never allocates). */
+struct fsvm_pocl_host_item {
+	_cl_command_node *node;
+	cl_int action;			/* 0: run it, 1: complete it, < 0: fail it with this status */
+	struct fsvm_pocl_host_item *next;
+};
+
+/* Per-event driver data (event->data), allocated when the event is queued.
+ * If that allocation fails, event->data stays NULL and submit() fails the
+ * command with CL_OUT_OF_HOST_MEMORY. */
 struct fsvm_pocl_event {
 	struct fsvm_completion rec;	/* written by the device; first for alignment */
 	pthread_cond_t done_cond;	/* clWaitForEvents sleeps here (event lock) */
@@ -44,18 +54,12 @@ struct fsvm_pocl_event {
 	_cl_command_node *node;
 	const struct fsvm_kernel_desc *kdesc;	/* kernel launched, for fault reports */
 	int launched;			/* rec belongs to a launch in flight/done */
+	struct fsvm_pocl_host_item host;	/* when the host thread handles it */
 };
 
 /* Per-queue driver data (queue->data). */
 struct fsvm_pocl_queue {
 	pthread_cond_t idle_cond;	/* clFinish sleeps here (queue lock) */
-};
-
-/* A host command queued for the host thread. */
-struct fsvm_pocl_host_item {
-	_cl_command_node *node;
-	cl_int action;			/* 0: run it, 1: complete it, < 0: fail it with this status */
-	struct fsvm_pocl_host_item *next;
 };
 
 /* Per-device driver data (device->data). */

@@ -35,6 +35,7 @@
 #include "pocl_timing.h"
 #include "pocl_util.h"
 
+#include "fsvm_cl_ext.h"
 #include "fsvm_pocl.h"
 
 enum host_action { HOST_EXEC = 0, HOST_COMPLETE = 1 };
@@ -84,14 +85,9 @@ static cl_int status_of(int fsvm_err)
  * event locks: it only takes the host queue's lock. */
 static void queue_host(struct fsvm_pocl_device *d, _cl_command_node *node, cl_int action)
 {
-	struct fsvm_pocl_host_item *it = malloc(sizeof(*it));
+	struct fsvm_pocl_event *ed = node->sync.event.event->data;
+	struct fsvm_pocl_host_item *it = &ed->host;	/* submit() saw ed != NULL */
 
-	if (it == NULL) {
-		/* Nothing sensible is left: run it here. Only reachable when
-		 * the host is out of memory. */
-		POCL_MSG_ERR("fsvm: out of memory queueing a host command\n");
-		abort();
-	}
 	it->node = node;
 	it->action = action;
 	it->next = NULL;
@@ -125,15 +121,18 @@ static void *host_thread_main(void *arg)
 		if (it == NULL)
 			break;
 
-		cl_event ev = it->node->sync.event.event;
+		/* it lives in the event's data: copy it, the event may be
+		 * released as soon as it is complete */
+		_cl_command_node *node = it->node;
+		cl_int action = it->action;
+		cl_event ev = node->sync.event.event;
 
-		if (it->action == HOST_EXEC)
-			pocl_exec_command(it->node);
-		else if (it->action == HOST_COMPLETE)
+		if (action == HOST_EXEC)
+			pocl_exec_command(node);
+		else if (action == HOST_COMPLETE)
 			POCL_UPDATE_EVENT_COMPLETE_MSG(ev, "fsvm NDRange (empty)  ");
 		else
-			POCL_UPDATE_EVENT_FAILED(it->action, ev);
-		free(it);
+			POCL_UPDATE_EVENT_FAILED(action, ev);
 	}
 	return NULL;
 }
@@ -215,6 +214,31 @@ static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 	return LAUNCHED;
 }
 
+/* cl_fsvm_fault_report (fsvm_cl_ext.h): the context's pfn_notify. */
+static void report_fault(struct fsvm_pocl_event *ed, const struct fsvm_fault *fault,
+			 const char *text)
+{
+	cl_context c = ed->event->context;
+	struct cl_fsvm_fault_info info;
+	char msg[320];
+
+	if (c == NULL || c->error_notify == NULL)
+		return;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.is_write = fault->write ? 1u : 0u;
+	info.va = fault->va;
+	info.syndrome = fault->syndrome;
+	info.in_packet = fault->in_packet ? 1u : 0u;
+	info.event_id = ed->event->id;
+	snprintf(info.kernel_name, sizeof(info.kernel_name), "%s%s",
+		 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name);
+	snprintf(msg, sizeof(msg), "fsvm: kernel %s (event %llu) faulted: %s at VA 0x%llx: %s",
+		 info.kernel_name, (unsigned long long)info.event_id,
+		 info.is_write ? "write" : "read", (unsigned long long)info.va, text);
+	c->error_notify(msg, &info, sizeof(info), c->error_notify_data);
+}
+
 static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm_fault *fault)
 {
 	cl_event event = ed->event;
@@ -233,6 +257,7 @@ static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm
 		POCL_MSG_ERR("fsvm: kernel %s%s faulted: %s (event %llu -> %d)\n",
 			     FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name, text,
 			     (unsigned long long)event->id, status_of(err));
+		report_fault(ed, fault, text);
 	} else {
 		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s%s (event %llu) failed: %s",
 			 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name,
@@ -353,6 +378,11 @@ void fsvm_pocl_submit(_cl_command_node *node, cl_command_queue cq)
 	int run_here = 0;
 
 	(void)cq;
+	if (event->data == NULL) {	/* update_event could not allocate it */
+		POCL_UNLOCK_OBJ(event);
+		POCL_UPDATE_EVENT_FAILED(CL_OUT_OF_HOST_MEMORY, event);
+		return;
+	}
 	node->state = POCL_COMMAND_READY;
 	if (pocl_command_is_ready(event)) {
 		pocl_update_event_submitted(event);
@@ -381,7 +411,8 @@ void fsvm_pocl_notify(cl_device_id device, cl_event event, cl_event finished)
 		/* a dependency failed: so does this command (pocl's lock
 		 * order: the waiter is failed with both unlocked) */
 		pocl_unlock_events_inorder(event, finished);
-		pocl_update_event_failed(CL_FAILED, NULL, 0, event, NULL);
+		pocl_update_event_failed(CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
+					 NULL, 0, event, NULL);
 		pocl_lock_events_inorder(finished, event);
 		return;
 	}
@@ -462,8 +493,10 @@ void fsvm_pocl_update_event(cl_device_id device, cl_event event)
 		if (ed == NULL) {
 			ed = calloc(1, sizeof(*ed));
 			if (ed == NULL) {
+				/* submit() fails the command */
 				POCL_MSG_ERR("fsvm: out of memory for event data\n");
-				abort();
+				event->time_queue = now;
+				break;
 			}
 			pthread_cond_init(&ed->done_cond, NULL);
 			ed->event = event;
