@@ -60,6 +60,10 @@ void __fsvm_stn(uint64_t va, const void *src, uint64_t n);
 void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n);
 void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n);
 
+/* printf(fmt, ...) of a kernel; pointer arguments (the format, %s) as VAs.
+ * Formats into the launch's printf buffer (fsvm_hw.h). 0 or -1. */
+int __fsvm_printf(uint64_t fmt_va, ...);
+
 /*
  * The OpenCL C work-item functions the engine provides, by their mangled
  * names on the x86-64/aarch64 OpenCL target clang compiles for (size_t

@@ -34,7 +34,10 @@
  * line, never a hang. Coroutine stacks are private memory (on chip).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +103,7 @@ struct wi_state {
 	uintptr_t local_lo, local_hi;
 	uintptr_t stack_lo, stack_hi;
 	uintptr_t co_lo, co_hi;		/* coroutine stacks */
+	uint64_t printf_va, printf_size;	/* the launch's printf buffer */
 	/* barrier mode */
 	struct sim_compiled_table *t;
 	fsvm_sim_wi_fn fn;
@@ -342,6 +346,172 @@ void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n)
 		dva += c;
 		n -= c;
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* printf                                                              */
+/* ------------------------------------------------------------------ */
+
+#define PRINTF_MAX	4096u	/* longest format, string argument or output line */
+
+/* A NUL-terminated string at VA va, through the port (truncated). */
+static void port_string(uint64_t va, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		port_read(va + n, &out[n], 1);
+		if (out[n] == '\0')
+			return;
+		n++;
+	}
+	out[n] = '\0';
+}
+
+static void out_add(char *out, size_t *len, const char *s, size_t n)
+{
+	if (n > PRINTF_MAX - 1 - *len)
+		n = PRINTF_MAX - 1 - *len;
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+/*
+ * OpenCL C printf: the format (and every %s) is read by VA through the
+ * memory port; conversions d i o u x X c s p f F e E g G a A %, with flags,
+ * width, precision and the length modifiers hh h l (OpenCL's long is 64-bit).
+ * The text is appended to the launch's printf buffer through the port.
+ * Returns 0, or -1 for a malformed format or without a buffer (nothing written).
+ */
+int __fsvm_printf(uint64_t fmt_va, ...)
+{
+	struct wi_state *w = cur;
+	static __thread char fmt[PRINTF_MAX], out[PRINTF_MAX], str[PRINTF_MAX];
+	char piece[PRINTF_MAX], spec[32];
+	uint64_t used, room;
+	size_t len = 0;
+	va_list ap;
+	int rc = 0;
+
+	if (!w || !w->printf_va)
+		return -1;
+	port_string(fmt_va, fmt, sizeof(fmt));
+	out[0] = '\0';
+	va_start(ap, fmt_va);
+	for (const char *p = fmt; *p && rc == 0;) {
+		const char *q = p;
+		size_t sl;
+		int lng = 0, n = 0;
+		char conv;
+
+		if (*p != '%') {
+			while (*q && *q != '%')
+				q++;
+			out_add(out, &len, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if (p[1] == '%') {
+			out_add(out, &len, "%", 1);
+			p += 2;
+			continue;
+		}
+		q = p + 1;
+		while (*q && strchr("-+ #0", *q))
+			q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (*q == '.') {
+			q++;
+			while (*q >= '0' && *q <= '9')
+				q++;
+		}
+		sl = (size_t)(q - p);
+		if (q[0] == 'h' && q[1] == 'h')
+			q += 2;
+		else if (q[0] == 'h' && q[1] != 'l')
+			q++;
+		else if (q[0] == 'l') {
+			lng = 1;
+			q++;
+		}
+		conv = *q;
+		if (conv == '\0' || !strchr("diouxXcspfFeEgGaA", conv) || sl + 4 > sizeof(spec)) {
+			rc = -1;
+			break;
+		}
+		memcpy(spec, p, sl);
+		switch (conv) {
+		case 'd':
+		case 'i':
+			if (lng) {
+				memcpy(spec + sl, PRId64, sizeof(PRId64));
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int64_t));
+			} else {
+				spec[sl] = conv;
+				spec[sl + 1] = '\0';
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
+			}
+			break;
+		case 'o':
+		case 'u':
+		case 'x':
+		case 'X':
+			if (lng) {
+				const char *m = conv == 'o' ? PRIo64 : conv == 'u' ? PRIu64 :
+						conv == 'x' ? PRIx64 : PRIX64;
+
+				memcpy(spec + sl, m, strlen(m) + 1);
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, uint64_t));
+			} else {
+				spec[sl] = conv;
+				spec[sl + 1] = '\0';
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, unsigned int));
+			}
+			break;
+		case 'c':
+			spec[sl] = 'c';
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
+			break;
+		case 's':
+			port_string(va_arg(ap, uint64_t), str, sizeof(str));
+			spec[sl] = 's';
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, str);
+			break;
+		case 'p':
+			n = snprintf(piece, sizeof(piece), "0x%" PRIx64, va_arg(ap, uint64_t));
+			break;
+		default:	/* floating point: promoted to double */
+			spec[sl] = conv;
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, double));
+			break;
+		}
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		out_add(out, &len, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
+		p = q + 1;
+	}
+	va_end(ap);
+	if (rc != 0)
+		return rc;
+	/* append: the count, then the text after what is there */
+	port_read(w->printf_va, &used, sizeof(used));
+	room = w->printf_size - 8;
+	if (used > room)
+		used = room;
+	if (len > room - used)
+		len = (size_t)(room - used);
+	if (len)
+		port_write(w->printf_va + 8 + used, out, len);
+	used += len;
+	port_write(w->printf_va, &used, sizeof(used));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -794,6 +964,14 @@ uint32_t sim_run_compiled(void *priv, struct fsvm_axi *a, unsigned int ctx,
 			"for the work-items' stacks", e.name);
 		return FSVM_ST_BAD_PACKET;
 	}
+	if (d.printf_va && ((d.printf_va & 7u) || d.printf_size < 16)) {
+		sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch of %s: bad printf "
+			"buffer (0x%llx, %llu bytes)", e.name, (unsigned long long)d.printf_va,
+			(unsigned long long)d.printf_size);
+		return FSVM_ST_BAD_PACKET;
+	}
+	w.printf_va = d.printf_va;
+	w.printf_size = d.printf_va ? d.printf_size : 0;
 	w.a = a;
 	w.t = t;
 	w.fn = e.fn;

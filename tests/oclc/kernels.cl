@@ -85,3 +85,12 @@ kernel void barrier_diverge(global uint *out)
 		barrier(CLK_LOCAL_MEM_FENCE);
 	out[get_global_id(0)] = 1;
 }
+
+/* printf through the device's printf buffer. */
+kernel void hello(global const int *v)
+{
+	size_t i = get_global_id(0);
+
+	printf("wi %u: %d %5.2f %s %lx %c|\n", (uint)i, v[i], (float)v[i] / 4.0f,
+	       i & 1 ? "odd" : "even", (ulong)v[i] << 36, 'A' + (int)i);
+}

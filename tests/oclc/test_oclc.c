@@ -305,6 +305,64 @@ static void test_barriers(void)
 	free(rev);
 }
 
+static void test_printf(void)
+{
+	uint64_t h = load_kernel("hello");
+	int v[4] = { 5, -6, 7, 1000 };
+	uint64_t *buf = aligned_alloc(8, 256);
+	struct fsvm_compiled_launch d __attribute__((aligned(8)));
+	struct fsvm_completion rec __attribute__((aligned(8)));
+	struct fsvm_fault f;
+	uint64_t args[1] = { (uintptr_t)v };
+	char want[512];
+	size_t wl = 0;
+
+	REQUIRE(buf);
+	for (int i = 0; i < 4; i++)
+		wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "wi %d: %d %5.2f %s %lx %c|\n",
+				       i, v[i], (float)v[i] / 4.0f, i & 1 ? "odd" : "even",
+				       (unsigned long)(int64_t)v[i] << 36, 'A' + i);
+	memset(buf, 0xee, 256);
+	buf[0] = 0;
+	memset(&d, 0, sizeof(d));
+	d.handle = h;
+	d.work_dim = 1;
+	d.nargs = 1;
+	d.global_size[0] = 4;
+	d.local_size[0] = 2;
+	d.args_va = (uintptr_t)args;
+	d.printf_va = (uintptr_t)buf;
+	d.printf_size = 256;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	CHECK_EQ(buf[0], (uint64_t)wl);
+	CHECK(buf[0] == wl && memcmp(buf + 1, want, wl) == 0);
+	/* the host prints the buffer */
+	printf("printf buffer (%llu bytes):\n%.*s", (unsigned long long)buf[0], (int)wl,
+	       (const char *)(buf + 1));
+
+	/* a small buffer: the text is cut at its end, nothing beyond is written */
+	memset(buf, 0xee, 256);
+	buf[0] = 0;
+	d.printf_size = 40;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	CHECK_EQ(buf[0], 32u);
+	CHECK(memcmp(buf + 1, want, 32) == 0);
+	CHECK_EQ(((uint8_t *)buf)[40], 0xee);
+
+	/* no buffer: the kernel runs, printf writes nothing; a bad one is refused */
+	d.printf_va = 0;
+	d.printf_size = 0;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	d.printf_va = (uintptr_t)buf + 4;
+	d.printf_size = 64;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_ERR_INVAL);
+	free(buf);
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+}
+
 int main(int argc, char **argv)
 {
 	REQUIRE(argc == 2);
@@ -319,6 +377,7 @@ int main(int argc, char **argv)
 	test_chase();
 	test_unaligned_page_crossing();
 	test_barriers();
+	test_printf();
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
 	dlclose(so);
