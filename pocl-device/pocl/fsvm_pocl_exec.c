@@ -28,10 +28,12 @@
  * and end of a kernel from the device ticks in its completion record,
  * converted with the clock pairing taken at init.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "pocl_mem_management.h"
 #include "pocl_timing.h"
 #include "pocl_util.h"
 
@@ -146,6 +148,81 @@ static void *host_thread_main(void *arg)
  * LAUNCHED: in flight, the completion thread finishes it; NOTHING_TO_DO or
  * a negative status: the caller completes/fails the event outside locks.
  */
+/* A compiled OpenCL C kernel: a FSVM_PKT_COMPILED packet through the ring. */
+static cl_int launch_compiled(struct fsvm_pocl_device *d, _cl_command_node *node,
+			      const struct fsvm_pocl_ckernel *ck)
+{
+	cl_event event = node->sync.event.event;
+	struct fsvm_pocl_event *ed = event->data;
+	_cl_command_run *run = &node->command.run;
+	struct fsvm_compiled_launch *cd = &ed->cdesc;
+	int err;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->handle = ck->handle;
+	cd->work_dim = run->pc.work_dim ? run->pc.work_dim : 1;
+	cd->nargs = ck->nargs;
+	cd->args_va = (uint64_t)(uintptr_t)ed->cslots;
+	for (unsigned i = 0; i < FSVM_COMPILED_MAX_DIM; i++) {
+		uint64_t l = run->pc.local_size[i] ? run->pc.local_size[i] : 1;
+		uint64_t g = (uint64_t)run->pc.num_groups[i] * l;
+
+		if (i < cd->work_dim && g == 0)
+			return NOTHING_TO_DO;
+		if (i >= cd->work_dim)
+			continue;
+		cd->global_size[i] = g;
+		cd->local_size[i] = l;
+		cd->global_offset[i] = run->pc.global_offset[i];
+	}
+	for (unsigned a = 0; a < ck->nargs; a++) {
+		const struct pocl_argument *al = &run->arguments[a];
+		unsigned as = ck->args[a].addr_space;
+
+		ed->cslots[a] = 0;
+		if (as == 3) {			/* __local: its size */
+			ed->cslots[a] = al->size;
+		} else if (as != 0) {		/* global/constant pointer */
+			ed->cslots[a] = (uint64_t)(uintptr_t)pocl_cpu_get_ptr(
+				(struct pocl_argument *)al, node->device->global_mem_id);
+		} else {
+			if (al->value == NULL)
+				return CL_INVALID_KERNEL_ARGS;
+			memcpy(&ed->cslots[a], al->value, al->size < 8 ? al->size : 8);
+		}
+	}
+	if (ed->printf_buf == NULL)
+		ed->printf_buf = aligned_alloc(8, FSVM_POCL_PRINTF_BYTES);
+	if (ed->printf_buf) {
+		ed->printf_buf[0] = 0;
+		cd->printf_va = (uint64_t)(uintptr_t)ed->printf_buf;
+		cd->printf_size = FSVM_POCL_PRINTF_BYTES;
+	}
+	ed->kdesc = NULL;
+	ed->cname = ck->name;
+	ed->node = node;
+	ed->next = NULL;
+	ed->launched = 1;
+	pthread_mutex_lock(&d->lock);
+	err = fsvm_launch_compiled(d->ctx, cd, &ed->rec, event->id);
+	if (err == FSVM_OK) {
+		if (d->inflight_tail)
+			d->inflight_tail->next = ed;
+		else {
+			d->inflight_head = ed;
+			pthread_cond_signal(&d->work_cond);
+		}
+		d->inflight_tail = ed;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (err != FSVM_OK) {
+		ed->launched = 0;
+		POCL_MSG_ERR("fsvm: launch of %s failed: %s\n", ck->name, fsvm_strerror(err));
+		return status_of(err);
+	}
+	return LAUNCHED;
+}
+
 static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 {
 	cl_event event = node->sync.event.event;
@@ -160,6 +237,13 @@ static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 	pocl_update_event_running_unlocked(event);
 	if (d->ctx == NULL || ed == NULL)
 		return CL_DEVICE_NOT_AVAILABLE;
+	{
+		const struct fsvm_pocl_ckernel *ck = fsvm_pocl_find_compiled(
+			run->kernel->program, node->program_device_i, run->kernel->name);
+
+		if (ck)
+			return launch_compiled(d, node, ck);
+	}
 	k = fsvm_pocl_find_kernel(d, run->kernel->name);
 	if (k == NULL) {
 		POCL_MSG_ERR("fsvm: '%s' is not a kernel of this device\n", run->kernel->name);
@@ -214,6 +298,34 @@ static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 	return LAUNCHED;
 }
 
+/* "fsvm.<built-in>" or the OpenCL C kernel's name (thread-local buffer). */
+static const char *kname_of(const struct fsvm_pocl_event *ed)
+{
+	static __thread char buf[96];
+
+	if (ed->kdesc)
+		snprintf(buf, sizeof(buf), "%s%s", FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name);
+	else
+		snprintf(buf, sizeof(buf), "%s", ed->cname ? ed->cname : "?");
+	return buf;
+}
+
+/* The kernel's printf output, printed by the host when it completed. */
+static void print_printf(const struct fsvm_pocl_event *ed)
+{
+	uint64_t n;
+
+	if (ed->kdesc || ed->printf_buf == NULL)
+		return;
+	n = ed->printf_buf[0];
+	if (n > FSVM_POCL_PRINTF_BYTES - 8)
+		n = FSVM_POCL_PRINTF_BYTES - 8;
+	if (n) {
+		fwrite(ed->printf_buf + 1, 1, (size_t)n, stdout);
+		fflush(stdout);
+	}
+}
+
 /* cl_fsvm_fault_report (fsvm_cl_ext.h): the context's pfn_notify. */
 static void report_fault(struct fsvm_pocl_event *ed, const struct fsvm_fault *fault,
 			 const char *text)
@@ -231,8 +343,7 @@ static void report_fault(struct fsvm_pocl_event *ed, const struct fsvm_fault *fa
 	info.syndrome = fault->syndrome;
 	info.in_packet = fault->in_packet ? 1u : 0u;
 	info.event_id = ed->event->id;
-	snprintf(info.kernel_name, sizeof(info.kernel_name), "%s%s",
-		 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name);
+	snprintf(info.kernel_name, sizeof(info.kernel_name), "%.63s", kname_of(ed));
 	snprintf(msg, sizeof(msg), "fsvm: kernel %s (event %llu) faulted: %s at VA 0x%llx: %s",
 		 info.kernel_name, (unsigned long long)info.event_id,
 		 info.is_write ? "write" : "read", (unsigned long long)info.va, text);
@@ -243,6 +354,7 @@ static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm
 {
 	cl_event event = ed->event;
 
+	print_printf(ed);
 	if (err == FSVM_OK) {
 		POCL_UPDATE_EVENT_COMPLETE_MSG(event, "fsvm NDRange          ");
 		return;
@@ -251,19 +363,15 @@ static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm
 		char text[160];
 
 		fsvm_fault_describe(fault, text, sizeof(text));
-		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s%s (event %llu) faulted: %s",
-			 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name,
-			 (unsigned long long)event->id, text);
-		POCL_MSG_ERR("fsvm: kernel %s%s faulted: %s (event %llu -> %d)\n",
-			     FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name, text,
-			     (unsigned long long)event->id, status_of(err));
+		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s (event %llu) faulted: %s",
+			 kname_of(ed), (unsigned long long)event->id, text);
+		POCL_MSG_ERR("fsvm: kernel %s faulted: %s (event %llu -> %d)\n",
+			     kname_of(ed), text, (unsigned long long)event->id, status_of(err));
 		report_fault(ed, fault, text);
 	} else {
-		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s%s (event %llu) failed: %s",
-			 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name,
-			 (unsigned long long)event->id, fsvm_strerror(err));
-		POCL_MSG_ERR("fsvm: kernel %s%s failed: %s\n", FSVM_POCL_KERNEL_PREFIX,
-			     ed->kdesc->name, fsvm_strerror(err));
+		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s (event %llu) failed: %s",
+			 kname_of(ed), (unsigned long long)event->id, fsvm_strerror(err));
+		POCL_MSG_ERR("fsvm: kernel %s failed: %s\n", kname_of(ed), fsvm_strerror(err));
 	}
 	/* pocl fails every command that waits on this event (notify()) */
 	POCL_UPDATE_EVENT_FAILED(status_of(err), event);
@@ -538,6 +646,7 @@ void fsvm_pocl_free_event_data(cl_event event)
 	if (ed == NULL)
 		return;
 	pthread_cond_destroy(&ed->done_cond);
+	free(ed->printf_buf);
 	free(ed);
 	event->data = NULL;
 }
