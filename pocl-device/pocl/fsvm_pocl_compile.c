@@ -269,6 +269,7 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 	argv[n++] = "-O2";
 	argv[n++] = "-fno-vectorize";
 	argv[n++] = "-fno-slp-vectorize";
+	argv[n++] = "-fno-builtin-printf";	/* keep printf a printf (not puts/putchar) */
 	argv[n++] = "-emit-llvm";
 	argv[n++] = "-c";
 	if (program->compiler_options) {
