@@ -239,8 +239,8 @@ static void setup_static_info(cl_device_id dev, struct fsvm_pocl_device *d)
 	dev->image3d_max_width = dev->image3d_max_height = dev->image3d_max_depth = 0;
 	dev->image_max_buffer_size = dev->image_max_array_size = 0;
 	dev->device_side_printf = 0;
-	/* The profile's minimum (EMBEDDED: 1 KiB), per launch of a compiled
-	 * kernel; the host prints it when the kernel completes. */
+	/* Per launch of a compiled kernel that calls printf (1 MiB, the
+	 * FULL profile's minimum); the host prints it when the kernel completes. */
 	dev->printf_buffer_size = FSVM_POCL_PRINTF_BYTES;
 	/* The modeled on-chip local memory of the device (fsvm_hw.h). */
 	dev->local_mem_type = CL_LOCAL;

@@ -116,6 +116,7 @@ struct fsvm_pocl_ckernel {
 	char *name;
 	uint64_t handle;		/* fsvm_compiled_register */
 	int registered;
+	int uses_printf;
 	unsigned nargs, got;
 	uint8_t kinds[FSVM_COMPILED_MAX_ARGS];
 	struct fsvm_pocl_carg args[FSVM_COMPILED_MAX_ARGS];
@@ -124,12 +125,14 @@ struct fsvm_pocl_ckernel {
 /* program->data[device_i] of a program built from source. */
 struct fsvm_pocl_program {
 	void *so;			/* the instrumented kernels (dlopen) */
+	int uses_printf;		/* the source mentions printf */
 	unsigned num_kernels;
 	struct fsvm_pocl_ckernel *kernels;
 };
 
-/* Bytes of the per-launch printf buffer (CL_DEVICE_PRINTF_BUFFER_SIZE). */
-#define FSVM_POCL_PRINTF_BYTES 1024u
+/* Bytes of the per-launch printf buffer (CL_DEVICE_PRINTF_BUFFER_SIZE,
+ * the FULL profile's 1 MiB), allocated only for programs that call printf. */
+#define FSVM_POCL_PRINTF_BYTES (1024u * 1024u)
 
 /* ---- fsvm_pocl_compile.c ---- */
 int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,

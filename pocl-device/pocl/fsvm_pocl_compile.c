@@ -345,6 +345,9 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 		}
 		k->registered = 1;
 	}
+	pp->uses_printf = strstr(program->source, "printf") != NULL;
+	for (unsigned i = 0; i < pp->num_kernels; i++)
+		pp->kernels[i].uses_printf = pp->uses_printf;
 	program->data[device_i] = pp;
 	pp = NULL;
 	err = CL_SUCCESS;

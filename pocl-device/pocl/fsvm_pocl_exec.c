@@ -191,7 +191,7 @@ static cl_int launch_compiled(struct fsvm_pocl_device *d, _cl_command_node *node
 			memcpy(&ed->cslots[a], al->value, al->size < 8 ? al->size : 8);
 		}
 	}
-	if (ed->printf_buf == NULL)
+	if (ed->printf_buf == NULL && ck->uses_printf)
 		ed->printf_buf = aligned_alloc(8, FSVM_POCL_PRINTF_BYTES);
 	if (ed->printf_buf) {
 		ed->printf_buf[0] = 0;
