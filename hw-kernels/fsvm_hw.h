@@ -528,6 +528,11 @@ FSVM_STATIC_ASSERT(FSVM_K_COUNT <= FSVM_MAX_KERNELS, "fsvm_kernels.def: at most 
  * pointer argument's slot holds its size in bytes: the device gives it
  * that much of its on-chip local memory (FSVM_LOCAL_MEM_BYTES in total per
  * work-group, together with the kernel's own __local variables).
+ *
+ * printf buffer: the first 8 bytes count the bytes of text the kernel's
+ * printf calls have written after them (the host zeroes it before the
+ * launch); text that does not fit is dropped and the count stops at
+ * printf_size - 8. Written by the device through its memory port.
  */
 #define FSVM_COMPILED_MAX_ARGS	32u
 #define FSVM_COMPILED_MAX_DIM	3u
@@ -541,7 +546,8 @@ struct fsvm_compiled_launch {
 	uint64_t local_size[FSVM_COMPILED_MAX_DIM];	/* divides global_size */
 	uint64_t global_offset[FSVM_COMPILED_MAX_DIM];
 	uint64_t args_va;		/* VA of uint64_t[nargs], 8-byte aligned */
-	uint64_t reserved[2];		/* zero */
+	uint64_t printf_va;		/* printf buffer (8-byte aligned) or 0 */
+	uint64_t printf_size;		/* its size in bytes (>= 16), 0 without */
 };
 
 _Static_assert(sizeof(struct fsvm_compiled_launch) == 112, "compiled launch descriptor is 112 bytes");

@@ -60,6 +60,10 @@ void __fsvm_stn(uint64_t va, const void *src, uint64_t n);
 void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n);
 void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n);
 
+/* printf(fmt, ...) of a kernel; pointer arguments (the format, %s) as VAs.
+ * Formats into the launch's printf buffer (fsvm_hw.h). 0 or -1. */
+int __fsvm_printf(uint64_t fmt_va, ...);
+
 /*
  * The OpenCL C work-item functions the engine provides, by their mangled
  * names on the x86-64/aarch64 OpenCL target clang compiles for (size_t
@@ -89,5 +93,25 @@ uint64_t _Z14get_num_groupsj(uint32_t d);
 uint64_t _Z17get_global_offsetj(uint32_t d);
 uint64_t _Z20get_global_linear_idv(void);
 uint64_t _Z19get_local_linear_idv(void);
+
+/*
+ * Synchronisation built-ins the engine provides: barriers (work-items of a
+ * group wait for each other, see sim_compiled.c) and fences (no-ops: one
+ * device thread runs a whole group). X(mangled).
+ */
+#define FSVM_CL_SYNC_BUILTINS(X)				\
+	X(_Z7barrierj)						\
+	X(_Z18work_group_barrierj)				\
+	X(_Z18work_group_barrierj12memory_scope)		\
+	X(_Z9mem_fencej)					\
+	X(_Z14read_mem_fencej)					\
+	X(_Z15write_mem_fencej)
+
+void _Z7barrierj(uint32_t flags);
+void _Z18work_group_barrierj(uint32_t flags);
+void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope);
+void _Z9mem_fencej(uint32_t flags);
+void _Z14read_mem_fencej(uint32_t flags);
+void _Z15write_mem_fencej(uint32_t flags);
 
 #endif /* FSVM_CL_ABI_H */

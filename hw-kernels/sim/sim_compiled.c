@@ -19,21 +19,59 @@
  * through the SMMU, as on-chip accesses would be.
  *
  * Local memory: FSVM_LOCAL_MEM_BYTES of modeled on-chip memory per device,
- * carved into the kernel's __local pointer arguments per launch. Work-items
- * of a group run one after the other, so barriers cannot be honoured: the
- * instrumentation rejects kernels that call them.
+ * carved into the kernel's __local pointer arguments per launch.
+ *
+ * Barriers: OpenCL requires that either every work-item of a group reaches
+ * a given barrier or none does. So work-item 0 of each group runs as a
+ * coroutine (its own stack, ucontext): if it returns without reaching a
+ * barrier, no work-item of the group will, and the others run one after
+ * the other on the device thread, with no switching cost. If it stops at a
+ * barrier, every other work-item of the group is started as a coroutine
+ * and run up to the barrier; when all are waiting they are released, and
+ * so on, barrier region after barrier region, in local-id order. A group
+ * whose work-items do not all reach the same number of barriers
+ * (divergence, undefined in OpenCL) ends as FSVM_ST_BAD_PACKET with a log
+ * line, never a hang. Coroutine stacks are private memory (on chip).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FSVM_ASAN_FIBERS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(FSVM_ASAN_FIBERS)
+#define FSVM_ASAN_FIBERS 1
+#endif
+#ifdef FSVM_ASAN_FIBERS
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include "fsvm_cl_abi.h"
 #include "fsvm_sim_internal.h"
 
 #define CT_SLOTS	256u
 #define LOCAL_ALIGN	128u
+#define CO_STACK	(256u * 1024u)	/* private memory of one work-item in barrier mode */
+#define CO_MAX		1024u		/* work-items per group in barrier mode */
+
+enum co_state { CO_RUN, CO_BARRIER, CO_DONE, CO_FAULT };
+
+struct co {
+	ucontext_t uc;
+	uint64_t lid[3];
+	enum co_state state;
+	uint32_t barriers;		/* barriers passed, for divergence checks */
+};
 
 struct ct_entry {
 	uint32_t gen;			/* bumped on unregister: stale handles fail */
@@ -47,6 +85,10 @@ struct ct_entry {
 struct sim_compiled_table {
 	pthread_mutex_t lock;
 	struct ct_entry e[CT_SLOTS];
+	/* barrier-mode coroutines and their stacks (device thread only) */
+	struct co *co;
+	uint8_t *co_stacks;
+	uint32_t co_cap;
 	/* the modeled on-chip local memory (device thread only) */
 	uint8_t local_mem[FSVM_LOCAL_MEM_BYTES] __attribute__((aligned(LOCAL_ALIGN)));
 };
@@ -60,6 +102,15 @@ struct wi_state {
 	uint64_t group[3], lid[3];
 	uintptr_t local_lo, local_hi;
 	uintptr_t stack_lo, stack_hi;
+	uintptr_t co_lo, co_hi;		/* coroutine stacks */
+	uint64_t printf_va, printf_size;	/* the launch's printf buffer */
+	/* barrier mode */
+	struct sim_compiled_table *t;
+	fsvm_sim_wi_fn fn;
+	const uint64_t *args;
+	struct co *self;		/* the running coroutine, NULL outside one */
+	ucontext_t sched;
+	void *asan_fake;
 };
 
 static __thread struct wi_state *cur;
@@ -79,6 +130,9 @@ void sim_compiled_fini(struct fsvm_sim *sim)
 {
 	if (!sim->ctab)
 		return;
+	if (sim->ctab->co_stacks)
+		munmap(sim->ctab->co_stacks, (size_t)sim->ctab->co_cap * CO_STACK);
+	free(sim->ctab->co);
 	pthread_mutex_destroy(&sim->ctab->lock);
 	free(sim->ctab);
 	sim->ctab = NULL;
@@ -161,7 +215,22 @@ static bool on_chip(const struct wi_state *w, uint64_t va, uint64_t n)
 		return n <= w->local_hi - va;
 	if (va >= w->stack_lo && va < w->stack_hi)
 		return n <= w->stack_hi - va;
+	if (va >= w->co_lo && va < w->co_hi)
+		return n <= w->co_hi - va;
 	return false;
+}
+
+static void co_switch_to_sched(struct wi_state *w);
+
+/* A faulting access ends the work-item (and with it the launch). */
+static void __attribute__((noreturn)) wi_fault(struct wi_state *w)
+{
+	if (w->self) {
+		w->self->state = CO_FAULT;
+		co_switch_to_sched(w);	/* a faulted coroutine is never resumed */
+		__builtin_unreachable();
+	}
+	longjmp(w->env, 1);
 }
 
 /*
@@ -192,7 +261,7 @@ static void port_xfer(uint64_t va, uint8_t *dst, const uint8_t *src, uint64_t n)
 			      fsvm_axi_write(w->a, va, src, len);
 
 		if (r != 0)
-			longjmp(w->env, 1);
+			wi_fault(w);
 		va += len;
 		if (dst)
 			dst += len;
@@ -277,6 +346,172 @@ void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n)
 		dva += c;
 		n -= c;
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* printf                                                              */
+/* ------------------------------------------------------------------ */
+
+#define PRINTF_MAX	4096u	/* longest format, string argument or output line */
+
+/* A NUL-terminated string at VA va, through the port (truncated). */
+static void port_string(uint64_t va, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		port_read(va + n, &out[n], 1);
+		if (out[n] == '\0')
+			return;
+		n++;
+	}
+	out[n] = '\0';
+}
+
+static void out_add(char *out, size_t *len, const char *s, size_t n)
+{
+	if (n > PRINTF_MAX - 1 - *len)
+		n = PRINTF_MAX - 1 - *len;
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+/*
+ * OpenCL C printf: the format (and every %s) is read by VA through the
+ * memory port; conversions d i o u x X c s p f F e E g G a A %, with flags,
+ * width, precision and the length modifiers hh h l (OpenCL's long is 64-bit).
+ * The text is appended to the launch's printf buffer through the port.
+ * Returns 0, or -1 for a malformed format or without a buffer (nothing written).
+ */
+int __fsvm_printf(uint64_t fmt_va, ...)
+{
+	struct wi_state *w = cur;
+	static __thread char fmt[PRINTF_MAX], out[PRINTF_MAX], str[PRINTF_MAX];
+	char piece[PRINTF_MAX], spec[32];
+	uint64_t used, room;
+	size_t len = 0;
+	va_list ap;
+	int rc = 0;
+
+	if (!w || !w->printf_va)
+		return -1;
+	port_string(fmt_va, fmt, sizeof(fmt));
+	out[0] = '\0';
+	va_start(ap, fmt_va);
+	for (const char *p = fmt; *p && rc == 0;) {
+		const char *q = p;
+		size_t sl;
+		int lng = 0, n = 0;
+		char conv;
+
+		if (*p != '%') {
+			while (*q && *q != '%')
+				q++;
+			out_add(out, &len, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if (p[1] == '%') {
+			out_add(out, &len, "%", 1);
+			p += 2;
+			continue;
+		}
+		q = p + 1;
+		while (*q && strchr("-+ #0", *q))
+			q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (*q == '.') {
+			q++;
+			while (*q >= '0' && *q <= '9')
+				q++;
+		}
+		sl = (size_t)(q - p);
+		if (q[0] == 'h' && q[1] == 'h')
+			q += 2;
+		else if (q[0] == 'h' && q[1] != 'l')
+			q++;
+		else if (q[0] == 'l') {
+			lng = 1;
+			q++;
+		}
+		conv = *q;
+		if (conv == '\0' || !strchr("diouxXcspfFeEgGaA", conv) || sl + 4 > sizeof(spec)) {
+			rc = -1;
+			break;
+		}
+		memcpy(spec, p, sl);
+		switch (conv) {
+		case 'd':
+		case 'i':
+			if (lng) {
+				memcpy(spec + sl, PRId64, sizeof(PRId64));
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int64_t));
+			} else {
+				spec[sl] = conv;
+				spec[sl + 1] = '\0';
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
+			}
+			break;
+		case 'o':
+		case 'u':
+		case 'x':
+		case 'X':
+			if (lng) {
+				const char *m = conv == 'o' ? PRIo64 : conv == 'u' ? PRIu64 :
+						conv == 'x' ? PRIx64 : PRIX64;
+
+				memcpy(spec + sl, m, strlen(m) + 1);
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, uint64_t));
+			} else {
+				spec[sl] = conv;
+				spec[sl + 1] = '\0';
+				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, unsigned int));
+			}
+			break;
+		case 'c':
+			spec[sl] = 'c';
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
+			break;
+		case 's':
+			port_string(va_arg(ap, uint64_t), str, sizeof(str));
+			spec[sl] = 's';
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, str);
+			break;
+		case 'p':
+			n = snprintf(piece, sizeof(piece), "0x%" PRIx64, va_arg(ap, uint64_t));
+			break;
+		default:	/* floating point: promoted to double */
+			spec[sl] = conv;
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, double));
+			break;
+		}
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		out_add(out, &len, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
+		p = q + 1;
+	}
+	va_end(ap);
+	if (rc != 0)
+		return rc;
+	/* append: the count, then the text after what is there */
+	port_read(w->printf_va, &used, sizeof(used));
+	room = w->printf_size - 8;
+	if (used > room)
+		used = room;
+	if (len > room - used)
+		len = (size_t)(room - used);
+	if (len)
+		port_write(w->printf_va + 8 + used, out, len);
+	used += len;
+	port_write(w->printf_va, &used, sizeof(used));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -397,28 +632,265 @@ static bool geometry(struct fsvm_sim *sim, const struct fsvm_compiled_launch *d,
 	return true;
 }
 
-static uint32_t run_groups(struct wi_state *w, fsvm_sim_wi_fn fn, const uint64_t *args,
-			   uint32_t *done)
+/* ---- barrier mode: coroutines ---- */
+
+static void co_switch_to_sched(struct wi_state *w)
+{
+	struct co *c = w->self;
+
+#ifdef FSVM_ASAN_FIBERS
+	void *fake = NULL;
+
+	__sanitizer_start_switch_fiber(c->state == CO_RUN || c->state == CO_BARRIER ?
+				       &fake : NULL, (const void *)w->stack_lo,
+				       w->stack_hi - w->stack_lo);
+	swapcontext(&c->uc, &w->sched);
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+	swapcontext(&c->uc, &w->sched);
+#endif
+}
+
+/* Run coroutine c until it waits at a barrier, returns or faults. */
+static void co_resume(struct wi_state *w, struct co *c)
+{
+	size_t idx = (size_t)(c - w->t->co);
+
+	w->self = c;
+	memcpy(w->lid, c->lid, sizeof(w->lid));
+	c->state = CO_RUN;
+#ifdef FSVM_ASAN_FIBERS
+	__sanitizer_start_switch_fiber(&w->asan_fake, w->t->co_stacks + idx * CO_STACK, CO_STACK);
+	swapcontext(&w->sched, &c->uc);
+	__sanitizer_finish_switch_fiber(w->asan_fake, NULL, NULL);
+#else
+	(void)idx;
+	swapcontext(&w->sched, &c->uc);
+#endif
+	w->self = NULL;
+}
+
+static __thread struct wi_state *co_start_w;
+
+static void co_entry(void)
+{
+	struct wi_state *w = co_start_w;
+
+#ifdef FSVM_ASAN_FIBERS
+	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+	w->fn(w->args);
+	w->self->state = CO_DONE;
+	co_switch_to_sched(w);	/* a finished coroutine is never resumed */
+	__builtin_unreachable();
+}
+
+/* Stacks and contexts for n coroutines (kept across launches). */
+static bool co_reserve(struct sim_compiled_table *t, uint32_t n)
+{
+	struct co *c;
+	void *st;
+
+	if (n <= t->co_cap)
+		return true;
+	st = mmap(NULL, (size_t)n * CO_STACK, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (st == MAP_FAILED)
+		return false;
+	c = calloc(n, sizeof(*c));
+	if (!c) {
+		munmap(st, (size_t)n * CO_STACK);
+		return false;
+	}
+	if (t->co_stacks)
+		munmap(t->co_stacks, (size_t)t->co_cap * CO_STACK);
+	free(t->co);
+	t->co = c;
+	t->co_stacks = st;
+	t->co_cap = n;
+	return true;
+}
+
+static bool co_init(struct wi_state *w, uint32_t i, const uint64_t lid[3])
+{
+	struct co *c = &w->t->co[i];
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->lid, lid, sizeof(c->lid));
+	if (getcontext(&c->uc) != 0)
+		return false;
+	c->uc.uc_stack.ss_sp = w->t->co_stacks + (size_t)i * CO_STACK;
+	c->uc.uc_stack.ss_size = CO_STACK;
+	c->uc.uc_link = NULL;
+	co_start_w = w;
+	makecontext(&c->uc, co_entry, 0);
+	return true;
+}
+
+/* What a barrier call does: wait for the rest of the group. */
+static void wi_barrier(void)
+{
+	struct wi_state *w = cur;
+
+	if (!w)
+		return;
+	if (!w->self) {
+		/* Work-item 0 of this group returned without this barrier. */
+		longjmp(w->env, 2);
+	}
+	w->self->state = CO_BARRIER;
+	w->self->barriers++;
+	co_switch_to_sched(w);
+}
+
+void _Z7barrierj(uint32_t flags)
+{
+	(void)flags;
+	wi_barrier();
+}
+
+void _Z18work_group_barrierj(uint32_t flags)
+{
+	(void)flags;
+	wi_barrier();
+}
+
+void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope)
+{
+	(void)flags;
+	(void)scope;
+	wi_barrier();
+}
+
+/* One thread runs a group: every access is already ordered. */
+void _Z9mem_fencej(uint32_t flags)
+{
+	(void)flags;
+}
+
+void _Z14read_mem_fencej(uint32_t flags)
+{
+	(void)flags;
+}
+
+void _Z15write_mem_fencej(uint32_t flags)
+{
+	(void)flags;
+}
+
+static void lid_of(const struct wi_state *w, uint64_t i, uint64_t lid[3])
+{
+	lid[0] = i % w->lsize[0];
+	lid[1] = (i / w->lsize[0]) % w->lsize[1];
+	lid[2] = i / (w->lsize[0] * w->lsize[1]);
+}
+
+/*
+ * Barrier mode for the current group: work-item 0 (coroutine 0) is waiting
+ * at its first barrier. Returns FSVM_ST_DONE, FSVM_ST_FAULTED, or
+ * FSVM_ST_BAD_PACKET on divergence.
+ */
+static uint32_t run_barrier_group(struct fsvm_sim *sim, struct wi_state *w, uint32_t n)
+{
+	struct co *co = w->t->co;
+
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t lid[3];
+
+		lid_of(w, i, lid);
+		if (!co_init(w, i, lid))
+			return FSVM_ST_BAD_PACKET;
+		co_resume(w, &co[i]);
+		if (co[i].state == CO_FAULT)
+			return FSVM_ST_FAULTED;
+	}
+	for (;;) {
+		uint32_t waiting = 0, done = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			if (co[i].state == CO_BARRIER)
+				waiting++;
+			else if (co[i].state == CO_DONE)
+				done++;
+		}
+		if (done == n)
+			return FSVM_ST_DONE;
+		if (waiting != n) {
+			sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch: work-items "
+				"of group (%llu,%llu,%llu) reach different barriers (%u at a "
+				"barrier, %u returned)", (unsigned long long)w->group[0],
+				(unsigned long long)w->group[1], (unsigned long long)w->group[2],
+				waiting, done);
+			return FSVM_ST_BAD_PACKET;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			co_resume(w, &co[i]);
+			if (co[i].state == CO_FAULT)
+				return FSVM_ST_FAULTED;
+			if (co[i].barriers != co[0].barriers && co[i].state == CO_BARRIER) {
+				sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch: "
+					"work-items of a group reach different barriers");
+				return FSVM_ST_BAD_PACKET;
+			}
+		}
+	}
+}
+
+static uint32_t run_groups(struct fsvm_sim *sim, struct wi_state *w, uint32_t *done)
 {
 	volatile uint32_t count = 0;
+	uint64_t n = w->lsize[0] * w->lsize[1] * w->lsize[2];
+	int j;
 
-	if (setjmp(w->env)) {
+	j = setjmp(w->env);
+	if (j) {
 		*done = count;
+		if (j == 2) {
+			sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch: a work-item "
+				"reached a barrier that work-item 0 of its group did not");
+			return FSVM_ST_BAD_PACKET;
+		}
 		return FSVM_ST_FAULTED;	/* the port recorded the fault (or ABORT) */
 	}
 	for (uint64_t gz = 0; gz < w->ngroups[2]; gz++)
 	for (uint64_t gy = 0; gy < w->ngroups[1]; gy++)
 	for (uint64_t gx = 0; gx < w->ngroups[0]; gx++) {
+		static const uint64_t zero[3];
+		uint32_t st;
+
 		w->group[0] = gx;
 		w->group[1] = gy;
 		w->group[2] = gz;
-		for (uint64_t z = 0; z < w->lsize[2]; z++)
-		for (uint64_t y = 0; y < w->lsize[1]; y++)
-		for (uint64_t x = 0; x < w->lsize[0]; x++) {
-			w->lid[0] = x;
-			w->lid[1] = y;
-			w->lid[2] = z;
-			fn(args);
+		/* Work-item 0 as a coroutine: does this group use barriers? */
+		if (!co_init(w, 0, zero)) {
+			*done = count;
+			return FSVM_ST_BAD_PACKET;
+		}
+		co_resume(w, &w->t->co[0]);
+		if (w->t->co[0].state == CO_FAULT) {
+			*done = count;
+			return FSVM_ST_FAULTED;
+		}
+		if (w->t->co[0].state == CO_BARRIER) {
+			if (n > CO_MAX) {
+				sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch: a "
+					"work-group of %llu work-items with barriers (at most %u)",
+					(unsigned long long)n, CO_MAX);
+				*done = count;
+				return FSVM_ST_BAD_PACKET;
+			}
+			st = run_barrier_group(sim, w, (uint32_t)n);
+			if (st != FSVM_ST_DONE) {
+				*done = count;
+				return st;
+			}
+			count = count + (uint32_t)n < count ? UINT32_MAX : count + (uint32_t)n;
+			continue;
+		}
+		count = count + 1u < count ? count : count + 1u;
+		for (uint64_t i = 1; i < n; i++) {
+			lid_of(w, i, w->lid);
+			w->fn(w->args);
 			count = count + 1u < count ? count : count + 1u;
 		}
 	}
@@ -438,6 +910,7 @@ uint32_t sim_run_compiled(void *priv, struct fsvm_axi *a, unsigned int ctx,
 	uint64_t items, local_used = 0;
 	uint32_t st;
 	bool found;
+	uint64_t group_items;
 
 	(void)ctx;
 	io->in_fetch = true;
@@ -485,13 +958,32 @@ uint32_t sim_run_compiled(void *priv, struct fsvm_axi *a, unsigned int ctx,
 		args[i] = (uint64_t)(uintptr_t)(t->local_mem + local_used);
 		local_used += size;
 	}
+	group_items = w.lsize[0] * w.lsize[1] * w.lsize[2];
+	if (!co_reserve(t, group_items < CO_MAX ? (uint32_t)group_items : CO_MAX)) {
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: compiled launch of %s: no memory "
+			"for the work-items' stacks", e.name);
+		return FSVM_ST_BAD_PACKET;
+	}
+	if (d.printf_va && ((d.printf_va & 7u) || d.printf_size < 16)) {
+		sim_log(sim, FSVM_SIM_LOG_WARN, "fsvm sim: compiled launch of %s: bad printf "
+			"buffer (0x%llx, %llu bytes)", e.name, (unsigned long long)d.printf_va,
+			(unsigned long long)d.printf_size);
+		return FSVM_ST_BAD_PACKET;
+	}
+	w.printf_va = d.printf_va;
+	w.printf_size = d.printf_va ? d.printf_size : 0;
 	w.a = a;
+	w.t = t;
+	w.fn = e.fn;
+	w.args = args;
+	w.co_lo = (uintptr_t)t->co_stacks;
+	w.co_hi = (uintptr_t)t->co_stacks + (size_t)t->co_cap * CO_STACK;
 	w.local_lo = (uintptr_t)t->local_mem;
 	w.local_hi = (uintptr_t)t->local_mem + FSVM_LOCAL_MEM_BYTES;
 	stack_bounds(&w);
 
 	cur = &w;
-	st = run_groups(&w, e.fn, args, &io->items);
+	st = run_groups(sim, &w, &io->items);
 	cur = NULL;
 	(void)items;
 	return st;

@@ -34,7 +34,8 @@ static int check_desc(const struct fsvm_compiled_launch *d)
 {
 	if (d->work_dim < 1 || d->work_dim > FSVM_COMPILED_MAX_DIM ||
 	    d->nargs > FSVM_COMPILED_MAX_ARGS || (d->nargs && (d->args_va == 0 || (d->args_va & 7u))) ||
-	    d->reserved[0] || d->reserved[1])
+	    (d->printf_va && ((d->printf_va & 7u) || d->printf_size < 16)) ||
+	    (!d->printf_va && d->printf_size))
 		return FSVM_ERR_INVAL;
 	for (uint32_t i = 0; i < d->work_dim; i++)
 		if (d->global_size[i] == 0 || d->local_size[i] == 0 ||

@@ -352,7 +352,8 @@ int fsvm_compiled_unregister(struct fsvm_device *dev, uint64_t handle);
  * slots at desc->args_va are read by the device by VA: like rec they must
  * stay valid and unchanged until fsvm_wait() reports the launch done.
  * Geometry (work_dim 1..3, sizes >= 1, local_size dividing global_size,
- * nargs <= FSVM_COMPILED_MAX_ARGS, reserved zero) is checked here
+ * nargs <= FSVM_COMPILED_MAX_ARGS, printf buffer 8-byte aligned and >= 16
+ * bytes or absent) is checked here
  * (FSVM_ERR_INVAL, nothing submitted); the device checks it again and
  * completes a bad one as FSVM_ST_BAD_PACKET. A memory fault of the kernel
  * completes it as FSVM_ST_FAULTED with the VA, like a built-in kernel's.

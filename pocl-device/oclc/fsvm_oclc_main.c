@@ -6,29 +6,131 @@
  *   clang-19 -x cl -cl-std=CL2.0 -target x86_64-linux-gnu \
  *     -Xclang -ffake-address-space-map -Xclang -finclude-default-header \
  *     -O2 -emit-llvm -c k.cl -o k.bc
- *   fsvm-oclc [-v] k.bc -o k.fsvm.bc
+ *   fsvm-oclc [-v] [-m k.meta] k.bc -o k.fsvm.bc
  *   clang-19 -shared -fPIC -O2 k.fsvm.bc -o k.so
  *
  * Exit status 0, or 1 with one line on stderr saying why.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/IRReader.h>
+#include <llvm-c/Target.h>
 
 #include "fsvm_oclc.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fsvm-oclc [-v] IN.bc|IN.ll -o OUT.bc\n");
+	fprintf(stderr, "usage: fsvm-oclc [-v] [-m META] IN.bc|IN.ll -o OUT.bc\n");
 	return 1;
+}
+
+/* String operand i of metadata node md (as a value), or "". */
+static const char *md_str(LLVMValueRef md, unsigned int i, unsigned int n, LLVMValueRef *ops)
+{
+	unsigned int len = 0;
+	const char *s;
+
+	(void)md;
+	if (i >= n || !ops[i])
+		return "";
+	s = LLVMGetMDString(ops[i], &len);
+	return s ? s : "";
+}
+
+/*
+ * -m: the kernels' argument metadata for a runtime (the fsvm pocl driver),
+ * from clang's -cl-kernel-arg-info. One block per kernel:
+ *   kernel <name> <nargs>
+ *   arg <addr-space 0..3> <size> <access> <type-qualifiers|-> <type> <name>
+ * (qualifiers joined by ',', '-' for none; a space in a type name is '~').
+ */
+static int write_meta(LLVMModuleRef mod, const char *path)
+{
+	LLVMContextRef c = LLVMGetModuleContext(mod);
+	LLVMTargetDataRef td = LLVMGetModuleDataLayout(mod);
+	static const char *const kinds[5] = { "kernel_arg_addr_space", "kernel_arg_access_qual",
+		"kernel_arg_type", "kernel_arg_type_qual", "kernel_arg_name" };
+	unsigned int kid[5];
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", path);
+		return -1;
+	}
+	for (int i = 0; i < 5; i++)
+		kid[i] = LLVMGetMDKindIDInContext(c, kinds[i], (unsigned int)strlen(kinds[i]));
+	for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+		LLVMValueRef mds[5] = { NULL };
+		unsigned int nm[5] = { 0 };
+		LLVMValueRef *ops[5] = { NULL };
+		size_t ne = 0, nl;
+		LLVMValueMetadataEntry *ent;
+		const char *name = LLVMGetValueName2(fn, &nl);
+		unsigned int np = LLVMCountParams(fn);
+
+		if (LLVMIsDeclaration(fn) || strncmp(name, "__fsvm_", 7) == 0)
+			continue;
+		ent = LLVMGlobalCopyAllMetadata(fn, &ne);
+		for (size_t e = 0; e < ne; e++)
+			for (int k = 0; k < 5; k++)
+				if (LLVMValueMetadataEntriesGetKind(ent, (unsigned int)e) == kid[k])
+					mds[k] = LLVMMetadataAsValue(c,
+						LLVMValueMetadataEntriesGetMetadata(ent, (unsigned int)e));
+		if (ent)
+			LLVMDisposeValueMetadataEntries(ent);
+		if (!mds[0])
+			continue;	/* not a kernel */
+		for (int k = 0; k < 5; k++) {
+			if (!mds[k])
+				continue;
+			nm[k] = LLVMGetMDNodeNumOperands(mds[k]);
+			ops[k] = calloc(nm[k] + 1, sizeof(LLVMValueRef));
+			if (ops[k])
+				LLVMGetMDNodeOperands(mds[k], ops[k]);
+			else
+				nm[k] = 0;
+		}
+		fprintf(f, "kernel %s %u\n", name, np);
+		for (unsigned int a = 0; a < np; a++) {
+			LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(fn, a));
+			unsigned long long as = a < nm[0] && ops[0][a] ?
+				LLVMConstIntGetZExtValue(ops[0][a]) : 0;
+			char tq[64];
+			const char *q = md_str(mds[3], a, nm[3], ops[3]);
+			size_t j = 0;
+
+			for (; q[j] && j + 1 < sizeof(tq); j++)
+				tq[j] = q[j] == ' ' ? ',' : q[j];
+			tq[j] = '\0';
+			char ty[128];
+			const char *tn = md_str(mds[2], a, nm[2], ops[2]);
+
+			for (j = 0; tn[j] && j + 1 < sizeof(ty); j++)
+				ty[j] = tn[j] == ' ' ? '~' : tn[j];
+			ty[j] = '\0';
+			fprintf(f, "arg %llu %llu %s %s %s %s\n", as,
+				(unsigned long long)LLVMABISizeOfType(td, t),
+				*md_str(mds[1], a, nm[1], ops[1]) ? md_str(mds[1], a, nm[1], ops[1]) : "none",
+				tq[0] ? tq : "-", ty[0] ? ty : "?",
+				*md_str(mds[4], a, nm[4], ops[4]) ? md_str(mds[4], a, nm[4], ops[4]) : "-");
+		}
+		for (int k = 0; k < 5; k++)
+			free(ops[k]);
+	}
+	if (fclose(f) != 0) {
+		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL;
+	const char *in = NULL, *out = NULL, *meta = NULL;
 	struct fsvm_oclc_stats st;
 	LLVMMemoryBufferRef buf;
 	LLVMContextRef c;
@@ -40,6 +142,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			out = argv[++i];
+		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+			meta = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = 1;
 		else if (argv[i][0] != '-' && !in)
@@ -61,7 +165,9 @@ int main(int argc, char **argv)
 		LLVMContextDispose(c);
 		return 1;
 	}
-	if (fsvm_oclc_instrument(mod, &st, err, sizeof(err)) != 0) {
+	if (meta && write_meta(mod, meta) != 0) {
+		/* said why */
+	} else if (fsvm_oclc_instrument(mod, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, err);
 	} else if (LLVMWriteBitcodeToFile(mod, out) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", out);

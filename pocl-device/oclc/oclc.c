@@ -266,7 +266,57 @@ static bool provided_builtin(const char *name)
 #define X(mangled, cl) if (strcmp(name, #mangled) == 0) return true;
 	FSVM_CL_WORKITEM_BUILTINS(X)
 #undef X
+#define X(mangled) if (strcmp(name, #mangled) == 0) return true;
+	FSVM_CL_SYNC_BUILTINS(X)
+#undef X
 	return starts(name, "__fsvm_");
+}
+
+/*
+ * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, ...): every pointer
+ * argument (the format, %s strings) becomes its VA, which the device reads
+ * through its memory port; the engine formats and appends the text to the
+ * launch's printf buffer. Vector arguments (%v) are rejected here.
+ */
+static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
+{
+	unsigned int n = LLVMGetNumArgOperands(call);
+	LLVMValueRef *a;
+	LLVMValueRef f, nc;
+	LLVMTypeRef fty;
+
+	if (n == 0) {
+		fail(o, "function %s: printf without a format", vname(fn));
+		return;
+	}
+	a = calloc(n, sizeof(*a));
+	if (!a) {
+		fail(o, "out of memory");
+		return;
+	}
+	LLVMPositionBuilderBefore(o->b, call);
+	for (unsigned int i = 0; i < n && !o->failed; i++) {
+		LLVMValueRef v = LLVMGetOperand(call, i);
+		LLVMTypeKind k = LLVMGetTypeKind(LLVMTypeOf(v));
+
+		if (k == LLVMPointerTypeKind)
+			a[i] = va_of(o, v);
+		else if (k == LLVMVectorTypeKind)
+			fail(o, "function %s: printf of a vector (%%v) is not supported by "
+			     "the fsvm compiled-kernel engine", vname(fn));
+		else
+			a[i] = v;
+	}
+	if (!o->failed) {
+		fty = LLVMFunctionType(o->i32, &o->i64, 1, 1);
+		f = LLVMGetNamedFunction(o->mod, "__fsvm_printf");
+		if (!f)
+			f = LLVMAddFunction(o->mod, "__fsvm_printf", fty);
+		nc = LLVMBuildCall2(o->b, fty, f, a, n, "");
+		LLVMReplaceAllUsesWith(call, nc);
+		LLVMInstructionEraseFromParent(call);
+	}
+	free(a);
 }
 
 static void check_call(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
@@ -307,12 +357,10 @@ static void check_call(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 	if (!LLVMIsDeclaration(callee) || provided_builtin(name))
 		return;
 	if (strstr(name, "barrier"))
-		fail(o, "function %s calls %s: barriers are not supported by the fsvm "
-		     "compiled-kernel engine yet (work-items run one after another)",
-		     vname(fn), name);
+		fail(o, "function %s calls %s: only barrier() and work_group_barrier() "
+		     "are supported by the fsvm compiled-kernel engine", vname(fn), name);
 	else if (strcmp(name, "printf") == 0)
-		fail(o, "function %s calls printf: not supported by the fsvm "
-		     "compiled-kernel engine yet", vname(fn));
+		rewrite_printf(o, fn, call);
 	else
 		fail(o, "function %s calls %s, which the fsvm device runtime does not "
 		     "provide (only the work-item functions are built in so far)",

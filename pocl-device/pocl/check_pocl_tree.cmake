@@ -15,6 +15,8 @@ set(FSVM_POCL_EXPECTED_FILES
   include/CL/cl_exp_defined_builtin_kernels.h
   lib/CL/pocl_cl.h
   lib/CL/pocl_util.h
+  lib/CL/pocl_util.c
+  lib/CL/clCreateContext.c
   lib/CL/pocl_builtin_kernels.c
   lib/CL/devices/CMakeLists.txt
   lib/CL/devices/devices.c

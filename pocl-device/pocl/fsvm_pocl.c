@@ -29,7 +29,7 @@
 /* cl_ext_buffer_device_address: pocl's clSVMAlloc needs it (its shadow
  * buffer asks for a device address), and it is true: a buffer's device
  * address is its host address. */
-#define FSVM_POCL_EXTENSIONS "cl_ext_buffer_device_address"
+#define FSVM_POCL_EXTENSIONS "cl_ext_buffer_device_address cl_fsvm_fault_report"
 
 #define FSVM_POCL_RING_ENTRIES 1024u
 #define FSVM_POCL_MAX_WG 4096u
@@ -239,7 +239,12 @@ static void setup_static_info(cl_device_id dev, struct fsvm_pocl_device *d)
 	dev->image3d_max_width = dev->image3d_max_height = dev->image3d_max_depth = 0;
 	dev->image_max_buffer_size = dev->image_max_array_size = 0;
 	dev->device_side_printf = 0;
-	dev->printf_buffer_size = 0;
+	/* Per launch of a compiled kernel that calls printf (1 MiB, the
+	 * FULL profile's minimum); the host prints it when the kernel completes. */
+	dev->printf_buffer_size = FSVM_POCL_PRINTF_BYTES;
+	/* The modeled on-chip local memory of the device (fsvm_hw.h). */
+	dev->local_mem_type = CL_LOCAL;
+	dev->local_mem_size = FSVM_LOCAL_MEM_BYTES;
 	dev->features = "";
 	dev->double_fp_config = 0;
 	dev->half_fp_config = 0;
@@ -322,6 +327,15 @@ static cl_int fsvm_pocl_init(unsigned j, cl_device_id dev, const char *parameter
 		fsvm_device_kernel(d->dev, i, &d->kernels[i]);
 	make_hash(d);
 
+	/* OpenCL C from source: on the simulated device (its compiled-kernel
+	 * engine); a board reports no compiler (fsvm_pocl_compile.c). */
+#ifdef FSVM_POCL_NO_COMPILER
+	d->compiles = 0;
+#else
+	d->compiles = (d->info.features & FSVM_FEAT_SIMULATED) != 0;
+#endif
+	dev->compiler_available = d->compiles ? CL_TRUE : CL_FALSE;
+	dev->linker_available = dev->compiler_available;
 	snprintf(d->name, sizeof(d->name), "fsvm (%s)", d->info.name);
 	snprintf(d->version, sizeof(d->version), "OpenCL 3.0 fsvm %u.%u %s",
 		 d->info.hw_version >> 16, d->info.hw_version & 0xffff,
@@ -396,7 +410,8 @@ void pocl_fsvm_init_device_ops(struct pocl_device_ops *ops)
 	/* Built-in kernels only. */
 	ops->build_builtin = fsvm_pocl_build_builtin;
 	ops->setup_metadata = fsvm_pocl_setup_metadata;
-	ops->free_program = pocl_driver_free_program;
+	ops->free_program = fsvm_pocl_free_program;
+	ops->build_source = fsvm_pocl_build_source;
 
 	/* Buffers are host memory: pocl's host-memory helpers skip the copy
 	 * whenever source and destination are the same memory. */

@@ -35,7 +35,17 @@
 /* Kernel names in CL_DEVICE_BUILT_IN_KERNELS: "fsvm.<table name>". */
 #define FSVM_POCL_KERNEL_PREFIX "fsvm."
 
-/* Per-event driver data (event->data), allocated when the event is queued. */
+/* A host command queued for the host thread (inside its event's data, so
+ * queueing one never allocates). */
+struct fsvm_pocl_host_item {
+	_cl_command_node *node;
+	cl_int action;			/* 0: run it, 1: complete it, < 0: fail it with this status */
+	struct fsvm_pocl_host_item *next;
+};
+
+/* Per-event driver data (event->data), allocated when the event is queued.
+ * If that allocation fails, event->data stays NULL and submit() fails the
+ * command with CL_OUT_OF_HOST_MEMORY. */
 struct fsvm_pocl_event {
 	struct fsvm_completion rec;	/* written by the device; first for alignment */
 	pthread_cond_t done_cond;	/* clWaitForEvents sleeps here (event lock) */
@@ -44,18 +54,17 @@ struct fsvm_pocl_event {
 	_cl_command_node *node;
 	const struct fsvm_kernel_desc *kdesc;	/* kernel launched, for fault reports */
 	int launched;			/* rec belongs to a launch in flight/done */
+	/* a compiled kernel's launch: read by the device by VA until done */
+	struct fsvm_compiled_launch cdesc;
+	uint64_t cslots[FSVM_COMPILED_MAX_ARGS];
+	uint64_t *printf_buf;		/* FSVM_POCL_PRINTF_BYTES, or NULL */
+	const char *cname;		/* compiled kernel's name, for reports */
+	struct fsvm_pocl_host_item host;	/* when the host thread handles it */
 };
 
 /* Per-queue driver data (queue->data). */
 struct fsvm_pocl_queue {
 	pthread_cond_t idle_cond;	/* clFinish sleeps here (queue lock) */
-};
-
-/* A host command queued for the host thread. */
-struct fsvm_pocl_host_item {
-	_cl_command_node *node;
-	cl_int action;			/* 0: run it, 1: complete it, < 0: fail it with this status */
-	struct fsvm_pocl_host_item *next;
 };
 
 /* Per-device driver data (device->data). */
@@ -69,6 +78,7 @@ struct fsvm_pocl_device {
 	struct fsvm_device *dev;
 	struct fsvm_context *ctx;
 	struct fsvm_device_info info;
+	int compiles;			/* the device runs compiled OpenCL C (sim) */
 	unsigned int num_kernels;
 	struct fsvm_kernel_desc kernels[FSVM_MAX_KERNELS];
 
@@ -92,6 +102,47 @@ struct fsvm_pocl_device {
 	pthread_t host_thread;
 	int threads_started;
 };
+
+/* A compiled (OpenCL C) kernel of a program (fsvm_pocl_compile.c). */
+struct fsvm_pocl_carg {
+	unsigned addr_space;		/* 0 private (by value), 1 global, 2 constant, 3 local */
+	size_t size;			/* by-value size */
+	cl_kernel_arg_access_qualifier access;
+	cl_kernel_arg_type_qualifier type_qual;
+	char *type_name, *name;
+};
+
+struct fsvm_pocl_ckernel {
+	char *name;
+	uint64_t handle;		/* fsvm_compiled_register */
+	int registered;
+	int uses_printf;
+	unsigned nargs, got;
+	uint8_t kinds[FSVM_COMPILED_MAX_ARGS];
+	struct fsvm_pocl_carg args[FSVM_COMPILED_MAX_ARGS];
+};
+
+/* program->data[device_i] of a program built from source. */
+struct fsvm_pocl_program {
+	void *so;			/* the instrumented kernels (dlopen) */
+	int uses_printf;		/* the source mentions printf */
+	unsigned num_kernels;
+	struct fsvm_pocl_ckernel *kernels;
+};
+
+/* Bytes of the per-launch printf buffer (CL_DEVICE_PRINTF_BUFFER_SIZE,
+ * the FULL profile's 1 MiB), allocated only for programs that call printf. */
+#define FSVM_POCL_PRINTF_BYTES (1024u * 1024u)
+
+/* ---- fsvm_pocl_compile.c ---- */
+int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,
+			   const cl_program *input_headers, const char **header_include_names,
+			   int link_program);
+int fsvm_pocl_free_program(cl_device_id device, cl_program program, unsigned device_i);
+int fsvm_pocl_setup_compiled_metadata(cl_program program, struct fsvm_pocl_program *pp);
+const struct fsvm_pocl_ckernel *fsvm_pocl_find_compiled(cl_program program, unsigned device_i,
+							const char *name);
+void fsvm_pocl_free_compiled(struct fsvm_pocl_device *d, struct fsvm_pocl_program *pp);
 
 /* ---- fsvm_pocl_kernels.c ---- */
 

@@ -28,13 +28,16 @@
  * and end of a kernel from the device ticks in its completion record,
  * converted with the clock pairing taken at init.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "pocl_mem_management.h"
 #include "pocl_timing.h"
 #include "pocl_util.h"
 
+#include "fsvm_cl_ext.h"
 #include "fsvm_pocl.h"
 
 enum host_action { HOST_EXEC = 0, HOST_COMPLETE = 1 };
@@ -84,14 +87,9 @@ static cl_int status_of(int fsvm_err)
  * event locks: it only takes the host queue's lock. */
 static void queue_host(struct fsvm_pocl_device *d, _cl_command_node *node, cl_int action)
 {
-	struct fsvm_pocl_host_item *it = malloc(sizeof(*it));
+	struct fsvm_pocl_event *ed = node->sync.event.event->data;
+	struct fsvm_pocl_host_item *it = &ed->host;	/* submit() saw ed != NULL */
 
-	if (it == NULL) {
-		/* Nothing sensible is left: run it here. Only reachable when
-		 * the host is out of memory. */
-		POCL_MSG_ERR("fsvm: out of memory queueing a host command\n");
-		abort();
-	}
 	it->node = node;
 	it->action = action;
 	it->next = NULL;
@@ -125,15 +123,18 @@ static void *host_thread_main(void *arg)
 		if (it == NULL)
 			break;
 
-		cl_event ev = it->node->sync.event.event;
+		/* it lives in the event's data: copy it, the event may be
+		 * released as soon as it is complete */
+		_cl_command_node *node = it->node;
+		cl_int action = it->action;
+		cl_event ev = node->sync.event.event;
 
-		if (it->action == HOST_EXEC)
-			pocl_exec_command(it->node);
-		else if (it->action == HOST_COMPLETE)
+		if (action == HOST_EXEC)
+			pocl_exec_command(node);
+		else if (action == HOST_COMPLETE)
 			POCL_UPDATE_EVENT_COMPLETE_MSG(ev, "fsvm NDRange (empty)  ");
 		else
-			POCL_UPDATE_EVENT_FAILED(it->action, ev);
-		free(it);
+			POCL_UPDATE_EVENT_FAILED(action, ev);
 	}
 	return NULL;
 }
@@ -147,6 +148,81 @@ static void *host_thread_main(void *arg)
  * LAUNCHED: in flight, the completion thread finishes it; NOTHING_TO_DO or
  * a negative status: the caller completes/fails the event outside locks.
  */
+/* A compiled OpenCL C kernel: a FSVM_PKT_COMPILED packet through the ring. */
+static cl_int launch_compiled(struct fsvm_pocl_device *d, _cl_command_node *node,
+			      const struct fsvm_pocl_ckernel *ck)
+{
+	cl_event event = node->sync.event.event;
+	struct fsvm_pocl_event *ed = event->data;
+	_cl_command_run *run = &node->command.run;
+	struct fsvm_compiled_launch *cd = &ed->cdesc;
+	int err;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->handle = ck->handle;
+	cd->work_dim = run->pc.work_dim ? run->pc.work_dim : 1;
+	cd->nargs = ck->nargs;
+	cd->args_va = (uint64_t)(uintptr_t)ed->cslots;
+	for (unsigned i = 0; i < FSVM_COMPILED_MAX_DIM; i++) {
+		uint64_t l = run->pc.local_size[i] ? run->pc.local_size[i] : 1;
+		uint64_t g = (uint64_t)run->pc.num_groups[i] * l;
+
+		if (i < cd->work_dim && g == 0)
+			return NOTHING_TO_DO;
+		if (i >= cd->work_dim)
+			continue;
+		cd->global_size[i] = g;
+		cd->local_size[i] = l;
+		cd->global_offset[i] = run->pc.global_offset[i];
+	}
+	for (unsigned a = 0; a < ck->nargs; a++) {
+		const struct pocl_argument *al = &run->arguments[a];
+		unsigned as = ck->args[a].addr_space;
+
+		ed->cslots[a] = 0;
+		if (as == 3) {			/* __local: its size */
+			ed->cslots[a] = al->size;
+		} else if (as != 0) {		/* global/constant pointer */
+			ed->cslots[a] = (uint64_t)(uintptr_t)pocl_cpu_get_ptr(
+				(struct pocl_argument *)al, node->device->global_mem_id);
+		} else {
+			if (al->value == NULL)
+				return CL_INVALID_KERNEL_ARGS;
+			memcpy(&ed->cslots[a], al->value, al->size < 8 ? al->size : 8);
+		}
+	}
+	if (ed->printf_buf == NULL && ck->uses_printf)
+		ed->printf_buf = aligned_alloc(8, FSVM_POCL_PRINTF_BYTES);
+	if (ed->printf_buf) {
+		ed->printf_buf[0] = 0;
+		cd->printf_va = (uint64_t)(uintptr_t)ed->printf_buf;
+		cd->printf_size = FSVM_POCL_PRINTF_BYTES;
+	}
+	ed->kdesc = NULL;
+	ed->cname = ck->name;
+	ed->node = node;
+	ed->next = NULL;
+	ed->launched = 1;
+	pthread_mutex_lock(&d->lock);
+	err = fsvm_launch_compiled(d->ctx, cd, &ed->rec, event->id);
+	if (err == FSVM_OK) {
+		if (d->inflight_tail)
+			d->inflight_tail->next = ed;
+		else {
+			d->inflight_head = ed;
+			pthread_cond_signal(&d->work_cond);
+		}
+		d->inflight_tail = ed;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (err != FSVM_OK) {
+		ed->launched = 0;
+		POCL_MSG_ERR("fsvm: launch of %s failed: %s\n", ck->name, fsvm_strerror(err));
+		return status_of(err);
+	}
+	return LAUNCHED;
+}
+
 static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 {
 	cl_event event = node->sync.event.event;
@@ -161,6 +237,13 @@ static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 	pocl_update_event_running_unlocked(event);
 	if (d->ctx == NULL || ed == NULL)
 		return CL_DEVICE_NOT_AVAILABLE;
+	{
+		const struct fsvm_pocl_ckernel *ck = fsvm_pocl_find_compiled(
+			run->kernel->program, node->program_device_i, run->kernel->name);
+
+		if (ck)
+			return launch_compiled(d, node, ck);
+	}
 	k = fsvm_pocl_find_kernel(d, run->kernel->name);
 	if (k == NULL) {
 		POCL_MSG_ERR("fsvm: '%s' is not a kernel of this device\n", run->kernel->name);
@@ -215,10 +298,63 @@ static cl_int launch_kernel(struct fsvm_pocl_device *d, _cl_command_node *node)
 	return LAUNCHED;
 }
 
+/* "fsvm.<built-in>" or the OpenCL C kernel's name (thread-local buffer). */
+static const char *kname_of(const struct fsvm_pocl_event *ed)
+{
+	static __thread char buf[96];
+
+	if (ed->kdesc)
+		snprintf(buf, sizeof(buf), "%s%s", FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name);
+	else
+		snprintf(buf, sizeof(buf), "%s", ed->cname ? ed->cname : "?");
+	return buf;
+}
+
+/* The kernel's printf output, printed by the host when it completed. */
+static void print_printf(const struct fsvm_pocl_event *ed)
+{
+	uint64_t n;
+
+	if (ed->kdesc || ed->printf_buf == NULL)
+		return;
+	n = ed->printf_buf[0];
+	if (n > FSVM_POCL_PRINTF_BYTES - 8)
+		n = FSVM_POCL_PRINTF_BYTES - 8;
+	if (n) {
+		fwrite(ed->printf_buf + 1, 1, (size_t)n, stdout);
+		fflush(stdout);
+	}
+}
+
+/* cl_fsvm_fault_report (fsvm_cl_ext.h): the context's pfn_notify. */
+static void report_fault(struct fsvm_pocl_event *ed, const struct fsvm_fault *fault,
+			 const char *text)
+{
+	cl_context c = ed->event->context;
+	struct cl_fsvm_fault_info info;
+	char msg[320];
+
+	if (c == NULL || c->error_notify == NULL)
+		return;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.is_write = fault->write ? 1u : 0u;
+	info.va = fault->va;
+	info.syndrome = fault->syndrome;
+	info.in_packet = fault->in_packet ? 1u : 0u;
+	info.event_id = ed->event->id;
+	snprintf(info.kernel_name, sizeof(info.kernel_name), "%.63s", kname_of(ed));
+	snprintf(msg, sizeof(msg), "fsvm: kernel %s (event %llu) faulted: %s at VA 0x%llx: %s",
+		 info.kernel_name, (unsigned long long)info.event_id,
+		 info.is_write ? "write" : "read", (unsigned long long)info.va, text);
+	c->error_notify(msg, &info, sizeof(info), c->error_notify_data);
+}
+
 static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm_fault *fault)
 {
 	cl_event event = ed->event;
 
+	print_printf(ed);
 	if (err == FSVM_OK) {
 		POCL_UPDATE_EVENT_COMPLETE_MSG(event, "fsvm NDRange          ");
 		return;
@@ -227,18 +363,15 @@ static void finish_kernel(struct fsvm_pocl_event *ed, int err, const struct fsvm
 		char text[160];
 
 		fsvm_fault_describe(fault, text, sizeof(text));
-		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s%s (event %llu) faulted: %s",
-			 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name,
-			 (unsigned long long)event->id, text);
-		POCL_MSG_ERR("fsvm: kernel %s%s faulted: %s (event %llu -> %d)\n",
-			     FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name, text,
-			     (unsigned long long)event->id, status_of(err));
+		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s (event %llu) faulted: %s",
+			 kname_of(ed), (unsigned long long)event->id, text);
+		POCL_MSG_ERR("fsvm: kernel %s faulted: %s (event %llu -> %d)\n",
+			     kname_of(ed), text, (unsigned long long)event->id, status_of(err));
+		report_fault(ed, fault, text);
 	} else {
-		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s%s (event %llu) failed: %s",
-			 FSVM_POCL_KERNEL_PREFIX, ed->kdesc->name,
-			 (unsigned long long)event->id, fsvm_strerror(err));
-		POCL_MSG_ERR("fsvm: kernel %s%s failed: %s\n", FSVM_POCL_KERNEL_PREFIX,
-			     ed->kdesc->name, fsvm_strerror(err));
+		fsvm_log(FSVM_LOG_ERROR, "pocl: kernel %s (event %llu) failed: %s",
+			 kname_of(ed), (unsigned long long)event->id, fsvm_strerror(err));
+		POCL_MSG_ERR("fsvm: kernel %s failed: %s\n", kname_of(ed), fsvm_strerror(err));
 	}
 	/* pocl fails every command that waits on this event (notify()) */
 	POCL_UPDATE_EVENT_FAILED(status_of(err), event);
@@ -353,6 +486,11 @@ void fsvm_pocl_submit(_cl_command_node *node, cl_command_queue cq)
 	int run_here = 0;
 
 	(void)cq;
+	if (event->data == NULL) {	/* update_event could not allocate it */
+		POCL_UNLOCK_OBJ(event);
+		POCL_UPDATE_EVENT_FAILED(CL_OUT_OF_HOST_MEMORY, event);
+		return;
+	}
 	node->state = POCL_COMMAND_READY;
 	if (pocl_command_is_ready(event)) {
 		pocl_update_event_submitted(event);
@@ -381,7 +519,8 @@ void fsvm_pocl_notify(cl_device_id device, cl_event event, cl_event finished)
 		/* a dependency failed: so does this command (pocl's lock
 		 * order: the waiter is failed with both unlocked) */
 		pocl_unlock_events_inorder(event, finished);
-		pocl_update_event_failed(CL_FAILED, NULL, 0, event, NULL);
+		pocl_update_event_failed(CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
+					 NULL, 0, event, NULL);
 		pocl_lock_events_inorder(finished, event);
 		return;
 	}
@@ -462,8 +601,10 @@ void fsvm_pocl_update_event(cl_device_id device, cl_event event)
 		if (ed == NULL) {
 			ed = calloc(1, sizeof(*ed));
 			if (ed == NULL) {
+				/* submit() fails the command */
 				POCL_MSG_ERR("fsvm: out of memory for event data\n");
-				abort();
+				event->time_queue = now;
+				break;
 			}
 			pthread_cond_init(&ed->done_cond, NULL);
 			ed->event = event;
@@ -505,6 +646,7 @@ void fsvm_pocl_free_event_data(cl_event event)
 	if (ed == NULL)
 		return;
 	pthread_cond_destroy(&ed->done_cond);
+	free(ed->printf_buf);
 	free(ed);
 	event->data = NULL;
 }

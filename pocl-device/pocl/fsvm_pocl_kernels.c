@@ -157,7 +157,8 @@ int fsvm_pocl_setup_metadata(cl_device_id device, cl_program program,
 	struct fsvm_pocl_device *d = device->data;
 	unsigned n = program->num_builtin_kernels;
 
-	(void)program_device_i;
+	if (program->data && program->data[program_device_i])
+		return fsvm_pocl_setup_compiled_metadata(program, program->data[program_device_i]);
 	if (program->builtin_kernel_names == NULL || n == 0)
 		return 0;
 	program->kernel_meta = calloc(n, sizeof(pocl_kernel_metadata_t));

@@ -42,3 +42,55 @@ kernel void unaligned(global const packed_rec *in, global packed_rec *out)
 	out[i].tag = in[i].tag + 1;
 	out[i].v = in[i].v * 2u;
 }
+
+/* Work-group sum in local memory: a tree reduction with a barrier between
+ * levels; each group also reverses its slice through local memory, which
+ * is only right if every work-item has stored before any reads. */
+kernel void reduce(global const uint *in, global uint *sums, global uint *rev,
+		   local uint *scratch)
+{
+	size_t l = get_local_id(0), n = get_local_size(0);
+
+	scratch[l] = in[get_global_id(0)];
+	barrier(CLK_LOCAL_MEM_FENCE);
+	rev[get_global_id(0)] = scratch[n - 1 - l];
+	barrier(CLK_LOCAL_MEM_FENCE);
+	for (size_t s = n / 2; s > 0; s /= 2) {
+		if (l < s)
+			scratch[l] += scratch[l + s];
+		work_group_barrier(CLK_LOCAL_MEM_FENCE);
+	}
+	if (l == 0)
+		sums[get_group_id(0)] = scratch[0];
+}
+
+/* A kernel-scope __local array, a barrier, and a fault after it in one
+ * work-item: the launch must end with that fault. */
+kernel void barrier_fault(global uint *out, global uint *bad)
+{
+	local uint tile[64];
+	size_t l = get_local_id(0);
+
+	tile[l] = (uint)l * 3u;
+	barrier(CLK_LOCAL_MEM_FENCE);
+	out[get_global_id(0)] = tile[63 - l];
+	if (get_global_id(0) == 70)
+		bad[0] = 1;
+}
+
+/* Divergent barrier (undefined in OpenCL): must end as a bad launch, not hang. */
+kernel void barrier_diverge(global uint *out)
+{
+	if (get_local_id(0) != 0)
+		barrier(CLK_LOCAL_MEM_FENCE);
+	out[get_global_id(0)] = 1;
+}
+
+/* printf through the device's printf buffer. */
+kernel void hello(global const int *v)
+{
+	size_t i = get_global_id(0);
+
+	printf("wi %u: %d %5.2f %s %lx %c|\n", (uint)i, v[i], (float)v[i] / 4.0f,
+	       i & 1 ? "odd" : "even", (ulong)v[i] << 36, 'A' + (int)i);
+}

@@ -230,6 +230,139 @@ static void test_unaligned_page_crossing(void)
 	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
 }
 
+static void test_barriers(void)
+{
+	enum { N = 4096, L = 256 };
+	uint64_t h = load_kernel("reduce");
+	uint32_t *in = malloc(N * 4), *sums = calloc(N / L, 4), *rev = calloc(N, 4);
+	struct fsvm_completion rec __attribute__((aligned(8)));
+	struct fsvm_fault f;
+	uint64_t args[4];
+	int bad = 0;
+
+	REQUIRE(in && sums && rev);
+	for (int i = 0; i < N; i++)
+		in[i] = (uint32_t)i * 2654435761u >> 8;
+	args[0] = (uintptr_t)in;
+	args[1] = (uintptr_t)sums;
+	args[2] = (uintptr_t)rev;
+	args[3] = L * 4;	/* __local scratch: its size */
+	CHECK_EQ(run(h, args, 4, N, L, &rec, &f), FSVM_OK);
+	for (int g = 0; g < N / L; g++) {
+		uint32_t s = 0;
+
+		for (int i = 0; i < L; i++) {
+			s += in[g * L + i];
+			bad += rev[g * L + i] != in[g * L + (L - 1 - i)];
+		}
+		bad += sums[g] != s;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(rec.items, N);
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+
+	/* A fault in work-item 70 after a barrier: the exact VA, then a good launch. */
+	h = load_kernel("barrier_fault");
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		uint32_t *out = calloc(128, 4);
+		uint8_t *ro = mmap(NULL, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		REQUIRE(out && ro != MAP_FAILED);
+		args[0] = (uintptr_t)out;
+		args[1] = (uintptr_t)(ro + 8);
+		CHECK_EQ(run(h, args, 2, 128, 64, &rec, &f), FSVM_ERR_FAULT);
+		CHECK_EQ(f.va, (uint64_t)(uintptr_t)(ro + 8));
+		CHECK(f.write);
+		args[1] = (uintptr_t)out;	/* id 70 now writes out[0] = 1 */
+		CHECK_EQ(run(h, args, 2, 128, 64, &rec, &f), FSVM_OK);
+		for (int i = 1; i < 128; i++)
+			bad += out[i] != (uint32_t)(63 - i % 64) * 3u;
+		CHECK_EQ(out[0], 1u);
+		CHECK_EQ(bad, 0);
+		munmap(ro, (size_t)pg);
+		free(out);
+	}
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+
+	/* Divergent barrier: a bad launch, no hang; the device still works. */
+	h = load_kernel("barrier_diverge");
+	{
+		uint32_t *out = calloc(64, 4);
+
+		REQUIRE(out);
+		args[0] = (uintptr_t)out;
+		CHECK_EQ(run(h, args, 1, 64, 16, &rec, &f), FSVM_ERR_BAD_PACKET);
+		CHECK_EQ(run(h, args, 1, 64, 1, &rec, &f), FSVM_OK);	/* one item per group: uniform */
+		for (int i = 0; i < 64; i++)
+			bad += out[i] != 1u;
+		CHECK_EQ(bad, 0);
+		free(out);
+	}
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+	free(in);
+	free(sums);
+	free(rev);
+}
+
+static void test_printf(void)
+{
+	uint64_t h = load_kernel("hello");
+	int v[4] = { 5, -6, 7, 1000 };
+	uint64_t *buf = aligned_alloc(8, 256);
+	struct fsvm_compiled_launch d __attribute__((aligned(8)));
+	struct fsvm_completion rec __attribute__((aligned(8)));
+	struct fsvm_fault f;
+	uint64_t args[1] = { (uintptr_t)v };
+	char want[512];
+	size_t wl = 0;
+
+	REQUIRE(buf);
+	for (int i = 0; i < 4; i++)
+		wl += (size_t)snprintf(want + wl, sizeof(want) - wl, "wi %d: %d %5.2f %s %lx %c|\n",
+				       i, v[i], (float)v[i] / 4.0f, i & 1 ? "odd" : "even",
+				       (unsigned long)(int64_t)v[i] << 36, 'A' + i);
+	memset(buf, 0xee, 256);
+	buf[0] = 0;
+	memset(&d, 0, sizeof(d));
+	d.handle = h;
+	d.work_dim = 1;
+	d.nargs = 1;
+	d.global_size[0] = 4;
+	d.local_size[0] = 2;
+	d.args_va = (uintptr_t)args;
+	d.printf_va = (uintptr_t)buf;
+	d.printf_size = 256;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	CHECK_EQ(buf[0], (uint64_t)wl);
+	CHECK(buf[0] == wl && memcmp(buf + 1, want, wl) == 0);
+	/* the host prints the buffer */
+	printf("printf buffer (%llu bytes):\n%.*s", (unsigned long long)buf[0], (int)wl,
+	       (const char *)(buf + 1));
+
+	/* a small buffer: the text is cut at its end, nothing beyond is written */
+	memset(buf, 0xee, 256);
+	buf[0] = 0;
+	d.printf_size = 40;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	CHECK_EQ(buf[0], 32u);
+	CHECK(memcmp(buf + 1, want, 32) == 0);
+	CHECK_EQ(((uint8_t *)buf)[40], 0xee);
+
+	/* no buffer: the kernel runs, printf writes nothing; a bad one is refused */
+	d.printf_va = 0;
+	d.printf_size = 0;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_OK);
+	CHECK_EQ(fsvm_wait(ctx, &rec, FSVM_TIMEOUT_INFINITE, &f), FSVM_OK);
+	d.printf_va = (uintptr_t)buf + 4;
+	d.printf_size = 64;
+	CHECK_EQ(fsvm_launch_compiled(ctx, &d, &rec, 0), FSVM_ERR_INVAL);
+	free(buf);
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+}
+
 int main(int argc, char **argv)
 {
 	REQUIRE(argc == 2);
@@ -243,6 +376,8 @@ int main(int argc, char **argv)
 	test_vadd_and_faults();
 	test_chase();
 	test_unaligned_page_crossing();
+	test_barriers();
+	test_printf();
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
 	dlclose(so);

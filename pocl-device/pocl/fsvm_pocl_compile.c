@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsvm_pocl_compile.c - clBuildProgram from OpenCL C source on the fsvm
+ * device, through the project's instrumentation (pocl-device/oclc):
+ *
+ *   clang-19 (OpenCL C -> LLVM bitcode, with argument metadata)
+ *   fsvm-oclc -m (argument metadata for pocl; every global/constant/generic
+ *                 access rewritten to the device's memory port)
+ *   clang-19 -shared (a shared object linked against libfsvm.so)
+ *   dlopen + fsvm_compiled_register (the device's compiled-kernel engine)
+ *
+ * The kernels then run on the simulated device, launched through the ring
+ * as FSVM_PKT_COMPILED packets (fsvm_pocl_exec.c), never on a host thread.
+ * Only the `sim` device has an engine: elsewhere the build fails with a log
+ * saying to put an HLS kernel into the kernel table.
+ *
+ * The tools' paths are fixed when pocl is configured by the fsvm project
+ * (FSVM_CLANG, FSVM_OCLC, FSVM_LIBRARY_PATH, FSVM_CL_TRIPLE).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "pocl_util.h"
+
+#include "fsvm_cl_abi.h"
+#include "fsvm_pocl.h"
+
+#ifdef FSVM_POCL_NO_COMPILER	/* never used: d->compiles is 0 */
+#define FSVM_CLANG "clang-19"
+#define FSVM_OCLC "fsvm-oclc"
+#define FSVM_CL_TRIPLE ""
+#define FSVM_LIBRARY_PATH ""
+#endif
+
+extern char **environ;
+
+/* Append text to the program's build log for device_i. */
+static void log_append(cl_program program, cl_uint device_i, const char *text, size_t n)
+{
+	char *old = program->build_log[device_i];
+	size_t ol = old ? strlen(old) : 0;
+	char *nl = realloc(old, ol + n + 1);
+
+	if (nl == NULL)
+		return;
+	memcpy(nl + ol, text, n);
+	nl[ol + n] = '\0';
+	program->build_log[device_i] = nl;
+}
+
+static void log_str(cl_program program, cl_uint device_i, const char *text)
+{
+	log_append(program, device_i, text, strlen(text));
+}
+
+/* Run argv with stdout+stderr to log_path; 0 when it exited with 0. */
+static int run_tool(char *const argv[], const char *log_path)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st = 0, r;
+
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return -1;
+	posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void log_file(cl_program program, cl_uint device_i, const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		log_append(program, device_i, buf, n);
+	fclose(f);
+}
+
+void fsvm_pocl_free_compiled(struct fsvm_pocl_device *d, struct fsvm_pocl_program *pp)
+{
+	if (pp == NULL)
+		return;
+	for (unsigned i = 0; i < pp->num_kernels; i++) {
+		struct fsvm_pocl_ckernel *k = &pp->kernels[i];
+
+		if (k->registered && d->dev)
+			fsvm_compiled_unregister(d->dev, k->handle);
+		for (unsigned a = 0; a < k->nargs; a++) {
+			free(k->args[a].type_name);
+			free(k->args[a].name);
+		}
+		free(k->name);
+	}
+	free(pp->kernels);
+	if (pp->so)
+		dlclose(pp->so);
+	free(pp);
+}
+
+static char *undash(const char *s)
+{
+	char *r = strdup(strcmp(s, "-") == 0 ? "" : s);
+
+	for (char *p = r; p && *p; p++)
+		if (*p == '~' || *p == ',')
+			*p = ' ';
+	return r;
+}
+
+/* Parse fsvm-oclc's -m file into pp. 0 or -1. */
+static int read_meta(struct fsvm_pocl_program *pp, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	struct fsvm_pocl_ckernel *k = NULL;
+	unsigned a = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char w1[160], w2[160], w3[160], w4[160];
+		unsigned long long as, size;
+		unsigned n;
+
+		if (sscanf(line, "kernel %159s %u", w1, &n) == 2) {
+			struct fsvm_pocl_ckernel *nk;
+
+			if (n > FSVM_COMPILED_MAX_ARGS)
+				goto bad;
+			nk = realloc(pp->kernels, (pp->num_kernels + 1) * sizeof(*nk));
+			if (nk == NULL)
+				goto bad;
+			pp->kernels = nk;
+			k = &pp->kernels[pp->num_kernels++];
+			memset(k, 0, sizeof(*k));
+			k->name = strdup(w1);
+			k->nargs = n;
+			a = 0;
+			if (k->name == NULL)
+				goto bad;
+		} else if (sscanf(line, "arg %llu %llu %159s %159s %159s %159s", &as, &size, w1, w2,
+				  w3, w4) == 6) {
+			struct fsvm_pocl_carg *ca;
+
+			if (k == NULL || a >= k->nargs || as > 3)
+				goto bad;
+			ca = &k->args[a++];
+			k->got = a;
+			ca->addr_space = (unsigned)as;
+			ca->size = (size_t)size;
+			ca->access = strcmp(w1, "read_only") == 0 ? CL_KERNEL_ARG_ACCESS_READ_ONLY :
+				     strcmp(w1, "write_only") == 0 ? CL_KERNEL_ARG_ACCESS_WRITE_ONLY :
+				     strcmp(w1, "read_write") == 0 ? CL_KERNEL_ARG_ACCESS_READ_WRITE :
+				     CL_KERNEL_ARG_ACCESS_NONE;
+			ca->type_qual = (strstr(w2, "const") ? CL_KERNEL_ARG_TYPE_CONST : 0) |
+					(strstr(w2, "restrict") ? CL_KERNEL_ARG_TYPE_RESTRICT : 0) |
+					(strstr(w2, "volatile") ? CL_KERNEL_ARG_TYPE_VOLATILE : 0);
+			ca->type_name = undash(w3);
+			ca->name = undash(w4);
+			if (ca->type_name == NULL || ca->name == NULL)
+				goto bad;
+		}
+	}
+	fclose(f);
+	for (unsigned i = 0; i < pp->num_kernels; i++)
+		if (pp->kernels[i].got != pp->kernels[i].nargs)
+			return -1;
+	return 0;
+bad:
+	fclose(f);
+	return -1;
+}
+
+/* Split the user's build options on blanks into argv (in place in opts). */
+static unsigned split_opts(char *opts, char **argv, unsigned max)
+{
+	unsigned n = 0;
+
+	for (char *p = opts; p && *p && n < max;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		argv[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+	}
+	return n;
+}
+
+int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,
+			   const cl_program *input_headers, const char **header_include_names,
+			   int link_program)
+{
+	cl_device_id device = program->devices[device_i];
+	struct fsvm_pocl_device *d = device->data;
+	struct fsvm_pocl_program *pp = NULL;
+	char dir[] = "/tmp/fsvm-cl-XXXXXX";
+	char src[64], bc[64], ibc[64], so[64], meta[64], log[64];
+	char *opts = NULL, *argv[96];
+	unsigned n = 0;
+	int err = CL_BUILD_PROGRAM_FAILURE;
+	FILE *f;
+
+	(void)input_headers;
+	(void)header_include_names;
+	if (!d->compiles) {
+		log_str(program, device_i,
+			"fsvm: this device (a board) has no OpenCL C compiler. A kernel for the "
+			"FPGA is an HLS C kernel in the device's kernel table (see the kernel SDK "
+			"in hw-kernels/ and docs/); create it with "
+			"clCreateProgramWithBuiltInKernels(\"fsvm.<name>\"). OpenCL C source "
+			"runs only on the simulated device (FSVM_DEVICE=sim).\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	if (num_input_headers || !link_program) {
+		log_str(program, device_i, "fsvm: clCompileProgram with separate headers/linking "
+			"is not supported by the fsvm device; use clBuildProgram\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	if (mkdtemp(dir) == NULL) {
+		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	snprintf(src, sizeof(src), "%s/k.cl", dir);
+	snprintf(bc, sizeof(bc), "%s/k.bc", dir);
+	snprintf(ibc, sizeof(ibc), "%s/k.fsvm.bc", dir);
+	snprintf(so, sizeof(so), "%s/k.so", dir);
+	snprintf(meta, sizeof(meta), "%s/k.meta", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	f = fopen(src, "w");
+	if (f == NULL || fputs(program->source, f) < 0 || fclose(f) != 0) {
+		log_str(program, device_i, "fsvm: cannot write the source to a temporary file\n");
+		goto out;
+	}
+
+	/* 1. OpenCL C -> bitcode */
+	argv[n++] = (char *)FSVM_CLANG;
+	argv[n++] = "-x";
+	argv[n++] = "cl";
+	argv[n++] = "-cl-std=CL2.0";
+	argv[n++] = "-target";
+	argv[n++] = (char *)FSVM_CL_TRIPLE;
+	argv[n++] = "-Xclang";
+	argv[n++] = "-ffake-address-space-map";
+	argv[n++] = "-Xclang";
+	argv[n++] = "-finclude-default-header";
+	argv[n++] = "-cl-kernel-arg-info";
+	argv[n++] = "-O2";
+	argv[n++] = "-fno-vectorize";
+	argv[n++] = "-fno-slp-vectorize";
+	argv[n++] = "-fno-builtin-printf";	/* keep printf a printf (not puts/putchar) */
+	argv[n++] = "-emit-llvm";
+	argv[n++] = "-c";
+	if (program->compiler_options) {
+		opts = strdup(program->compiler_options);
+		if (opts)
+			n += split_opts(opts, argv + n, 64);
+	}
+	argv[n++] = src;
+	argv[n++] = "-o";
+	argv[n++] = bc;
+	argv[n] = NULL;
+	if (run_tool(argv, log) != 0) {
+		log_file(program, device_i, log);
+		log_str(program, device_i, "fsvm: clang-19 failed to compile the program\n");
+		goto out;
+	}
+	/* 2. instrumentation and metadata */
+	{
+		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, bc, "-o", ibc, NULL };
+
+		if (run_tool(a2, log) != 0) {
+			log_file(program, device_i, log);
+			log_str(program, device_i, "fsvm: fsvm-oclc rejected the program\n");
+			goto out;
+		}
+	}
+	/* 3. shared object; the memory port comes from libfsvm.so */
+	{
+		char *a3[] = { (char *)FSVM_CLANG, "-shared", "-fPIC", "-O2", ibc, "-o", so,
+			       (char *)FSVM_LIBRARY_PATH, NULL };
+
+		if (run_tool(a3, log) != 0) {
+			log_file(program, device_i, log);
+			log_str(program, device_i, "fsvm: linking the kernels failed\n");
+			goto out;
+		}
+	}
+	log_file(program, device_i, log);
+
+	pp = calloc(1, sizeof(*pp));
+	if (pp == NULL || read_meta(pp, meta) != 0) {
+		log_str(program, device_i, "fsvm: cannot read the kernels' metadata\n");
+		goto out;
+	}
+	pp->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (pp->so == NULL) {
+		log_str(program, device_i, "fsvm: cannot load the kernels: ");
+		log_str(program, device_i, dlerror());
+		log_str(program, device_i, "\n");
+		goto out;
+	}
+	for (unsigned i = 0; i < pp->num_kernels; i++) {
+		struct fsvm_pocl_ckernel *k = &pp->kernels[i];
+		char sym[256];
+		const struct fsvm_cl_kinfo *ki;
+		struct fsvm_compiled_kernel ck;
+
+		snprintf(sym, sizeof(sym), FSVM_CL_KINFO_PREFIX "%s", k->name);
+		ki = dlsym(pp->so, sym);
+		snprintf(sym, sizeof(sym), FSVM_CL_WI_PREFIX "%s", k->name);
+		ck.fn = (fsvm_work_item_fn)dlsym(pp->so, sym);
+		if (ki == NULL || ck.fn == NULL || ki->nargs != k->nargs) {
+			log_str(program, device_i, "fsvm: kernel without its work-item function\n");
+			goto out;
+		}
+		memcpy(k->kinds, ki->kinds, sizeof(k->kinds));
+		ck.name = k->name;
+		ck.nargs = k->nargs;
+		ck.arg_kinds = k->kinds;
+		if (fsvm_compiled_register(d->dev, &ck, &k->handle) != FSVM_OK) {
+			log_str(program, device_i, "fsvm: the device's compiled-kernel table is full\n");
+			goto out;
+		}
+		k->registered = 1;
+	}
+	pp->uses_printf = strstr(program->source, "printf") != NULL;
+	for (unsigned i = 0; i < pp->num_kernels; i++)
+		pp->kernels[i].uses_printf = pp->uses_printf;
+	program->data[device_i] = pp;
+	pp = NULL;
+	err = CL_SUCCESS;
+out:
+	free(opts);
+	fsvm_pocl_free_compiled(d, pp);
+	unlink(src);
+	unlink(bc);
+	unlink(ibc);
+	unlink(so);	/* dlopen keeps the mapping */
+	unlink(meta);
+	unlink(log);
+	rmdir(dir);
+	return err;
+}
+
+int fsvm_pocl_free_program(cl_device_id device, cl_program program, unsigned device_i)
+{
+	struct fsvm_pocl_device *d = device->data;
+
+	if (program->data && program->data[device_i]) {
+		fsvm_pocl_free_compiled(d, program->data[device_i]);
+		program->data[device_i] = NULL;
+	}
+	return 0;
+}
+
+/* Kernel metadata of a compiled program (pocl's setup_metadata). */
+int fsvm_pocl_setup_compiled_metadata(cl_program program, struct fsvm_pocl_program *pp)
+{
+	program->kernel_meta = calloc(pp->num_kernels ? pp->num_kernels : 1,
+				      sizeof(pocl_kernel_metadata_t));
+	if (program->kernel_meta == NULL)
+		return 0;
+	program->num_kernels = pp->num_kernels;
+	for (unsigned i = 0; i < pp->num_kernels; i++) {
+		const struct fsvm_pocl_ckernel *k = &pp->kernels[i];
+		pocl_kernel_metadata_t *m = &program->kernel_meta[i];
+
+		m->name = strdup(k->name);
+		m->data = calloc(program->num_devices, sizeof(void *));
+		m->arg_info = k->nargs ? calloc(k->nargs, sizeof(struct pocl_argument_info)) : NULL;
+		m->has_arg_metadata = POCL_HAS_KERNEL_ARG_ADDRESS_QUALIFIER |
+				      POCL_HAS_KERNEL_ARG_ACCESS_QUALIFIER |
+				      POCL_HAS_KERNEL_ARG_TYPE_NAME |
+				      POCL_HAS_KERNEL_ARG_TYPE_QUALIFIER | POCL_HAS_KERNEL_ARG_NAME;
+		if (m->name == NULL || m->data == NULL || (k->nargs && m->arg_info == NULL))
+			return 0;
+		m->num_args = k->nargs;
+		for (unsigned a = 0; a < k->nargs; a++) {
+			const struct fsvm_pocl_carg *ca = &k->args[a];
+			struct pocl_argument_info *ai = &m->arg_info[a];
+
+			ai->name = strdup(ca->name);
+			ai->type_name = strdup(ca->type_name);
+			ai->access_qualifier = ca->access;
+			ai->type_qualifier = ca->type_qual;
+			switch (ca->addr_space) {
+			case 1:
+				ai->address_qualifier = CL_KERNEL_ARG_ADDRESS_GLOBAL;
+				break;
+			case 2:
+				ai->address_qualifier = CL_KERNEL_ARG_ADDRESS_CONSTANT;
+				break;
+			case 3:
+				ai->address_qualifier = CL_KERNEL_ARG_ADDRESS_LOCAL;
+				break;
+			default:
+				ai->address_qualifier = CL_KERNEL_ARG_ADDRESS_PRIVATE;
+				break;
+			}
+			if (ca->addr_space != 0) {
+				ai->type = POCL_ARG_TYPE_POINTER;
+				ai->type_size = sizeof(cl_mem);
+			} else {
+				ai->type = POCL_ARG_TYPE_NONE;
+				ai->type_size = ca->size;
+			}
+			if (ai->name == NULL || ai->type_name == NULL)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+const struct fsvm_pocl_ckernel *fsvm_pocl_find_compiled(cl_program program, unsigned device_i,
+							const char *name)
+{
+	struct fsvm_pocl_program *pp = program->data ? program->data[device_i] : NULL;
+
+	if (pp == NULL)
+		return NULL;
+	for (unsigned i = 0; i < pp->num_kernels; i++)
+		if (strcmp(pp->kernels[i].name, name) == 0)
+			return &pp->kernels[i];
+	return NULL;
+}
