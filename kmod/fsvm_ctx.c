@@ -93,23 +93,25 @@ static void fsvm_ctx_publish(struct fsvm_dev *fd, unsigned int idx, struct fsvm_
 }
 
 /*
- * Wait (bounded, about 200 ms) until the aborted context is idle in the
- * shell: not executing, and ABORT done (the shell clears it when the
- * running and queued packets are drained). false if it never got there.
+ * Wait (bounded by the backend's drain_ms) until the aborted context is
+ * idle in the shell: not executing, and ABORT done (the shell clears it
+ * when the running and queued packets are drained). false if it never
+ * got there. The deadline is in jiffies, so a slow poll cannot stretch it.
  */
 static bool fsvm_ctx_wait_idle(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	u32 base = FSVM_CTX_OFF(ctx->idx);
-	int i;
+	unsigned long deadline = jiffies + msecs_to_jiffies(fd->ops->drain_ms);
 
-	for (i = 0; i < 100; i++) {
+	for (;;) {
 		if (!(fsvm_win_read(fd, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) &&
 		    !(fsvm_win_read(fd, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT))
 			return true;
+		if (time_after(jiffies, deadline))
+			return false;
 		usleep_range(1000, 2000);
 	}
-	return false;
 }
 
 /* The slot's hardware never confirmed it stopped: never hand it out again. */
@@ -160,7 +162,7 @@ void fsvm_ctx_free(struct fsvm_ctx *ctx)
 	if (fsvm_ctx_hw_disable(ctx))
 		why = "TLB sync timed out at disable";
 	if (!fsvm_ctx_wait_idle(ctx))
-		why = "still busy 200 ms after ABORT";
+		why = "still busy when the drain budget (ops->drain_ms) ran out after ABORT";
 	else if (fsvm_ctx_hw_flush(ctx))
 		why = "TLB sync timed out after drain";
 	if (!why && ctx->hw_failed)

@@ -132,6 +132,8 @@ struct fsvm_dev_ops {
 	void (*stall_resolved)(struct fsvm_dev *fd);
 	/* No SMMU interrupt handler: the fault worker reads the bank itself. */
 	bool capture_in_worker;
+	/* How long teardown waits for an aborted context to go idle. */
+	unsigned int drain_ms;
 	/* The last reference to the device is gone: free it (see fsvm_dev_put). */
 	void (*release)(struct fsvm_dev *fd);
 };

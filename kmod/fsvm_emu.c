@@ -340,6 +340,12 @@ static const struct fsvm_dev_ops emu_ops = {
 	.stall_resolved = fsvm_emu_stall_resolved,
 	/* The model's context interrupt only queues the fault work. */
 	.capture_in_worker = true,
+	/*
+	 * The emulated shell is a kernel thread: on a loaded host (QEMU under
+	 * TCG) it may not run for hundreds of ms, so 200 ms quarantined
+	 * healthy slots. Two seconds is still bounded.
+	 */
+	.drain_ms = 2000,
 	.release = emu_release,
 };
 

@@ -78,6 +78,8 @@ static const struct fsvm_dev_ops fsvm_of_ops = {
 	.ctx_init = fsvm_of_ctx_init,
 	.ctx_fini = fsvm_of_ctx_fini,
 	.mmap = fsvm_of_mmap,
+	/* The shell drains a packet in microseconds; 200 ms is a dead shell. */
+	.drain_ms = 200,
 	.release = fsvm_of_release,
 };
 
