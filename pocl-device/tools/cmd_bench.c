@@ -88,28 +88,6 @@ static struct fig fig_of(double *v, uint64_t n)
 	return f;
 }
 
-/*
- * Launch and wait, printing a progress line to stderr every 2 s while the
- * device works, so a long simulated run is not mistaken for a hang.
- */
-static int run_progress(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
-			unsigned int nargs, struct fsvm_completion *rec,
-			struct fsvm_fault *fault, const char *what)
-{
-	uint64_t t0 = now_ns();
-	int err = fsvm_launch(ctx, kernel, args, nargs, rec, 0);
-
-	while (!err) {
-		err = fsvm_wait(ctx, rec, 2000000000ull, fault);
-		if (err != FSVM_ERR_TIMEOUT)
-			break;
-		fprintf(stderr, "bench:   %s still running on the device, %.0f s\n", what,
-			(now_ns() - t0) / 1e9);
-		err = 0;
-	}
-	return err;
-}
-
 /* 1. Empty-kernel round trips: launch + wait, one at a time. */
 static int bench_dispatch(struct fsvm_context *ctx, uint64_t iters, struct bench_results *r)
 {
@@ -159,8 +137,8 @@ static int run_chase(struct fsvm_context *ctx, const void *head, uint64_t max_ho
 {
 	uint64_t args[] = { (uintptr_t)head, max_hops, (uintptr_t)res };
 	struct fsvm_fault fault;
-	int err = run_progress(ctx, FSVM_K_POINTER_CHASE, args, 3, rec, &fault,
-			       "pointer_chase");
+	int err = run_with_progress(ctx, FSVM_K_POINTER_CHASE, args, 3, rec, &fault,
+				    "pointer_chase");
 
 	if (err == FSVM_ERR_FAULT) {
 		char text[160];
@@ -293,7 +271,7 @@ static int bench_bandwidth(struct fsvm_context *ctx, uint64_t mib, struct bench_
 	for (uint64_t rep = 0; rep < r->reps; rep++) {
 		fprintf(stderr, "bench:   vadd rep %" PRIu64 "/%" PRIu64 "\n", rep + 1, r->reps);
 		t0 = now_ns();
-		err = run_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
+		err = run_with_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
 		t1 = now_ns();
 		if (err)
 			goto out;
@@ -306,7 +284,7 @@ static int bench_bandwidth(struct fsvm_context *ctx, uint64_t mib, struct bench_
 		ratio[rep] = vadd[rep] / mcpy[rep];
 	}
 	/* memcpy left c = a: vadd's result must be back after one more run */
-	err = run_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
+	err = run_with_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
 	if (!err && (c[0] != 1.0f || c[n - 1] != (float)(n - 1) + 1.0f)) {
 		fprintf(stderr, "fsvm bench: vadd computed wrong values\n");
 		err = FSVM_ERR_IO;
