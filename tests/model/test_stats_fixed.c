@@ -51,42 +51,6 @@ static uint8_t *region(void)
 	return p;
 }
 
-/* A random-order list of n nodes in slots of base (xorshift shuffle). */
-static struct fsvm_list_node *list_in(uint8_t *base, size_t n, uint64_t seed)
-{
-	struct fsvm_list_node *slots = (struct fsvm_list_node *)base;
-	uint32_t *order = malloc(n * sizeof(*order));
-	uint64_t x = seed | 1;
-	struct fsvm_list_node *head;
-
-	REQUIRE(order);
-	for (size_t i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j;
-		uint32_t t;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = (size_t)(x % (i + 1));
-		t = order[i];
-		order[i] = order[j];
-		order[j] = t;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct fsvm_list_node *nd = &slots[order[i]];
-
-		nd->key = i;
-		nd->payload = i * 0x9e3779b97f4a7c15ull;
-		nd->pad = 0;
-		nd->next = i + 1 < n ? (uint64_t)(uintptr_t)&slots[order[i + 1]] : 0;
-	}
-	head = &slots[order[0]];
-	free(order);
-	return head;
-}
-
 static void run(uint16_t kernel, const uint64_t *args, unsigned int nargs,
 		const uint8_t *base, const struct expect *e)
 {
@@ -131,7 +95,7 @@ static void test_chase(void)
 {
 	uint8_t *p = region();
 	const size_t n = 65536;		/* 2 MiB of nodes */
-	struct fsvm_list_node *head = list_in(p, n, 42);
+	struct fsvm_list_node *head = make_list_in((struct fsvm_list_node *)p, n, 42, false);
 	struct fsvm_chase_result ref = chase_reference(head, FSVM_MAX_HOPS);
 	uint64_t args[3] = { (uintptr_t)head, FSVM_MAX_HOPS, (uintptr_t)res };
 
