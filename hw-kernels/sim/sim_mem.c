@@ -204,6 +204,8 @@ static inline void copy_from_host(uint8_t *d, const volatile uint8_t *s, size_t 
  * into a CPU cache, which is also what the CPU's own memcpy does at the
  * sizes the bench compares (glibc streams above its cache-size threshold).
  * Streaming stores are weakly ordered: the sfence makes them visible before
+ * the burst leaves its in-flight bracket (a TLBSYNC waits for that, so no
+ * store lands in a page after the driver's invalidation returned) and before
  * anything the device writes later (the completion record), also after a
  * fault part-way (see guarded_write).
  */
