@@ -50,7 +50,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # --- dependencies -----------------------------------------------------------
-need_pkgs=(build-essential cmake clang libclang-rt-14-dev llvm-19-dev clang-19)
+need_pkgs=(build-essential cmake clang libclang-rt-14-dev llvm-19-dev clang-19 gnuplot-nox)
 # The pocl layer (only with a pocl source tree) needs the ICD loader and hwloc.
 [ -n "${POCL_SOURCE_DIR:-}" ] &&
 	need_pkgs+=(ocl-icd-opencl-dev opencl-headers libhwloc-dev pkg-config patch)

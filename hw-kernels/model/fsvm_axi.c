@@ -159,8 +159,6 @@ static int axi_translate(struct fsvm_axi *a, uint64_t va, enum smmu_access acc,
 	}
 
 	for (;;) {
-		if (m->port.xlate_hint)
-			m->port.xlate_hint(m->port.priv, va);
 		fsvm_model_lock(m);
 		gen = __atomic_load_n(&m->smmu_gen, __ATOMIC_RELAXED);
 		r = smmu_translate(&m->smmu, a->sid, va, acc, &x);
@@ -253,6 +251,10 @@ static int burst(struct fsvm_axi *a, uint64_t va, uint8_t *rd, const uint8_t *wr
 		uint64_t pa;
 		int r, dr = 0;
 
+		/* First of all, so that a port which prefetches the burst's
+		 * first byte overlaps that miss with everything below. */
+		if (m->port.xlate_hint)
+			m->port.xlate_hint(m->port.priv, va);
 		if (m->host.yield)
 			m->host.yield(m->host.priv);
 		if (a->aborted || abort_requested(a)) {

@@ -55,9 +55,11 @@
  *             fault (the page went away after the walk). Both are also
  *             recorded in the SMMU bank (smmu_raise_fault, level 3), so the
  *             SMMU's fault registers say what the context's do.
- *  xlate_hint: optional (may be NULL): called with the VA about to be
- *             translated by a walk; a synthetic descriptor source may use
- *             it (the simulator probes that byte rather than the page start).
+ *  xlate_hint: optional (may be NULL): called with the VA of each burst
+ *             (its first byte) before the burst is translated, also when the
+ *             translation then hits a TLB; a synthetic descriptor source may
+ *             use it (the simulator probes that byte rather than the page
+ *             start in a walk, and prefetches it into the host's cache).
  */
 struct fsvm_model_port {
 	void *priv;

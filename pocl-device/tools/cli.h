@@ -40,6 +40,16 @@ int open_device_and_context(const char *device, unsigned int ring,
 /* Monotonic time in ns. */
 uint64_t now_ns(void);
 
+/*
+ * fsvm_run without a time limit, printing a progress line on stderr every
+ * 2 s while the device works ("fsvm: <what> still running on the device,
+ * N s"), so a long simulated run is not mistaken for a hang. Returns what
+ * fsvm_launch / fsvm_wait return.
+ */
+int run_with_progress(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
+		      unsigned int nargs, struct fsvm_completion *rec,
+		      struct fsvm_fault *fault, const char *what);
+
 /* Print the per-launch statistics of a finished record, indented. */
 void print_launch_stats(FILE *out, struct fsvm_device *dev,
 			const struct fsvm_completion *rec);

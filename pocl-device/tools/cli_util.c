@@ -95,6 +95,24 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+int run_with_progress(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
+		      unsigned int nargs, struct fsvm_completion *rec,
+		      struct fsvm_fault *fault, const char *what)
+{
+	uint64_t t0 = now_ns();
+	int err = fsvm_launch(ctx, kernel, args, nargs, rec, 0);
+
+	while (!err) {
+		err = fsvm_wait(ctx, rec, 2000000000ull, fault);
+		if (err != FSVM_ERR_TIMEOUT)
+			break;
+		fprintf(stderr, "fsvm: %s still running on the device, %.0f s\n", what,
+			(now_ns() - t0) / 1e9);
+		err = 0;
+	}
+	return err;
+}
+
 void print_launch_stats(FILE *out, struct fsvm_device *dev,
 			const struct fsvm_completion *rec)
 {

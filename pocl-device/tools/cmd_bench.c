@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "workload.h"
 
@@ -40,11 +41,8 @@ struct bench_opts {
 	uint64_t reps;
 	uint64_t vadd_mib;
 	int json;
-};
-
-/* min / median / max of one figure over the reps */
-struct fig {
-	double min, med, max;
+	const char *plot_dir;
+	uint64_t plot_nodes, plot_mib;
 };
 
 struct bench_results {
@@ -75,9 +73,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* min / median / max of v[0..n-1] (n >= 1; v is reordered). The median of
- * an even count is the mean of the middle two. */
-static struct fig fig_of(double *v, uint64_t n)
+struct fig fig_of(double *v, uint64_t n)
 {
 	struct fig f;
 
@@ -86,28 +82,6 @@ static struct fig fig_of(double *v, uint64_t n)
 	f.max = v[n - 1];
 	f.med = n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	return f;
-}
-
-/*
- * Launch and wait, printing a progress line to stderr every 2 s while the
- * device works, so a long simulated run is not mistaken for a hang.
- */
-static int run_progress(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *args,
-			unsigned int nargs, struct fsvm_completion *rec,
-			struct fsvm_fault *fault, const char *what)
-{
-	uint64_t t0 = now_ns();
-	int err = fsvm_launch(ctx, kernel, args, nargs, rec, 0);
-
-	while (!err) {
-		err = fsvm_wait(ctx, rec, 2000000000ull, fault);
-		if (err != FSVM_ERR_TIMEOUT)
-			break;
-		fprintf(stderr, "bench:   %s still running on the device, %.0f s\n", what,
-			(now_ns() - t0) / 1e9);
-		err = 0;
-	}
-	return err;
 }
 
 /* 1. Empty-kernel round trips: launch + wait, one at a time. */
@@ -140,8 +114,7 @@ static int bench_dispatch(struct fsvm_context *ctx, uint64_t iters, struct bench
 	return err;
 }
 
-/* The CPU's pointer chase, same semantics as the kernel. */
-static uint64_t native_chase(const struct fsvm_list_node *head, uint64_t *hops)
+uint64_t native_chase(const struct fsvm_list_node *head, uint64_t *hops)
 {
 	uint64_t sum = 0, n = 0;
 
@@ -159,8 +132,8 @@ static int run_chase(struct fsvm_context *ctx, const void *head, uint64_t max_ho
 {
 	uint64_t args[] = { (uintptr_t)head, max_hops, (uintptr_t)res };
 	struct fsvm_fault fault;
-	int err = run_progress(ctx, FSVM_K_POINTER_CHASE, args, 3, rec, &fault,
-			       "pointer_chase");
+	int err = run_with_progress(ctx, FSVM_K_POINTER_CHASE, args, 3, rec, &fault,
+				    "pointer_chase");
 
 	if (err == FSVM_ERR_FAULT) {
 		char text[160];
@@ -259,7 +232,7 @@ static int bench_chase_and_prep(struct fsvm_context *ctx, const struct list_work
 }
 
 /* 3. vadd on the device vs memcpy on the CPU, both as bytes moved / s. */
-static void *page_alloc(size_t bytes)
+void *page_alloc(size_t bytes)
 {
 	void *p = NULL;
 
@@ -293,7 +266,7 @@ static int bench_bandwidth(struct fsvm_context *ctx, uint64_t mib, struct bench_
 	for (uint64_t rep = 0; rep < r->reps; rep++) {
 		fprintf(stderr, "bench:   vadd rep %" PRIu64 "/%" PRIu64 "\n", rep + 1, r->reps);
 		t0 = now_ns();
-		err = run_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
+		err = run_with_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
 		t1 = now_ns();
 		if (err)
 			goto out;
@@ -306,7 +279,7 @@ static int bench_bandwidth(struct fsvm_context *ctx, uint64_t mib, struct bench_
 		ratio[rep] = vadd[rep] / mcpy[rep];
 	}
 	/* memcpy left c = a: vadd's result must be back after one more run */
-	err = run_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
+	err = run_with_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
 	if (!err && (c[0] != 1.0f || c[n - 1] != (float)(n - 1) + 1.0f)) {
 		fprintf(stderr, "fsvm bench: vadd computed wrong values\n");
 		err = FSVM_ERR_IO;
@@ -378,7 +351,7 @@ static const char *verdict(int met)
 	return met ? "goal met" : "goal not met";
 }
 
-static const char *bench_commit(void)
+const char *bench_commit(void)
 {
 	const char *c = getenv("FSVM_COMMIT");
 
@@ -498,6 +471,7 @@ static void bench_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fsvm bench [--json] [--nodes N] [--iters K] [--reps R] [--vadd-mib M]\n"
+		"       fsvm bench --plot DIR [--plot-nodes N] [--plot-mib M] [--reps R] [--iters K]\n"
 		"\n"
 		"Measures, in one run: the empty-kernel dispatch round trip (median);\n"
 		"device vs CPU pointer chasing over one random N-node list; vadd\n"
@@ -511,6 +485,13 @@ static void bench_usage(FILE *out)
 		"  --reps R    runs of the chase, vadd and memcpy, 1..101 (default 5):\n"
 		"              each figure is reported as min / median / max\n"
 		"  --vadd-mib M  size of each vadd array in MiB, 1..4096 (default 64)\n"
+		"  --plot DIR  instead: sweep sizes and draw PNGs with gnuplot into DIR\n"
+		"              (chase.png: ns/hop device vs CPU against list length,\n"
+		"              1 Ki .. --plot-nodes nodes, default 8M; vadd.png: GB/s\n"
+		"              against array size, 4 KiB .. --plot-mib MiB, default 512;\n"
+		"              dispatch.png: round-trip histogram of --iters launches;\n"
+		"              pages.png: modelled cycles/hop, 4 KiB vs 2 MiB pages),\n"
+		"              each point the median of --reps runs; data in DIR/*.dat\n"
 		"\n"
 		"Times are host wall time (on sim: how long the simulation took), except\n"
 		"\"modelled cycles\", which is the device model's count. The JSON records\n"
@@ -520,7 +501,8 @@ static void bench_usage(FILE *out)
 
 int cmd_bench(const char *device, int argc, char **argv)
 {
-	struct bench_opts o = { .nodes = 1u << 20, .iters = 10000, .reps = 5, .vadd_mib = 64 };
+	struct bench_opts o = { .nodes = 1u << 20, .iters = 10000, .reps = 5, .vadd_mib = 64,
+				.plot_nodes = 8u << 20, .plot_mib = 512 };
 	struct bench_results r = { 0 };
 	struct fsvm_device_info info;
 	struct list_workload list;
@@ -540,10 +522,21 @@ int cmd_bench(const char *device, int argc, char **argv)
 			i++;
 			continue;
 		}
+		if (strcmp(argv[i], "--plot") == 0 || strncmp(argv[i], "--plot=", 7) == 0) {
+			o.plot_dir = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[i + 1] : NULL;
+			if (!o.plot_dir || !*o.plot_dir) {
+				fprintf(stderr, "fsvm bench: --plot needs a directory\n");
+				return EXIT_USAGE;
+			}
+			i += argv[i][6] == '=' ? 1 : 2;
+			continue;
+		}
 		if ((rc = opt_u64(argc, argv, &i, "--nodes", &o.nodes)) ||
 		    (rc = opt_u64(argc, argv, &i, "--iters", &o.iters)) ||
 		    (rc = opt_u64(argc, argv, &i, "--reps", &o.reps)) ||
-		    (rc = opt_u64(argc, argv, &i, "--vadd-mib", &o.vadd_mib))) {
+		    (rc = opt_u64(argc, argv, &i, "--vadd-mib", &o.vadd_mib)) ||
+		    (rc = opt_u64(argc, argv, &i, "--plot-nodes", &o.plot_nodes)) ||
+		    (rc = opt_u64(argc, argv, &i, "--plot-mib", &o.plot_mib))) {
 			if (rc < 0)
 				return EXIT_USAGE;
 			continue;
@@ -558,11 +551,25 @@ int cmd_bench(const char *device, int argc, char **argv)
 			"--reps 1..%d and --vadd-mib 1..4096\n", MAX_REPS);
 		return EXIT_USAGE;
 	}
+	if (o.plot_nodes < 1024 || o.plot_nodes > (1u << 28) || o.plot_mib < 1 ||
+	    o.plot_mib > 4096) {
+		fprintf(stderr, "fsvm bench: --plot-nodes must be 1024..2^28 and --plot-mib "
+			"1..4096\n");
+		return EXIT_USAGE;
+	}
 	r.nodes = o.nodes;
 	r.reps = o.reps;
 
 	if (open_device_and_context(device, 0, &dev, &ctx) != FSVM_OK)
 		return EXIT_MISMATCH;
+	if (o.plot_dir) {
+		int rc = bench_plot(dev, ctx, o.plot_dir, o.plot_nodes, o.plot_mib, o.reps,
+				    o.iters);
+
+		fsvm_context_destroy(ctx);
+		fsvm_device_close(dev);
+		return rc;
+	}
 	fsvm_device_info(dev, &info);
 
 	fprintf(stderr, "bench: dispatch latency (%" PRIu64 " launches)\n", o.iters);

@@ -71,7 +71,7 @@ static int launch(struct fsvm_context *ctx, uint32_t kernel, const uint64_t *arg
 	uint64_t t0 = now_ns(), t1;
 	int err;
 
-	err = fsvm_run(ctx, kernel, args, nargs, &rec, 0, FSVM_TIMEOUT_INFINITE, &fault);
+	err = run_with_progress(ctx, kernel, args, nargs, &rec, &fault, "the kernel");
 	t1 = now_ns();
 	if (err == FSVM_ERR_FAULT) {
 		fsvm_fault_describe(&fault, text, sizeof(text));

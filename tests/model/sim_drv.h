@@ -139,14 +139,18 @@ static inline uint64_t drv_fault_va(struct drv *d)
 	       ((uint64_t)drv_rd(d, FSVM_CTX_FAULT_VA_HI) << 32);
 }
 
-/* A random-order list of n nodes in one array (xorshift shuffle). */
-static inline struct fsvm_list_node *make_list(size_t n, uint64_t seed, bool cyclic,
-					       struct fsvm_list_node **head)
+/*
+ * A random-order list of n nodes in the slots of nodes[0..n-1] (xorshift
+ * shuffle); returns the head. Cyclic: the last node points back to the head.
+ */
+static inline struct fsvm_list_node *make_list_in(struct fsvm_list_node *nodes, size_t n,
+						  uint64_t seed, bool cyclic)
 {
-	struct fsvm_list_node *nodes = amalloc(n * sizeof(*nodes));
 	uint32_t *order = malloc(n * sizeof(*order));
 	uint64_t x = seed | 1;
+	struct fsvm_list_node *head;
 
+	REQUIRE(order);
 	for (size_t i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
 	for (size_t i = n - 1; i > 0; i--) {
@@ -170,8 +174,19 @@ static inline struct fsvm_list_node *make_list(size_t n, uint64_t seed, bool cyc
 		nd->next = i + 1 < n ? (uint64_t)(uintptr_t)&nodes[order[i + 1]] :
 			   (cyclic ? (uint64_t)(uintptr_t)&nodes[order[0]] : 0);
 	}
-	*head = &nodes[order[0]];
+	head = &nodes[order[0]];
 	free(order);
+	return head;
+}
+
+/* The same list in a new 64-byte aligned array (returned; free it). */
+static inline struct fsvm_list_node *make_list(size_t n, uint64_t seed, bool cyclic,
+					       struct fsvm_list_node **head)
+{
+	struct fsvm_list_node *nodes = amalloc(n * sizeof(*nodes));
+
+	REQUIRE(nodes);
+	*head = make_list_in(nodes, n, seed, cyclic);
 	return nodes;
 }
 
