@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_compat.h - the kernel API differences fsvm.ko meets between 6.1 LTS
+ * The kernel API differences fsvm.ko meets between 6.1 LTS
  * and 6.6+ (and a few later ones), in one place.
  */
 #ifndef FSVM_COMPAT_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_ctx.c - the lifetime of a bound context: a slot (context page,
+ * The lifetime of a bound context: a slot (context page,
  * bank, SMR group, StreamID) taken at bind, the mm attached, the bank
  * enabled; at unbind the context aborted, drained and flushed before the
  * slot goes back, or quarantined when the hardware never confirms it.

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_drv.h - what the files of fsvm.ko share: the device, the bound
+ * What the files of fsvm.ko share: the device, the bound
  * contexts, the backend ops table (silicon or emulation), and the functions
  * of the core files (fsvm_module.c, fsvm_ctx.c, fsvm_cdev.c, fsvm_diag.c).
  *
- * Layering (no include goes upward): fsvm_drv.h is the base; fsvm_fault.h
+ * Layering (no include goes upward): this header is the base; fsvm_fault.h
  * (the SMMU side of a context) and fsvm_emu.h / fsvm_of.h (the two
  * backends) build on it. The backends reach the core only through the
  * functions below, the core reaches a backend only through fd->ops.

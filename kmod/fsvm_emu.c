@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_emu.c - emulation mode (emulate=1): no FPGA, no SMMU. The module
+ * Emulation mode (emulate=1): no FPGA, no SMMU. The module
  * creates its own platform device and runs, in a kernel thread, the
  * freestanding device model of hw-kernels/ (command processor, HLS
  * kernels, SMMU-500 model). The SMMU model is programmed through the very

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_fault.c - a bound context's address space on the SMMU: programming
+ * A bound context's address space on the SMMU: programming
  * and disabling its bank, the mmu notifiers that keep the SMMU's view in
  * step with the CPU's, the mirror table of mirror mode, and the fault path
  * (interrupt records and defers; a worker resolves in the bound mm, then
@@ -724,13 +724,13 @@ void fsvm_fault_work(struct work_struct *work)
 			ctx->same_va_count = 1;
 		}
 		ctx->last_fault_ns = now;
-		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT)
+		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT) {
 			err = -ELOOP;	/* resolved again and again: something else is wrong */
-		else if (f.far >= TASK_SIZE)
+		} else if (f.far >= TASK_SIZE) {
 			err = -EFAULT;
-		else if (!mmget_not_zero(ctx->mm))
+		} else if (!mmget_not_zero(ctx->mm)) {
 			err = -ESRCH;
-		else {
+		} else {
 			err = fsvm_fault_in(ctx, f.far, write);
 			mmput(ctx->mm);
 		}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_fault.h - the SMMU side of a bound context (fsvm_fault.c): its bank,
+ * The SMMU side of a bound context (fsvm_fault.c): its bank,
  * its notifiers, its mirror table and its fault path. Used by the context
  * lifetime (fsvm_ctx.c), the ioctls (fsvm_cdev.c) and the silicon probe
  * (fsvm_of.c); it calls none of them back but through fsvm_drv.h.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_module.c - fsvm.ko: the FPGA shell of a ZynqMP as a device whose
+ * The fsvm.ko module: the FPGA shell of a ZynqMP as a device whose
  * kernels take process virtual addresses, through an SMMU-500 context bank
  * that walks the process's page table (shared mode) or fsvm's mirror of it
  * (mirror mode).
