@@ -24,6 +24,7 @@
 
 #include "fsvm_backend.h"
 #include "fsvm_drv.h"
+#include "fsvm_fault.h"
 #include "fsvm_hw.h"
 #include "fsvm_model.h"
 
@@ -242,7 +243,7 @@ static void emu_smmu_irq(void *priv, unsigned int cb)
 	spin_lock_irqsave(&e->fd.ctx_lock, flags);
 	ctx = fsvm_ctx_get_by_bank(&e->fd, cb);
 	if (ctx)
-		queue_work(e->fd.wq, &ctx->fault_work);
+		fsvm_fault_kick(ctx);
 	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
 }
 
