@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_backend.h - the two backends' entry points, for fsvm_module.c only:
+ * The two backends' entry points, for fsvm_module.c only:
  * silicon (fsvm_of.c, a platform driver for the device-tree node) and
  * emulation (fsvm_emu.c, the device model in the kernel).
  */

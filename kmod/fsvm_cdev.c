@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_cdev.c - /dev/fsvmN: open, the ioctls, mmap of one context page,
+ * /dev/fsvmN: open, the ioctls, mmap of one context page,
  * release. One open file binds at most one context (fsvm_ctx.c).
  */
 #include <linux/capability.h>

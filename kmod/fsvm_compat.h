@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_compat.h - the kernel API differences fsvm.ko meets between 6.1 LTS
+ * The kernel API differences fsvm.ko meets between 6.1 LTS
  * and 6.6+ (and a few later ones), in one place.
  */
 #ifndef FSVM_COMPAT_H
@@ -25,12 +25,12 @@
 
 /* get_user_pages_remote lost its vmas argument in 6.5. */
 static inline long fsvm_gup_remote(struct mm_struct *mm, unsigned long start,
-				   unsigned int gup_flags, struct page **page)
+				   unsigned int gup_flags, struct page **page, int *locked)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return get_user_pages_remote(mm, start, 1, gup_flags, page, NULL);
+	return get_user_pages_remote(mm, start, 1, gup_flags, page, locked);
 #else
-	return get_user_pages_remote(mm, start, 1, gup_flags, page, NULL, NULL);
+	return get_user_pages_remote(mm, start, 1, gup_flags, page, NULL, locked);
 #endif
 }
 

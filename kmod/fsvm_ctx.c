@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_ctx.c - the lifetime of a bound context: a slot (context page,
+ * The lifetime of a bound context: a slot (context page,
  * bank, SMR group, StreamID) taken at bind, the mm attached, the bank
  * enabled; at unbind the context aborted, drained and flushed before the
  * slot goes back, or quarantined when the hardware never confirms it.
@@ -148,8 +148,12 @@ void fsvm_ctx_free(struct fsvm_ctx *ctx)
 
 	const char *why = NULL;
 	u32 ctrl = FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL;
+	unsigned long flags;
 
+	/* Under fault_lock: see fsvm_mn_release. */
+	spin_lock_irqsave(&ctx->fault_lock, flags);
 	WRITE_ONCE(ctx->dead, true);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 	wake_up_all(&ctx->wq);
 	/*
 	 * ABORT (not just CONTROL=0, which lets the running packet finish),
@@ -169,8 +173,7 @@ void fsvm_ctx_free(struct fsvm_ctx *ctx)
 		why = "an earlier TLB sync timed out";
 	fsvm_win_write(fd, ctrl, 0);
 	fsvm_ctx_publish(fd, ctx->idx, NULL);
-	cancel_work_sync(&ctx->fault_work);
-	fsvm_ctx_detach_mm(ctx);
+	fsvm_ctx_detach_mm(ctx);	/* stops the fault worker first */
 	if (ctx->efd)
 		eventfd_ctx_put(ctx->efd);
 	fd->ops->ctx_fini(ctx);
@@ -321,7 +324,6 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	/* Empty in every mode: teardown splices it in shared mode too. */
 	INIT_LIST_HEAD(&ctx->mpt_freed);
 	spin_lock_init(&ctx->fault_lock);
-	INIT_WORK(&ctx->fault_work, fsvm_fault_work);
 	kref_init(&ctx->ref);
 	init_waitqueue_head(&ctx->wq);
 	fsvm_faultq_init(&ctx->faults);

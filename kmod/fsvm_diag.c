@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_diag.c - what fsvm.ko tells about itself: FSVM_IOC_GET_INFO (the
+ * What fsvm.ko tells about itself: FSVM_IOC_GET_INFO (the
  * shell's identification and kernel table), FSVM_IOC_DIAG (the SMMU's
  * and the banks' registers, for `fsvm doctor`) and debugfs
  * (/sys/kernel/debug/fsvmN/state).

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_drv.h - what the files of fsvm.ko share: the device, the bound
+ * What the files of fsvm.ko share: the device, the bound
  * contexts, the backend ops table (silicon or emulation), and the functions
  * of the core files (fsvm_module.c, fsvm_ctx.c, fsvm_cdev.c, fsvm_diag.c).
  *
- * Layering (no include goes upward): fsvm_drv.h is the base; fsvm_fault.h
+ * Layering (no include goes upward): this header is the base; fsvm_fault.h
  * (the SMMU side of a context) and fsvm_emu.h / fsvm_of.h (the two
  * backends) build on it. The backends reach the core only through the
  * functions below, the core reaches a backend only through fd->ops.
@@ -82,11 +82,29 @@ struct fsvm_ctx {
 	/* Unlinked table pages waiting for the TLB invalidation (under mirror_lock). */
 	struct list_head mpt_freed;
 
-	/* faults */
-	struct work_struct fault_work;
-	spinlock_t fault_lock;		/* pending + queue */
+	/*
+	 * Faults. Each context has its own worker thread ("fsvm-fault/N"):
+	 * one context blocked in GUP (FUSE, a hard NFS mount, userfaultfd)
+	 * never delays another's faults, and the thread accepts SIGKILL, so
+	 * teardown and the stall watchdog can end a killable wait in GUP.
+	 */
+	struct task_struct *fault_task;
+	wait_queue_head_t fault_wq;	/* the worker sleeps here */
+	bool fault_kick;		/* under fault_lock: look at the bank */
+	spinlock_t fault_lock;		/* pending, stall_*, the queue */
 	bool pending;			/* a captured fault waits for the worker */
 	struct fsvm_cb_fault pending_fault;
+	/*
+	 * The open stall: captured, not yet resumed or terminated. Whoever
+	 * claims it (fsvm_stall_claim: the worker, or the watchdog after
+	 * stall_timeout_ms) writes RESUME; the other one does not.
+	 */
+	bool stall_open;
+	u64 stall_seq;			/* of the open (or last) stall */
+	u64 stall_t0;			/* ktime_get_ns() when it was captured */
+	struct fsvm_cb_fault stall_fault;
+	u64 gup_seq;			/* the stall the worker is resolving, 0: none */
+	struct delayed_work stall_wd;
 	struct fsvm_faultq faults;
 	u64 last_fault_va;
 	u64 last_fault_ns;		/* when last_fault_va last faulted */
@@ -198,7 +216,6 @@ struct fsvm_dev {
 	struct list_head files;		/* open files (struct fsvm_file) */
 	bool gone;			/* removed: every file op gets -ENODEV */
 
-	struct workqueue_struct *wq;
 	struct dentry *dbg;
 	atomic_t smmu_irqs;
 	/*

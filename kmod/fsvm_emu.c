@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_emu.c - emulation mode (emulate=1): no FPGA, no SMMU. The module
+ * Emulation mode (emulate=1): no FPGA, no SMMU. The module
  * creates its own platform device and runs, in a kernel thread, the
  * freestanding device model of hw-kernels/ (command processor, HLS
  * kernels, SMMU-500 model). The SMMU model is programmed through the very
@@ -24,6 +24,7 @@
 
 #include "fsvm_backend.h"
 #include "fsvm_drv.h"
+#include "fsvm_fault.h"
 #include "fsvm_hw.h"
 #include "fsvm_model.h"
 
@@ -242,7 +243,7 @@ static void emu_smmu_irq(void *priv, unsigned int cb)
 	spin_lock_irqsave(&e->fd.ctx_lock, flags);
 	ctx = fsvm_ctx_get_by_bank(&e->fd, cb);
 	if (ctx)
-		queue_work(e->fd.wq, &ctx->fault_work);
+		fsvm_fault_kick(ctx);
 	spin_unlock_irqrestore(&e->fd.ctx_lock, flags);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_fault.c - a bound context's address space on the SMMU: programming
+ * A bound context's address space on the SMMU: programming
  * and disabling its bank, the mmu notifiers that keep the SMMU's view in
  * step with the CPU's, the mirror table of mirror mode, and the fault path
  * (interrupt records and defers; a worker resolves in the bound mm, then
@@ -8,12 +8,14 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "fsvm_drv.h"
@@ -214,9 +216,20 @@ static void fsvm_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
 	 * context. An ABORT written then stays latched in the shell and
 	 * would abort the first packet of the slot's next binder.
 	 */
-	if (READ_ONCE(ctx->dead))
+	unsigned long flags;
+
+	/*
+	 * The check and the ABORT under fault_lock, which teardown takes to
+	 * set dead: an exit racing the start of teardown either writes its
+	 * ABORT before teardown's own (drained with it) or not at all.
+	 */
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (ctx->dead) {
+		spin_unlock_irqrestore(&ctx->fault_lock, flags);
 		return;
+	}
 	fsvm_win_write(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_CONTROL, FSVM_CTRL_ABORT);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 	fsvm_ctx_hw_disable(ctx);
 }
 
@@ -487,10 +500,20 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 	va &= PAGE_MASK;
 	fsvm_mpt_topup(ctx);
 	for (;;) {
+		int locked = 1;
+
 		seq = mmu_interval_read_begin(&ctx->mni);
-		mmap_read_lock(mm);
-		n = fsvm_gup_remote(mm, va, write ? FOLL_WRITE : 0, &page);
-		mmap_read_unlock(mm);
+		/*
+		 * Killable, and with "locked": GUP may drop mmap_lock while
+		 * it waits (userfaultfd, page cache I/O) and stops on SIGKILL
+		 * (see fsvm_fault_thread), so a fault on a FUSE or hard-NFS
+		 * mapping never holds close, exit or munmap up forever.
+		 */
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
+		n = fsvm_gup_remote(mm, va, write ? FOLL_WRITE : 0, &page, &locked);
+		if (locked)
+			mmap_read_unlock(mm);
 		if (n != 1)
 			return n < 0 ? (int)n : -EFAULT;
 		/* GUP only returns normal memory: the CPU maps it MT_NORMAL. */
@@ -526,10 +549,20 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 static int fsvm_shared_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 {
 	struct mm_struct *mm = ctx->mm;
+	bool unlocked = false;
 	int ret;
 
-	mmap_read_lock(mm);
-	ret = fixup_user_fault(mm, va, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0), NULL);
+	/*
+	 * With "unlocked" fixup_user_fault may retry (FAULT_FLAG_ALLOW_RETRY)
+	 * and waits killably (FAULT_FLAG_KILLABLE): a userfaultfd range is
+	 * served by its handler instead of failing, and SIGKILL ends a wait
+	 * on FUSE, NFS or a handler that never answers. It returns with
+	 * mmap_lock held.
+	 */
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	ret = fixup_user_fault(mm, va, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0),
+			       &unlocked);
 	mmap_read_unlock(mm);
 	return ret;
 }
@@ -587,20 +620,29 @@ int fsvm_ctx_attach_mm(struct fsvm_ctx *ctx)
 		ctx->mn.ops = &fsvm_mn_shared_ops;
 	}
 	ret = mmu_notifier_register(&ctx->mn, ctx->mm);
-	if (ret) {
-		if (ctx->mni_registered)
-			mmu_interval_notifier_remove(&ctx->mni);
-		ctx->mni_registered = false;
-		fsvm_mirror_destroy(ctx);
-		return ret;
-	}
+	if (ret)
+		goto err_mni;
 	ctx->mn_registered = true;
+	ret = fsvm_fault_start(ctx);
+	if (ret) {
+		mmu_notifier_unregister(&ctx->mn, ctx->mm);
+		ctx->mn_registered = false;
+		goto err_mni;
+	}
 	return 0;
+
+err_mni:
+	if (ctx->mni_registered)
+		mmu_interval_notifier_remove(&ctx->mni);
+	ctx->mni_registered = false;
+	fsvm_mirror_destroy(ctx);
+	return ret;
 }
 
 /* After fsvm_ctx_hw_disable: nothing uses the tables any more. */
 void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx)
 {
+	fsvm_fault_stop(ctx);
 	if (ctx->mn_registered)
 		mmu_notifier_unregister(&ctx->mn, ctx->mm);
 	ctx->mn_registered = false;
@@ -621,7 +663,68 @@ void fsvm_ctx_detach_mm(struct fsvm_ctx *ctx)
  * the stalled transaction stays held until RESUME) and hand it to the
  * worker. Any context: hard IRQ on silicon, the worker in emulation.
  */
-static void fsvm_fault_capture(struct fsvm_ctx *ctx)
+/*
+ * Stalls: a stall not resolved within stall_timeout_ms is terminated by a
+ * watchdog (the job ends with a fault record whose error is -ETIMEDOUT)
+ * and the worker's wait in GUP is interrupted (SIGKILL). A held
+ * transaction stops the device's command processor, which serves every
+ * context (in emulation, the one device thread), so one context's stall
+ * on a FUSE file or hard NFS mount must not last unbounded.
+ */
+static unsigned int stall_timeout_ms = 2000;
+module_param(stall_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(stall_timeout_ms,
+		 "a stall fault not resolved within this many ms (e.g. its page is on a hung FUSE or NFS server) is terminated; the job ends with a fault (-ETIMEDOUT). At least 10 (default 2000)");
+
+static unsigned long fsvm_stall_timeout_ns(void)
+{
+	return (u64)max(READ_ONCE(stall_timeout_ms), 10u) * NSEC_PER_MSEC;
+}
+
+static void fsvm_stall_watch(struct fsvm_ctx *ctx, u64 delay_ns)
+{
+	/* A no-op while it is queued already. */
+	queue_delayed_work(system_wq, &ctx->stall_wd, nsecs_to_jiffies(delay_ns) + 1);
+}
+
+/* The stall seq is still open: take it (the caller writes RESUME). */
+static bool fsvm_stall_claim(struct fsvm_ctx *ctx, u64 seq)
+{
+	unsigned long flags;
+	bool mine;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	mine = ctx->stall_open && ctx->stall_seq == seq;
+	if (mine)
+		ctx->stall_open = false;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	return mine;
+}
+
+/* Wake the context's fault worker (any context, any lock). */
+void fsvm_fault_kick(struct fsvm_ctx *ctx)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	ctx->fault_kick = true;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	wake_up(&ctx->fault_wq);
+	/*
+	 * In emulation the worker captures the fault: if it is stuck in
+	 * GUP, the watchdog captures (and ends) the new stall.
+	 */
+	if (ctx->fd->ops->capture_in_worker)
+		fsvm_stall_watch(ctx, fsvm_stall_timeout_ns());
+}
+
+/*
+ * Read the bank's fault, clear FSR (a level interrupt would fire again;
+ * the stalled transaction stays held until RESUME) and hand it to the
+ * worker. Any context: hard IRQ on silicon, the worker or the watchdog
+ * in emulation. true if there was a fault.
+ */
+static bool fsvm_fault_capture(struct fsvm_ctx *ctx)
 {
 	struct fsvm_dev *fd = ctx->fd;
 	struct fsvm_cb_fault f;
@@ -633,7 +736,7 @@ static void fsvm_fault_capture(struct fsvm_ctx *ctx)
 		fd->io.write32(fd->io.priv, fsvm_cb_reg(&fd->io, ctx->bank, SMMU_CB_FSR), f.fsr);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	if (!(f.fsr & SMMU_FSR_FAULT))
-		return;
+		return false;
 	spin_lock_irqsave(&ctx->fault_lock, flags);
 	if (!ctx->pending) {
 		ctx->pending = true;
@@ -641,8 +744,19 @@ static void fsvm_fault_capture(struct fsvm_ctx *ctx)
 	} else {
 		ctx->pending_fault.fsr |= f.fsr & (SMMU_FSR_SS | SMMU_FSR_MULTI);
 	}
+	if (!ctx->stall_open) {
+		ctx->stall_open = true;
+		ctx->stall_seq++;
+		ctx->stall_t0 = ktime_get_ns();
+		ctx->stall_fault = f;
+	} else {
+		ctx->stall_fault.fsr |= f.fsr & SMMU_FSR_SS;
+	}
+	ctx->fault_kick = true;
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
-	queue_work(fd->wq, &ctx->fault_work);
+	wake_up(&ctx->fault_wq);
+	fsvm_stall_watch(ctx, fsvm_stall_timeout_ns());
+	return true;
 }
 
 irqreturn_t fsvm_smmu_irq(int irq, void *data)
@@ -681,15 +795,61 @@ static const char *fsvm_fault_name(u32 synd)
 	}
 }
 
-void fsvm_fault_work(struct work_struct *work)
+/* A fault record for READ_FAULTS, and the log line (rate-limited). */
+static void fsvm_fault_report(struct fsvm_ctx *ctx, const struct fsvm_cb_fault *f,
+			      u32 synd, bool write, bool retry, int err)
 {
-	struct fsvm_ctx *ctx = container_of(work, struct fsvm_ctx, fault_work);
 	struct fsvm_dev *fd = ctx->fd;
 	struct fsvm_fault_entry e = { 0 };
+	unsigned long flags;
+
+	if (f->fsr & SMMU_FSR_SS)
+		atomic64_inc(&ctx->st.stalls);
+	if (retry)
+		atomic64_inc(&ctx->st.faults_resolved);
+	else
+		atomic64_inc(&ctx->st.faults_terminated);
+	e.va = f->far;
+	e.time_ns = ktime_get_ns();
+	e.fsr = f->fsr;
+	e.fsynr0 = f->fsynr0;
+	e.syndrome = synd;
+	e.resolution = retry ? FSVM_FAULT_RESOLVED : FSVM_FAULT_TERMINATED;
+	e.error = err;
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	fsvm_faultq_push(&ctx->faults, &e);
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	if (!retry)
+		dev_warn_ratelimited(fd->dev, "context %u: %s %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) terminated (%d)\n",
+				     ctx->idx, write ? "write" : "read", fsvm_fault_name(synd),
+				     f->far, f->fsr, f->fsynr0, err);
+	else
+		dev_dbg_ratelimited(fd->dev, "context %u: %s fault at 0x%llx resolved\n",
+				    ctx->idx, fsvm_fault_name(synd), f->far);
+}
+
+/* RESUME (retry or terminate) of a claimed stall, then let the device go on. */
+static void fsvm_stall_resume(struct fsvm_ctx *ctx, u32 fsr, bool retry)
+{
+	struct fsvm_dev *fd = ctx->fd;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	if (ctx->live)
+		fsvm_cb_resume(&fd->io, ctx->bank, fsr & SMMU_FSR_SS, retry);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	fsvm_stall_resolved(fd);
+}
+
+/* One captured fault: resolve it in the bound mm, or terminate it. */
+static void fsvm_fault_one(struct fsvm_ctx *ctx)
+{
+	struct fsvm_dev *fd = ctx->fd;
 	enum fsvm_fault_action act;
 	struct fsvm_cb_fault f;
 	unsigned long flags;
 	bool write, retry;
+	u64 seq;
 	u32 synd;
 	int err = 0;
 
@@ -702,6 +862,8 @@ void fsvm_fault_work(struct work_struct *work)
 	}
 	f = ctx->pending_fault;
 	ctx->pending = false;
+	seq = ctx->stall_seq;
+	ctx->gup_seq = seq;
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 
 	act = fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
@@ -724,47 +886,131 @@ void fsvm_fault_work(struct work_struct *work)
 			ctx->same_va_count = 1;
 		}
 		ctx->last_fault_ns = now;
-		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT)
+		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT) {
 			err = -ELOOP;	/* resolved again and again: something else is wrong */
-		else if (f.far >= TASK_SIZE)
+		} else if (f.far >= TASK_SIZE) {
 			err = -EFAULT;
-		else if (!mmget_not_zero(ctx->mm))
+		} else if (!mmget_not_zero(ctx->mm)) {
 			err = -ESRCH;
-		else {
+		} else {
 			err = fsvm_fault_in(ctx, f.far, write);
 			mmput(ctx->mm);
 		}
 	}
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	ctx->gup_seq = 0;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 	retry = act == FSVM_FA_RESOLVE && !err;
 	if (retry)
 		fsvm_ctx_tlbi(ctx, f.far, f.far + 1);
-	spin_lock_irqsave(&fd->smmu_lock, flags);
-	if (ctx->live)
-		fsvm_cb_resume(&fd->io, ctx->bank, f.fsr & SMMU_FSR_SS, retry);
-	spin_unlock_irqrestore(&fd->smmu_lock, flags);
-	fsvm_stall_resolved(fd);
+	/* The watchdog ended this stall already (and reported it). */
+	if (!fsvm_stall_claim(ctx, seq))
+		return;
+	fsvm_stall_resume(ctx, f.fsr, retry);
+	fsvm_fault_report(ctx, &f, synd, write, retry, err);
+}
 
-	if (f.fsr & SMMU_FSR_SS)
-		atomic64_inc(&ctx->st.stalls);
-	if (retry)
-		atomic64_inc(&ctx->st.faults_resolved);
-	else
-		atomic64_inc(&ctx->st.faults_terminated);
-	e.va = f.far;
-	e.time_ns = ktime_get_ns();
-	e.fsr = f.fsr;
-	e.fsynr0 = f.fsynr0;
-	e.syndrome = synd;
-	e.resolution = retry ? FSVM_FAULT_RESOLVED : FSVM_FAULT_TERMINATED;
-	e.error = err;
+/*
+ * The stall watchdog (system_wq): ends a stall open for longer than
+ * stall_timeout_ms, terminating the held transaction, and interrupts the
+ * worker if it is still waiting in GUP for that stall.
+ */
+static void fsvm_stall_watchdog(struct work_struct *work)
+{
+	struct fsvm_ctx *ctx = container_of(to_delayed_work(work), struct fsvm_ctx, stall_wd);
+	u64 timeout = fsvm_stall_timeout_ns(), now, age, seq = 0;
+	struct fsvm_cb_fault f;
+	unsigned long flags;
+	bool expired = false, kill = false, write;
+	u32 synd;
+
+	if (READ_ONCE(ctx->dead))
+		return;
+	/* Emulation: a stall the worker (stuck in GUP) could not capture. */
+	if (ctx->fd->ops->capture_in_worker)
+		fsvm_fault_capture(ctx);
 	spin_lock_irqsave(&ctx->fault_lock, flags);
-	fsvm_faultq_push(&ctx->faults, &e);
+	if (ctx->stall_open) {
+		now = ktime_get_ns();
+		age = now - ctx->stall_t0;
+		if (age >= timeout) {
+			expired = true;
+			seq = ctx->stall_seq;
+			f = ctx->stall_fault;
+			ctx->stall_open = false;
+			ctx->pending = false;	/* never picked up: ends here */
+			kill = ctx->gup_seq == seq;
+		} else {
+			fsvm_stall_watch(ctx, timeout - age);
+		}
+	}
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
-	if (!retry)
-		dev_warn_ratelimited(fd->dev, "context %u: %s %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) terminated (%d)\n",
-				     ctx->idx, write ? "write" : "read", fsvm_fault_name(synd),
-				     f.far, f.fsr, f.fsynr0, err);
-	else
-		dev_dbg_ratelimited(fd->dev, "context %u: %s fault at 0x%llx resolved\n",
-				    ctx->idx, fsvm_fault_name(synd), f.far);
+	if (!expired)
+		return;
+	fsvm_stall_resume(ctx, f.fsr, false);
+	if (kill)
+		send_sig(SIGKILL, ctx->fault_task, 1);
+	fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
+	fsvm_fault_report(ctx, &f, synd, write, false, -ETIMEDOUT);
+}
+
+/*
+ * The context's fault worker. It takes SIGKILL (allow_signal): the
+ * watchdog and teardown send it to end a killable wait in GUP; a signal
+ * left pending is flushed before the next fault.
+ */
+static int fsvm_fault_thread(void *data)
+{
+	struct fsvm_ctx *ctx = data;
+	unsigned long flags;
+	bool kick;
+
+	allow_signal(SIGKILL);
+	for (;;) {
+		wait_event_interruptible(ctx->fault_wq, READ_ONCE(ctx->fault_kick) ||
+					 kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+		if (signal_pending(current))
+			flush_signals(current);
+		spin_lock_irqsave(&ctx->fault_lock, flags);
+		kick = ctx->fault_kick;
+		ctx->fault_kick = false;
+		spin_unlock_irqrestore(&ctx->fault_lock, flags);
+		if (kick)
+			fsvm_fault_one(ctx);
+	}
+	return 0;
+}
+
+/* At bind, once the mm is attached. */
+int fsvm_fault_start(struct fsvm_ctx *ctx)
+{
+	struct task_struct *t;
+
+	init_waitqueue_head(&ctx->fault_wq);
+	INIT_DELAYED_WORK(&ctx->stall_wd, fsvm_stall_watchdog);
+	t = kthread_run(fsvm_fault_thread, ctx, "fsvm-fault/%u", ctx->idx);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	get_task_struct(t);
+	ctx->fault_task = t;
+	return 0;
+}
+
+/*
+ * Teardown, after the bank is disabled and ctx[] no longer points here (no
+ * interrupt path kicks it any more): interrupt a wait in GUP, stop the
+ * worker, then the watchdog. Bounded: every wait of the worker is
+ * killable.
+ */
+void fsvm_fault_stop(struct fsvm_ctx *ctx)
+{
+	if (!ctx->fault_task)
+		return;
+	send_sig(SIGKILL, ctx->fault_task, 1);
+	kthread_stop(ctx->fault_task);
+	put_task_struct(ctx->fault_task);
+	ctx->fault_task = NULL;
+	cancel_delayed_work_sync(&ctx->stall_wd);
 }

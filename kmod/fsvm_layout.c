@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_layout.c - see fsvm_layout.h. Builds in the kernel and in user space.
+ * See fsvm_layout.h. Builds in the kernel and in user space.
  */
 #include "fsvm_layout.h"
 

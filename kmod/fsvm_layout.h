@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_layout.h - the check of the contexts' SMMU resources the device
+ * The check of the contexts' SMMU resources the device
  * tree (or emulation) gives fsvm: one bank, one SMR group and one StreamID
  * per context, none shared, none beyond the SMMU. Builds in the kernel and
  * in user space (tests/kmod/test_layout.c).

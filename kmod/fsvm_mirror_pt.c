@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_mirror_pt.c - the mirror-mode AArch64 page table. See fsvm_mirror_pt.h.
+ * The mirror-mode AArch64 page table. See fsvm_mirror_pt.h.
  */
 #include "fsvm_mirror_pt.h"
 #include "smmu500.h"

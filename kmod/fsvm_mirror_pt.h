@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_mirror_pt.h - the mirror page table of mirror mode: an AArch64
+ * The mirror page table of mirror mode: an AArch64
  * stage-1 table (4 KiB granule, the CPU's VA size) that fsvm fills from the
  * CPU's page table one page at a time, for an SMMU whose table walks do
  * not snoop the CPU caches. Every descriptor written, and every new table

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_module.c - fsvm.ko: the FPGA shell of a ZynqMP as a device whose
+ * The fsvm.ko module: the FPGA shell of a ZynqMP as a device whose
  * kernels take process virtual addresses, through an SMMU-500 context bank
  * that walks the process's page table (shared mode) or fsvm's mirror of it
  * (mirror mode).
@@ -168,14 +168,9 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 	fd->lim.shared_allowed = fd->mode == FSVM_MODE_SHARED ||
 				 (fd->fw_coherent && fd->caps.cttw) || fsvm_force_shared;
 
-	fd->wq = alloc_workqueue("fsvm-fault", WQ_UNBOUND, 0);
-	if (!fd->wq)
-		return -ENOMEM;
 	fd->id = ida_alloc(&fsvm_ida, GFP_KERNEL);
-	if (fd->id < 0) {
-		ret = fd->id;
-		goto err_wq;
-	}
+	if (fd->id < 0)
+		return fd->id;
 	snprintf(fd->name, sizeof(fd->name), "fsvm%d", fd->id);
 	ret = fsvm_cdev_register(fd);
 	if (ret)
@@ -188,8 +183,6 @@ int fsvm_dev_register(struct fsvm_dev *fd)
 
 err_ida:
 	ida_free(&fsvm_ida, fd->id);
-err_wq:
-	destroy_workqueue(fd->wq);
 	return ret;
 }
 
@@ -198,7 +191,6 @@ void fsvm_dev_unregister(struct fsvm_dev *fd)
 	fsvm_debugfs_exit(fd);
 	fsvm_cdev_unregister(fd);
 	ida_free(&fsvm_ida, fd->id);
-	destroy_workqueue(fd->wq);
 }
 
 static int __init fsvm_init(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_of.c - the silicon backend: the platform driver for the device-tree
+ * The silicon backend: the platform driver for the device-tree
  * node "fsvm,shell-1.0" (binding: kmod/dt/fsvm,shell.yaml). Maps the
  * shell's control window and the SMMU-500's registers (shared with
  * arm-smmu), reads the contexts' banks, SMR groups and StreamIDs from the

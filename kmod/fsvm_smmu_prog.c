@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_smmu_prog.c - SMMU-500 context bank and stream programming for fsvm,
+ * SMMU-500 context bank and stream programming for fsvm,
  * shared by the kernel module (silicon and emulation) and the user-space
  * tests. See fsvm_smmu_prog.h.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_smmu_prog.h - how fsvm programs an SMMU-500 (SMMUv2) context bank
+ * How fsvm programs an SMMU-500 (SMMUv2) context bank
  * and stream mapping for one process, behind an abstract register
  * interface, so that the same functions drive silicon (readl/writel on the
  * ioremapped SMMU), the in-kernel SMMU model of emulation mode, and the

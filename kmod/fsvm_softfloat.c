@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_softfloat.c - binary32 addition without the FPU. See fsvm_softfloat.h.
+ * Binary32 addition without the FPU. See fsvm_softfloat.h.
  *
  * Significands carry three extra low bits (guard, round, sticky) through
  * alignment, add or subtract, normalization and one rounding step.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_softfloat.h - IEEE 754 binary32 addition in integer arithmetic, for
+ * IEEE 754 binary32 addition in integer arithmetic, for
  * the kernel build of the HLS vadd kernel (emulation mode): arm64 kernel
  * code is compiled with -mgeneral-regs-only and may not touch the FPU
  * outside kernel_neon_begin/end, which cannot span the sleeping memory

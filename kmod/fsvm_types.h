@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_types.h - the few types and errno values the files that build both
+ * The few types and errno values the files that build both
  * in the kernel and in user space (fsvm_smmu_prog.c, fsvm_mirror_pt.c,
  * fsvm_uapi_check.c) need, from whichever side they are built on.
  */

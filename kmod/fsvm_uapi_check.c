@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsvm_uapi_check.c - argument validation of the /dev/fsvmN interface.
+ * Argument validation of the /dev/fsvmN interface.
  * See fsvm_uapi_check.h. Builds in the kernel and in user space.
  */
 #include "fsvm_uapi_check.h"

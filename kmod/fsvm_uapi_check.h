@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fsvm_uapi_check.h - validation of every ioctl/mmap argument of
+ * Validation of every ioctl/mmap argument of
  * /dev/fsvmN, plus the small bookkeeping structures (context slots, fault
  * record queue) whose behaviour the uapi promises. Pure functions on
  * already-copied structures: the kernel calls them after copy_from_user,
@@ -95,6 +95,7 @@ struct fsvm_slots {
 	uint32_t quarantined;
 	unsigned int n;		/* <= FSVM_UAPI_MAX_CONTEXTS */
 };
+
 void fsvm_slots_init(struct fsvm_slots *s, unsigned int n);
 int fsvm_slot_get(struct fsvm_slots *s);	/* index, or -EBUSY */
 /* Give a slot back; a quarantined slot stays taken. */
@@ -112,6 +113,7 @@ struct fsvm_faultq {
 	uint32_t lost;
 	uint64_t removed;	/* records ever taken off the head (read or dropped) */
 };
+
 void fsvm_faultq_init(struct fsvm_faultq *q);
 void fsvm_faultq_push(struct fsvm_faultq *q, const struct fsvm_fault_entry *e);
 /*

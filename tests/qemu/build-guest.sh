@@ -84,7 +84,7 @@ FSVM_KO_ARGS_shared="${FSVM_KO_ARGS_SHARED:-emulate=1 mode=shared}"
 FSVM_KO_ARGS_mirror="${FSVM_KO_ARGS_MIRROR:-emulate=1 mode=mirror}"
 FSVM_MODULE_NAME=fsvm
 SCENARIOS="$scenarios"
-TIMEOUT=${FSVM_QEMU_SCENARIO_TIMEOUT:-90}
+TIMEOUT=${FSVM_QEMU_SCENARIO_TIMEOUT:-300}
 EOF
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$out/initramfs.cpio.gz.tmp" &&

@@ -21,8 +21,8 @@
 #   FSVM_QEMU_MODES    module modes (default "shared mirror"); "sim" runs the
 #                      same scenario binaries on libfsvm's sim backend in the
 #                      guest, without the module (checks the scenarios themselves)
-#   FSVM_QEMU_TIMEOUT  seconds per boot (default 270)
-#   FSVM_QEMU_SCENARIO_TIMEOUT  seconds per scenario inside the guest (default 90)
+#   FSVM_QEMU_TIMEOUT  seconds per boot (default 900)
+#   FSVM_QEMU_SCENARIO_TIMEOUT  seconds per scenario inside the guest (default 300)
 #   FSVM_QEMU_VERBOSE=1  also stream the guest console to stdout
 #   FSVM_KO            the fsvm.ko to test (default: kmod/ci-build.sh's output)
 #
@@ -42,7 +42,7 @@ t_start=$(date +%s)
 cpus=${FSVM_QEMU_CPUS:-cortex-a53 cortex-a76}
 modes=${FSVM_QEMU_MODES:-shared mirror}
 only=$(echo "${FSVM_QEMU_ONLY:-}" | tr ', ' '  ')
-boot_timeout=${FSVM_QEMU_TIMEOUT:-270}
+boot_timeout=${FSVM_QEMU_TIMEOUT:-900}
 cpus_csv=$(echo $cpus | sed 's/ /, /g')
 modes_csv=$(echo $modes | sed 's/ /, /g')
 
@@ -121,7 +121,7 @@ declare -a problems=()
 for cpu in $cpus; do
 	log=$out/console-$cpu.log
 	append="console=ttyAMA0 panic=-1 fsvm_e2e.cpu=$cpu fsvm_e2e.modes=$(echo $modes | tr ' ' ',')"
-	append="$append fsvm_e2e.timeout=${FSVM_QEMU_SCENARIO_TIMEOUT:-90}"
+	append="$append fsvm_e2e.timeout=${FSVM_QEMU_SCENARIO_TIMEOUT:-300}"
 	[ -n "$only" ] && append="$append fsvm_e2e.only=$(echo $only | tr ' ' ',')"
 	echo "qemu: booting $abi on -cpu $cpu (timeout ${boot_timeout}s, console: $log)"
 	t0=$(date +%s)
