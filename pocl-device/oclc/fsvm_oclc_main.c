@@ -9,6 +9,11 @@
  *   fsvm-oclc [-v] [-m k.meta] k.bc -o k.fsvm.bc
  *   clang-19 -shared -fPIC -O2 k.fsvm.bc -o k.so
  *
+ * Several inputs are linked into one module first (separate compilation:
+ * clCompileProgram/clLinkProgram). -l only links them, without
+ * instrumenting (a library, or a program binary: instrumentation always
+ * runs again when a binary is loaded, so a binary cannot bypass the port).
+ *
  * Exit status 0, or 1 with one line on stderr saying why.
  */
 #include <stdio.h>
@@ -18,13 +23,14 @@
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/IRReader.h>
+#include <llvm-c/Linker.h>
 #include <llvm-c/Target.h>
 
 #include "fsvm_oclc.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fsvm-oclc [-v] [-m META] IN.bc|IN.ll -o OUT.bc\n");
+	fprintf(stderr, "usage: fsvm-oclc [-v] [-l] [-m META] IN.bc|IN.ll... -o OUT.bc\n");
 	return 1;
 }
 
@@ -46,7 +52,9 @@ static const char *md_str(LLVMValueRef md, unsigned int i, unsigned int n, LLVMV
  * from clang's -cl-kernel-arg-info. One block per kernel:
  *   kernel <name> <nargs>
  *   arg <addr-space 0..3> <size> <access> <type-qualifiers|-> <type> <name>
- * (qualifiers joined by ',', '-' for none; a space in a type name is '~').
+ * (qualifiers joined by ',', '-' for none; a space in a type name is '~'),
+ * and a line "printf" when the module calls printf (the runtime then gives
+ * its launches a printf buffer).
  */
 static int write_meta(LLVMModuleRef mod, const char *path)
 {
@@ -121,6 +129,8 @@ static int write_meta(LLVMModuleRef mod, const char *path)
 		for (int k = 0; k < 5; k++)
 			free(ops[k]);
 	}
+	if (LLVMGetNamedFunction(mod, "printf"))
+		fprintf(f, "printf\n");
 	if (fclose(f) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", path);
 		return -1;
@@ -128,16 +138,37 @@ static int write_meta(LLVMModuleRef mod, const char *path)
 	return 0;
 }
 
+/* Parse one input into context c. NULL (said why) on failure. */
+static LLVMModuleRef read_module(LLVMContextRef c, const char *in)
+{
+	LLVMMemoryBufferRef buf;
+	LLVMModuleRef mod;
+	char *msg = NULL;
+
+	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "cannot read");
+		LLVMDisposeMessage(msg);
+		return NULL;
+	}
+	if (LLVMParseIRInContext(c, buf, &mod, &msg)) {	/* takes buf */
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "not LLVM IR");
+		LLVMDisposeMessage(msg);
+		return NULL;
+	}
+	return mod;
+}
+
+#define MAX_INPUTS 64
+
 int main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *meta = NULL;
+	const char *in[MAX_INPUTS], *out = NULL, *meta = NULL;
+	unsigned int nin = 0;
 	struct fsvm_oclc_stats st;
-	LLVMMemoryBufferRef buf;
 	LLVMContextRef c;
 	LLVMModuleRef mod;
 	char err[512];
-	char *msg = NULL;
-	int verbose = 0, rc = 1;
+	int verbose = 0, link_only = 0, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
@@ -146,36 +177,49 @@ int main(int argc, char **argv)
 			meta = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = 1;
-		else if (argv[i][0] != '-' && !in)
-			in = argv[i];
+		else if (strcmp(argv[i], "-l") == 0)
+			link_only = 1;
+		else if (argv[i][0] != '-' && nin < MAX_INPUTS)
+			in[nin++] = argv[i];
 		else
 			return usage();
 	}
-	if (!in || !out)
+	if (!nin || !out || (link_only && meta))
 		return usage();
-	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "cannot read");
-		LLVMDisposeMessage(msg);
-		return 1;
-	}
 	c = LLVMContextCreate();
-	if (LLVMParseIRInContext(c, buf, &mod, &msg)) {	/* takes buf */
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "not LLVM IR");
-		LLVMDisposeMessage(msg);
+	mod = read_module(c, in[0]);
+	for (unsigned int i = 1; mod && i < nin; i++) {
+		LLVMModuleRef m = read_module(c, in[i]);
+
+		if (!m || LLVMLinkModules2(mod, m)) {	/* takes m */
+			if (m)
+				fprintf(stderr, "fsvm-oclc: %s: cannot be linked with %s "
+					"(a symbol defined twice, or different targets)\n",
+					in[i], in[0]);
+			LLVMDisposeModule(mod);
+			mod = NULL;
+		}
+	}
+	if (!mod) {
 		LLVMContextDispose(c);
 		return 1;
 	}
-	if (meta && write_meta(mod, meta) != 0) {
+	if (link_only) {
+		if (LLVMWriteBitcodeToFile(mod, out) != 0)
+			fprintf(stderr, "fsvm-oclc: %s: cannot write\n", out);
+		else
+			rc = 0;
+	} else if (meta && write_meta(mod, meta) != 0) {
 		/* said why */
 	} else if (fsvm_oclc_instrument(mod, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, err);
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in[0], err);
 	} else if (LLVMWriteBitcodeToFile(mod, out) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", out);
 	} else {
 		if (verbose)
 			printf("fsvm-oclc: %s: %u kernels, %u loads and %u stores through "
 			       "the memory port, %u mem intrinsics, %u direct accesses\n",
-			       in, st.kernels, st.loads, st.stores, st.mem_intrinsics,
+			       in[0], st.kernels, st.loads, st.stores, st.mem_intrinsics,
 			       st.direct);
 		rc = 0;
 	}
