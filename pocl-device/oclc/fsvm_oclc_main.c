@@ -13,6 +13,8 @@
  * clCompileProgram/clLinkProgram). -l only links them, without
  * instrumenting (a library, or a program binary: instrumentation always
  * runs again when a binary is loaded, so a binary cannot bypass the port).
+ * -L LIB.bc links the device's built-in function library (fsvm_clc.cl) in
+ * before instrumentation; only the functions the program uses are kept.
  *
  * Exit status 0, or 1 with one line on stderr saying why.
  */
@@ -25,12 +27,13 @@
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Linker.h>
 #include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "fsvm_oclc.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fsvm-oclc [-v] [-l] [-m META] IN.bc|IN.ll... -o OUT.bc\n");
+	fprintf(stderr, "usage: fsvm-oclc [-v] [-l] [-L LIB.bc] [-m META] IN.bc|IN.ll... -o OUT.bc\n");
 	return 1;
 }
 
@@ -160,9 +163,83 @@ static LLVMModuleRef read_module(LLVMContextRef c, const char *in)
 
 #define MAX_INPUTS 64
 
+/*
+ * Link the built-in library lib into mod: its functions resolve the
+ * program's calls, then become internal, and those nobody calls are
+ * dropped (globaldce). 0, or -1 with a message.
+ */
+static int link_library(LLVMContextRef c, LLVMModuleRef mod, const char *lib)
+{
+	LLVMModuleRef lm = read_module(c, lib);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	LLVMPassBuilderOptionsRef opts;
+	LLVMErrorRef e;
+	int r = -1;
+
+	if (!lm)
+		return -1;
+	/* the program's own data layout and triple win */
+	LLVMSetDataLayout(lm, LLVMGetDataLayoutStr(mod));
+	LLVMSetTarget(lm, LLVMGetTarget(mod));
+	for (LLVMValueRef f = LLVMGetFirstFunction(lm); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *nm = LLVMGetValueName2(f, &len);
+
+		if (LLVMIsDeclaration(f))
+			continue;
+		/* a function the program defines itself is its own */
+		if (LLVMGetNamedFunction(mod, nm) && !LLVMIsDeclaration(LLVMGetNamedFunction(mod, nm))) {
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+			continue;
+		}
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? 2 * cap : 1024) * sizeof(*nn));
+
+			if (!nn)
+				goto out;
+			names = nn;
+		}
+		names[n] = strdup(nm);
+		if (!names[n])
+			goto out;
+		n++;
+	}
+	if (LLVMLinkModules2(mod, lm)) {	/* takes lm */
+		lm = NULL;
+		fprintf(stderr, "fsvm-oclc: %s: cannot be linked with the program\n", lib);
+		goto out;
+	}
+	lm = NULL;
+	for (size_t i = 0; i < n; i++) {
+		LLVMValueRef f = LLVMGetNamedFunction(mod, names[i]);
+
+		if (f && !LLVMIsDeclaration(f))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	}
+	opts = LLVMCreatePassBuilderOptions();
+	e = LLVMRunPasses(mod, "globaldce", NULL, opts);
+	LLVMDisposePassBuilderOptions(opts);
+	if (e) {
+		char *m = LLVMGetErrorMessage(e);
+
+		fprintf(stderr, "fsvm-oclc: globaldce: %s\n", m);
+		LLVMDisposeErrorMessage(m);
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (lm)
+		LLVMDisposeModule(lm);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
-	const char *in[MAX_INPUTS], *out = NULL, *meta = NULL;
+	const char *in[MAX_INPUTS], *out = NULL, *meta = NULL, *lib = NULL;
 	unsigned int nin = 0;
 	struct fsvm_oclc_stats st;
 	LLVMContextRef c;
@@ -177,6 +254,8 @@ int main(int argc, char **argv)
 			meta = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = 1;
+		else if (strcmp(argv[i], "-L") == 0 && i + 1 < argc)
+			lib = argv[++i];
 		else if (strcmp(argv[i], "-l") == 0)
 			link_only = 1;
 		else if (argv[i][0] != '-' && nin < MAX_INPUTS)
@@ -184,7 +263,7 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!nin || !out || (link_only && meta))
+	if (!nin || !out || (link_only && (meta || lib)))
 		return usage();
 	c = LLVMContextCreate();
 	mod = read_module(c, in[0]);
@@ -210,6 +289,8 @@ int main(int argc, char **argv)
 		else
 			rc = 0;
 	} else if (meta && write_meta(mod, meta) != 0) {
+		/* said why */
+	} else if (lib && link_library(c, mod, lib) != 0) {
 		/* said why */
 	} else if (fsvm_oclc_instrument(mod, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: %s\n", in[0], err);

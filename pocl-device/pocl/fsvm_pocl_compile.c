@@ -4,7 +4,8 @@
  * device, through the project's instrumentation (pocl-device/oclc):
  *
  *   clang-19 (OpenCL C -> LLVM bitcode, with argument metadata)
- *   fsvm-oclc -m (argument metadata for pocl; every global/constant/generic
+ *   fsvm-oclc -m (argument metadata for pocl; the device's built-in
+ *                 library linked in (-L); every global/constant/generic
  *                 access rewritten to the device's memory port)
  *   clang-19 -shared (a shared object linked against libfsvm.so)
  *   dlopen + fsvm_compiled_register (the device's compiled-kernel engine)
@@ -39,6 +40,7 @@
 #ifdef FSVM_POCL_NO_COMPILER	/* never used: d->compiles is 0 */
 #define FSVM_CLANG "clang-19"
 #define FSVM_OCLC "fsvm-oclc"
+#define FSVM_CLC ""
 #define FSVM_CL_TRIPLE ""
 #define FSVM_LIBRARY_PATH ""
 #endif
@@ -415,7 +417,8 @@ static int load_bitcode(cl_program program, cl_uint device_i, const struct wdir 
 	wpath(w, so, sizeof(so), "k.so");
 	wpath(w, meta, sizeof(meta), "k.meta");
 	{
-		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, (char *)bc, "-o", ibc, NULL };
+		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, "-L", (char *)FSVM_CLC, (char *)bc,
+			       "-o", ibc, NULL };
 
 		if (run_tool(a2, w->log) != 0) {
 			log_file(program, device_i, w->log);
@@ -426,7 +429,7 @@ static int load_bitcode(cl_program program, cl_uint device_i, const struct wdir 
 	/* the memory port comes from libfsvm.so */
 	{
 		char *a3[] = { (char *)FSVM_CLANG, "-shared", "-fPIC", "-O2", ibc, "-o", so,
-			       (char *)FSVM_LIBRARY_PATH, NULL };
+			       (char *)FSVM_LIBRARY_PATH, "-lm", NULL };
 
 		if (run_tool(a3, w->log) != 0) {
 			log_file(program, device_i, w->log);
