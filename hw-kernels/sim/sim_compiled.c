@@ -475,14 +475,24 @@ int __fsvm_printf(uint64_t fmt_va, ...)
 			spec[sl + 1] = '\0';
 			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
 			break;
-		case 's':
-			port_string(va_arg(ap, uint64_t), str, sizeof(str));
+		case 's': {
+			uint64_t sva = va_arg(ap, uint64_t);
+
+			/* a NULL string prints "(null)", as the CPU drivers do */
+			if (sva == 0)
+				snprintf(str, sizeof(str), "(null)");
+			else
+				port_string(sva, str, sizeof(str));
 			spec[sl] = 's';
 			spec[sl + 1] = '\0';
 			n = snprintf(piece, sizeof(piece), spec, str);
 			break;
-		case 'p':
-			n = snprintf(piece, sizeof(piece), "0x%" PRIx64, va_arg(ap, uint64_t));
+		}
+		case 'p':	/* 0x..., then the width and flags of the spec */
+			snprintf(str, sizeof(str), "0x%" PRIx64, va_arg(ap, uint64_t));
+			spec[sl] = 's';
+			spec[sl + 1] = '\0';
+			n = snprintf(piece, sizeof(piece), spec, str);
 			break;
 		default:	/* floating point: promoted to double */
 			spec[sl] = conv;

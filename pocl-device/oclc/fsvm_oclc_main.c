@@ -9,6 +9,13 @@
  *   fsvm-oclc [-v] [-m k.meta] k.bc -o k.fsvm.bc
  *   clang-19 -shared -fPIC -O2 k.fsvm.bc -o k.so
  *
+ * Several inputs are linked into one module first (separate compilation:
+ * clCompileProgram/clLinkProgram). -l only links them, without
+ * instrumenting (a library, or a program binary: instrumentation always
+ * runs again when a binary is loaded, so a binary cannot bypass the port).
+ * -L LIB.bc links the device's built-in function library (fsvm_clc.cl) in
+ * before instrumentation; only the functions the program uses are kept.
+ *
  * Exit status 0, or 1 with one line on stderr saying why.
  */
 #include <stdio.h>
@@ -18,13 +25,15 @@
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/IRReader.h>
+#include <llvm-c/Linker.h>
 #include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "fsvm_oclc.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fsvm-oclc [-v] [-m META] IN.bc|IN.ll -o OUT.bc\n");
+	fprintf(stderr, "usage: fsvm-oclc [-v] [-l] [-L LIB.bc] [-m META] IN.bc|IN.ll... -o OUT.bc\n");
 	return 1;
 }
 
@@ -46,7 +55,9 @@ static const char *md_str(LLVMValueRef md, unsigned int i, unsigned int n, LLVMV
  * from clang's -cl-kernel-arg-info. One block per kernel:
  *   kernel <name> <nargs>
  *   arg <addr-space 0..3> <size> <access> <type-qualifiers|-> <type> <name>
- * (qualifiers joined by ',', '-' for none; a space in a type name is '~').
+ * (qualifiers joined by ',', '-' for none; a space in a type name is '~'),
+ * and a line "printf" when the module calls printf (the runtime then gives
+ * its launches a printf buffer).
  */
 static int write_meta(LLVMModuleRef mod, const char *path)
 {
@@ -121,6 +132,8 @@ static int write_meta(LLVMModuleRef mod, const char *path)
 		for (int k = 0; k < 5; k++)
 			free(ops[k]);
 	}
+	if (LLVMGetNamedFunction(mod, "printf"))
+		fprintf(f, "printf\n");
 	if (fclose(f) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", path);
 		return -1;
@@ -128,16 +141,111 @@ static int write_meta(LLVMModuleRef mod, const char *path)
 	return 0;
 }
 
+/* Parse one input into context c. NULL (said why) on failure. */
+static LLVMModuleRef read_module(LLVMContextRef c, const char *in)
+{
+	LLVMMemoryBufferRef buf;
+	LLVMModuleRef mod;
+	char *msg = NULL;
+
+	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "cannot read");
+		LLVMDisposeMessage(msg);
+		return NULL;
+	}
+	if (LLVMParseIRInContext(c, buf, &mod, &msg)) {	/* takes buf */
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "not LLVM IR");
+		LLVMDisposeMessage(msg);
+		return NULL;
+	}
+	return mod;
+}
+
+#define MAX_INPUTS 64
+
+/*
+ * Link the built-in library lib into mod: its functions resolve the
+ * program's calls, then become internal, and those nobody calls are
+ * dropped (globaldce). 0, or -1 with a message.
+ */
+static int link_library(LLVMContextRef c, LLVMModuleRef mod, const char *lib)
+{
+	LLVMModuleRef lm = read_module(c, lib);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	LLVMPassBuilderOptionsRef opts;
+	LLVMErrorRef e;
+	int r = -1;
+
+	if (!lm)
+		return -1;
+	/* the program's own data layout and triple win */
+	LLVMSetDataLayout(lm, LLVMGetDataLayoutStr(mod));
+	LLVMSetTarget(lm, LLVMGetTarget(mod));
+	for (LLVMValueRef f = LLVMGetFirstFunction(lm); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *nm = LLVMGetValueName2(f, &len);
+
+		if (LLVMIsDeclaration(f))
+			continue;
+		/* a function the program defines itself is its own */
+		if (LLVMGetNamedFunction(mod, nm) && !LLVMIsDeclaration(LLVMGetNamedFunction(mod, nm))) {
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+			continue;
+		}
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? 2 * cap : 1024) * sizeof(*nn));
+
+			if (!nn)
+				goto out;
+			names = nn;
+		}
+		names[n] = strdup(nm);
+		if (!names[n])
+			goto out;
+		n++;
+	}
+	if (LLVMLinkModules2(mod, lm)) {	/* takes lm */
+		lm = NULL;
+		fprintf(stderr, "fsvm-oclc: %s: cannot be linked with the program\n", lib);
+		goto out;
+	}
+	lm = NULL;
+	for (size_t i = 0; i < n; i++) {
+		LLVMValueRef f = LLVMGetNamedFunction(mod, names[i]);
+
+		if (f && !LLVMIsDeclaration(f))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	}
+	opts = LLVMCreatePassBuilderOptions();
+	e = LLVMRunPasses(mod, "globaldce", NULL, opts);
+	LLVMDisposePassBuilderOptions(opts);
+	if (e) {
+		char *m = LLVMGetErrorMessage(e);
+
+		fprintf(stderr, "fsvm-oclc: globaldce: %s\n", m);
+		LLVMDisposeErrorMessage(m);
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (lm)
+		LLVMDisposeModule(lm);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *meta = NULL;
+	const char *in[MAX_INPUTS], *out = NULL, *meta = NULL, *lib = NULL;
+	unsigned int nin = 0;
 	struct fsvm_oclc_stats st;
-	LLVMMemoryBufferRef buf;
 	LLVMContextRef c;
 	LLVMModuleRef mod;
 	char err[512];
-	char *msg = NULL;
-	int verbose = 0, rc = 1;
+	int verbose = 0, link_only = 0, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
@@ -146,36 +254,53 @@ int main(int argc, char **argv)
 			meta = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = 1;
-		else if (argv[i][0] != '-' && !in)
-			in = argv[i];
+		else if (strcmp(argv[i], "-L") == 0 && i + 1 < argc)
+			lib = argv[++i];
+		else if (strcmp(argv[i], "-l") == 0)
+			link_only = 1;
+		else if (argv[i][0] != '-' && nin < MAX_INPUTS)
+			in[nin++] = argv[i];
 		else
 			return usage();
 	}
-	if (!in || !out)
+	if (!nin || !out || (link_only && (meta || lib)))
 		return usage();
-	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "cannot read");
-		LLVMDisposeMessage(msg);
-		return 1;
-	}
 	c = LLVMContextCreate();
-	if (LLVMParseIRInContext(c, buf, &mod, &msg)) {	/* takes buf */
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, msg ? msg : "not LLVM IR");
-		LLVMDisposeMessage(msg);
+	mod = read_module(c, in[0]);
+	for (unsigned int i = 1; mod && i < nin; i++) {
+		LLVMModuleRef m = read_module(c, in[i]);
+
+		if (!m || LLVMLinkModules2(mod, m)) {	/* takes m */
+			if (m)
+				fprintf(stderr, "fsvm-oclc: %s: cannot be linked with %s "
+					"(a symbol defined twice, or different targets)\n",
+					in[i], in[0]);
+			LLVMDisposeModule(mod);
+			mod = NULL;
+		}
+	}
+	if (!mod) {
 		LLVMContextDispose(c);
 		return 1;
 	}
-	if (meta && write_meta(mod, meta) != 0) {
+	if (link_only) {
+		if (LLVMWriteBitcodeToFile(mod, out) != 0)
+			fprintf(stderr, "fsvm-oclc: %s: cannot write\n", out);
+		else
+			rc = 0;
+	} else if (meta && write_meta(mod, meta) != 0) {
+		/* said why */
+	} else if (lib && link_library(c, mod, lib) != 0) {
 		/* said why */
 	} else if (fsvm_oclc_instrument(mod, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "fsvm-oclc: %s: %s\n", in, err);
+		fprintf(stderr, "fsvm-oclc: %s: %s\n", in[0], err);
 	} else if (LLVMWriteBitcodeToFile(mod, out) != 0) {
 		fprintf(stderr, "fsvm-oclc: %s: cannot write\n", out);
 	} else {
 		if (verbose)
 			printf("fsvm-oclc: %s: %u kernels, %u loads and %u stores through "
 			       "the memory port, %u mem intrinsics, %u direct accesses\n",
-			       in, st.kernels, st.loads, st.stores, st.mem_intrinsics,
+			       in[0], st.kernels, st.loads, st.stores, st.mem_intrinsics,
 			       st.direct);
 		rc = 0;
 	}

@@ -261,8 +261,37 @@ static void rewrite_memintr(struct ox *o, LLVMValueRef call, const char *callee)
 	o->st.mem_intrinsics++;
 }
 
+/* The host's libm functions the built-in library (fsvm_clc.cl) calls:
+ * value in, value out (their pointer arguments, if any, are private
+ * temporaries of the library, never device memory). */
+static const char *const libm_names[] = {
+	"acosh", "asinh", "atan2", "atanh", "cbrt", "erf", "erfc", "expm1", "fdim",
+	"hypot", "ilogb", "lgamma", "lgamma_r", "lgammaf_r", "log1p", "logb", "modf", "nextafter",
+	"remainder", "remquo", "tgamma", "acos", "asin", "atan", "cos", "cosh", "exp",
+	"exp2", "fmod", "frexp", "ldexp", "log", "log10", "log2", "pow", "sin", "sinh",
+	"tan", "tanh", "sqrt", "ceil", "floor", "trunc", "round", "rint", "fabs",
+	"copysign", "fmin", "fmax", "fma",
+};
+
+static bool is_libm(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(libm_names) / sizeof(libm_names[0]); i++) {
+		size_t l = strlen(libm_names[i]);
+
+		/* double form, or the float form with an 'f' suffix */
+		if (strncmp(name, libm_names[i], l) == 0 &&
+		    (n == l || (n == l + 1 && name[l] == 'f')))
+			return true;
+	}
+	return false;
+}
+
 static bool provided_builtin(const char *name)
 {
+	if (is_libm(name))
+		return true;
 #define X(mangled, cl) if (strcmp(name, #mangled) == 0) return true;
 	FSVM_CL_WORKITEM_BUILTINS(X)
 #undef X
@@ -618,6 +647,18 @@ int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
 	}
 	for (unsigned int i = 0; i < nk && !o.failed; i++)
 		emit_wrapper(&o, kernels[i]);
+	/* The module becomes a shared object whose only entry points are the
+	 * __fsvm_ symbols: everything else (functions, program-scope
+	 * variables) is hidden, so it is reached PC-relative, never
+	 * interposed. */
+	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && !starts(vname(f), "__fsvm_") &&
+		    LLVMGetLinkage(f) != LLVMInternalLinkage && LLVMGetLinkage(f) != LLVMPrivateLinkage)
+			LLVMSetVisibility(f, LLVMHiddenVisibility);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) && !starts(vname(g), "__fsvm_") &&
+		    LLVMGetLinkage(g) != LLVMInternalLinkage && LLVMGetLinkage(g) != LLVMPrivateLinkage)
+			LLVMSetVisibility(g, LLVMHiddenVisibility);
 	if (!o.failed && nk == 0)
 		fail(&o, "the module has no kernel (no function with the spir_kernel "
 		     "calling convention)");

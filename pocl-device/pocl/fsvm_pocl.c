@@ -412,6 +412,9 @@ void pocl_fsvm_init_device_ops(struct pocl_device_ops *ops)
 	ops->setup_metadata = fsvm_pocl_setup_metadata;
 	ops->free_program = fsvm_pocl_free_program;
 	ops->build_source = fsvm_pocl_build_source;
+	ops->link_program = fsvm_pocl_link_program;
+	ops->build_binary = fsvm_pocl_build_binary;
+	ops->supports_binary = fsvm_pocl_supports_binary;
 
 	/* Buffers are host memory: pocl's host-memory helpers skip the copy
 	 * whenever source and destination are the same memory. */

@@ -138,6 +138,11 @@ struct fsvm_pocl_program {
 int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,
 			   const cl_program *input_headers, const char **header_include_names,
 			   int link_program);
+int fsvm_pocl_link_program(cl_program program, cl_uint device_i, cl_uint num_input_programs,
+			   const cl_program *input_programs, int create_library);
+int fsvm_pocl_build_binary(cl_program program, cl_uint device_i, int link_program,
+			   int spir_build);
+int fsvm_pocl_supports_binary(cl_device_id device, size_t length, const char *binary);
 int fsvm_pocl_free_program(cl_device_id device, cl_program program, unsigned device_i);
 int fsvm_pocl_setup_compiled_metadata(cl_program program, struct fsvm_pocl_program *pp);
 const struct fsvm_pocl_ckernel *fsvm_pocl_find_compiled(cl_program program, unsigned device_i,

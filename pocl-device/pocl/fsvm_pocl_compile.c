@@ -4,7 +4,8 @@
  * device, through the project's instrumentation (pocl-device/oclc):
  *
  *   clang-19 (OpenCL C -> LLVM bitcode, with argument metadata)
- *   fsvm-oclc -m (argument metadata for pocl; every global/constant/generic
+ *   fsvm-oclc -m (argument metadata for pocl; the device's built-in
+ *                 library linked in (-L); every global/constant/generic
  *                 access rewritten to the device's memory port)
  *   clang-19 -shared (a shared object linked against libfsvm.so)
  *   dlopen + fsvm_compiled_register (the device's compiled-kernel engine)
@@ -20,6 +21,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "pocl_cache.h"
 #include "pocl_util.h"
 
 #include "fsvm_cl_abi.h"
@@ -37,6 +40,7 @@
 #ifdef FSVM_POCL_NO_COMPILER	/* never used: d->compiles is 0 */
 #define FSVM_CLANG "clang-19"
 #define FSVM_OCLC "fsvm-oclc"
+#define FSVM_CLC ""
 #define FSVM_CL_TRIPLE ""
 #define FSVM_LIBRARY_PATH ""
 #endif
@@ -142,6 +146,11 @@ static int read_meta(struct fsvm_pocl_program *pp, const char *path)
 		unsigned long long as, size;
 		unsigned n;
 
+		if (strcmp(line, "printf\n") == 0) {
+			pp->uses_printf = 1;
+			continue;
+		}
+
 		if (sscanf(line, "kernel %159s %u", w1, &n) == 2) {
 			struct fsvm_pocl_ckernel *nk;
 
@@ -208,53 +217,155 @@ static unsigned split_opts(char *opts, char **argv, unsigned max)
 	return n;
 }
 
-int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,
-			   const cl_program *input_headers, const char **header_include_names,
-			   int link_program)
+/* A work directory of one build: /tmp/fsvm-cl-XXXXXX and its files. */
+struct wdir {
+	char dir[32];
+	char log[64];
+};
+
+static int wdir_open(struct wdir *w)
 {
-	cl_device_id device = program->devices[device_i];
-	struct fsvm_pocl_device *d = device->data;
-	struct fsvm_pocl_program *pp = NULL;
-	char dir[] = "/tmp/fsvm-cl-XXXXXX";
-	char src[64], bc[64], ibc[64], so[64], meta[64], log[64];
+	strcpy(w->dir, "/tmp/fsvm-cl-XXXXXX");
+	if (mkdtemp(w->dir) == NULL)
+		return -1;
+	snprintf(w->log, sizeof(w->log), "%s/log", w->dir);
+	return 0;
+}
+
+static void wpath(const struct wdir *w, char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", w->dir, name);
+}
+
+/* Remove the work directory and everything below it (headers may have
+ * made subdirectories). */
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void wdir_close(struct wdir *w)
+{
+	nftw(w->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		return -1;
+	if (len && fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int read_file(const char *path, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	*data = NULL;
+	*len = 0;
+	if (f == NULL)
+		return -1;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (*data = malloc((size_t)n)) == NULL || fread(*data, 1, (size_t)n, f) != (size_t)n) {
+		free(*data);
+		*data = NULL;
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return 0;
+}
+
+/* A header of clCompileProgram, written under the work directory as its
+ * include name (which may contain directories, never ".."). */
+static int write_header(const struct wdir *w, const char *name, const char *text)
+{
+	char path[512];
+
+	if (name == NULL || name[0] == '/' || strstr(name, "..") || text == NULL)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/inc/%s", w->dir, name) >= sizeof(path))
+		return -1;
+	for (char *p = path + strlen(w->dir) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return write_file(path, text, strlen(text));
+}
+
+/*
+ * The program's binary for device_i is the LLVM bitcode of its OpenCL C
+ * before instrumentation (program->binaries[]). pocl turns it into its
+ * own binary format for CL_PROGRAM_BINARIES from the program's cache
+ * directory, so it is also written there as program.bc. Loading a binary
+ * always instruments it again: no binary reaches the device without every
+ * global access going through the memory port.
+ */
+static int keep_binary(cl_program program, cl_uint device_i, const char *bc,
+		       const void *hash_src, size_t hash_len)
+{
+	char cache_bc[POCL_MAX_PATHNAME_LENGTH];
+	unsigned char *data;
+	size_t len;
+
+	if (read_file(bc, &data, &len) != 0) {
+		log_str(program, device_i, "fsvm: cannot read the program's bitcode\n");
+		return -1;
+	}
+	free(program->binaries[device_i]);
+	program->binaries[device_i] = data;
+	program->binary_sizes[device_i] = len;
+	if (pocl_cache_create_program_cachedir(program, device_i, hash_src, hash_len,
+					       cache_bc) != 0 ||
+	    write_file(cache_bc, data, len) != 0) {
+		log_str(program, device_i, "fsvm: cannot write the program to pocl's cache\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Stage 1: OpenCL C source (+ clCompileProgram's headers) -> bitcode. */
+static int compile_source(cl_program program, cl_uint device_i, const struct wdir *w,
+			  cl_uint num_input_headers, const cl_program *input_headers,
+			  const char **header_include_names, const char *bc)
+{
+	char src[64], inc[64];
 	char *opts = NULL, *argv[96];
 	unsigned n = 0;
-	int err = CL_BUILD_PROGRAM_FAILURE;
-	FILE *f;
+	int r = -1;
 
-	(void)input_headers;
-	(void)header_include_names;
-	if (!d->compiles) {
-		log_str(program, device_i,
-			"fsvm: this device (a board) has no OpenCL C compiler. A kernel for the "
-			"FPGA is an HLS C kernel in the device's kernel table (see the kernel SDK "
-			"in hw-kernels/ and docs/); create it with "
-			"clCreateProgramWithBuiltInKernels(\"fsvm.<name>\"). OpenCL C source "
-			"runs only on the simulated device (FSVM_DEVICE=sim).\n");
-		return CL_BUILD_PROGRAM_FAILURE;
-	}
-	if (num_input_headers || !link_program) {
-		log_str(program, device_i, "fsvm: clCompileProgram with separate headers/linking "
-			"is not supported by the fsvm device; use clBuildProgram\n");
-		return CL_BUILD_PROGRAM_FAILURE;
-	}
-	if (mkdtemp(dir) == NULL) {
-		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
-		return CL_BUILD_PROGRAM_FAILURE;
-	}
-	snprintf(src, sizeof(src), "%s/k.cl", dir);
-	snprintf(bc, sizeof(bc), "%s/k.bc", dir);
-	snprintf(ibc, sizeof(ibc), "%s/k.fsvm.bc", dir);
-	snprintf(so, sizeof(so), "%s/k.so", dir);
-	snprintf(meta, sizeof(meta), "%s/k.meta", dir);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	f = fopen(src, "w");
-	if (f == NULL || fputs(program->source, f) < 0 || fclose(f) != 0) {
+	wpath(w, src, sizeof(src), "k.cl");
+	wpath(w, inc, sizeof(inc), "inc");
+	if (program->source == NULL ||
+	    write_file(src, program->source, strlen(program->source)) != 0) {
 		log_str(program, device_i, "fsvm: cannot write the source to a temporary file\n");
-		goto out;
+		return -1;
 	}
-
-	/* 1. OpenCL C -> bitcode */
+	if (mkdir(inc, 0700) != 0) {
+		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
+		return -1;
+	}
+	for (cl_uint i = 0; i < num_input_headers; i++)
+		if (write_header(w, header_include_names ? header_include_names[i] : NULL,
+				 input_headers[i] ? input_headers[i]->source : NULL) != 0) {
+			log_str(program, device_i, "fsvm: cannot write an input header (its "
+				"include name must be a relative path without \"..\")\n");
+			return -1;
+		}
 	argv[n++] = (char *)FSVM_CLANG;
 	argv[n++] = "-x";
 	argv[n++] = "cl";
@@ -272,6 +383,8 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 	argv[n++] = "-fno-builtin-printf";	/* keep printf a printf (not puts/putchar) */
 	argv[n++] = "-emit-llvm";
 	argv[n++] = "-c";
+	argv[n++] = "-I";
+	argv[n++] = inc;
 	if (program->compiler_options) {
 		opts = strdup(program->compiler_options);
 		if (opts)
@@ -279,47 +392,64 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 	}
 	argv[n++] = src;
 	argv[n++] = "-o";
-	argv[n++] = bc;
+	argv[n++] = (char *)bc;
 	argv[n] = NULL;
-	if (run_tool(argv, log) != 0) {
-		log_file(program, device_i, log);
+	if (run_tool(argv, w->log) != 0) {
+		log_file(program, device_i, w->log);
 		log_str(program, device_i, "fsvm: clang-19 failed to compile the program\n");
-		goto out;
+	} else {
+		r = 0;
 	}
-	/* 2. instrumentation and metadata */
-	{
-		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, bc, "-o", ibc, NULL };
+	free(opts);
+	return r;
+}
 
-		if (run_tool(a2, log) != 0) {
-			log_file(program, device_i, log);
+/* Stages 2 and 3: instrument bc, link it into a shared object, load it and
+ * register its kernels with the device (program->data[device_i]). */
+static int load_bitcode(cl_program program, cl_uint device_i, const struct wdir *w,
+			const char *bc)
+{
+	struct fsvm_pocl_device *d = program->devices[device_i]->data;
+	struct fsvm_pocl_program *pp = NULL;
+	char ibc[64], so[64], meta[64];
+
+	wpath(w, ibc, sizeof(ibc), "k.fsvm.bc");
+	wpath(w, so, sizeof(so), "k.so");
+	wpath(w, meta, sizeof(meta), "k.meta");
+	{
+		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, "-L", (char *)FSVM_CLC, (char *)bc,
+			       "-o", ibc, NULL };
+
+		if (run_tool(a2, w->log) != 0) {
+			log_file(program, device_i, w->log);
 			log_str(program, device_i, "fsvm: fsvm-oclc rejected the program\n");
-			goto out;
+			return -1;
 		}
 	}
-	/* 3. shared object; the memory port comes from libfsvm.so */
+	/* the memory port comes from libfsvm.so */
 	{
 		char *a3[] = { (char *)FSVM_CLANG, "-shared", "-fPIC", "-O2", ibc, "-o", so,
-			       (char *)FSVM_LIBRARY_PATH, NULL };
+			       (char *)FSVM_LIBRARY_PATH, "-lm", NULL };
 
-		if (run_tool(a3, log) != 0) {
-			log_file(program, device_i, log);
+		if (run_tool(a3, w->log) != 0) {
+			log_file(program, device_i, w->log);
 			log_str(program, device_i, "fsvm: linking the kernels failed\n");
-			goto out;
+			return -1;
 		}
 	}
-	log_file(program, device_i, log);
+	log_file(program, device_i, w->log);
 
 	pp = calloc(1, sizeof(*pp));
 	if (pp == NULL || read_meta(pp, meta) != 0) {
 		log_str(program, device_i, "fsvm: cannot read the kernels' metadata\n");
-		goto out;
+		goto bad;
 	}
 	pp->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
 	if (pp->so == NULL) {
 		log_str(program, device_i, "fsvm: cannot load the kernels: ");
 		log_str(program, device_i, dlerror());
 		log_str(program, device_i, "\n");
-		goto out;
+		goto bad;
 	}
 	for (unsigned i = 0; i < pp->num_kernels; i++) {
 		struct fsvm_pocl_ckernel *k = &pp->kernels[i];
@@ -333,7 +463,7 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 		ck.fn = (fsvm_work_item_fn)dlsym(pp->so, sym);
 		if (ki == NULL || ck.fn == NULL || ki->nargs != k->nargs) {
 			log_str(program, device_i, "fsvm: kernel without its work-item function\n");
-			goto out;
+			goto bad;
 		}
 		memcpy(k->kinds, ki->kinds, sizeof(k->kinds));
 		ck.name = k->name;
@@ -341,27 +471,185 @@ int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_inp
 		ck.arg_kinds = k->kinds;
 		if (fsvm_compiled_register(d->dev, &ck, &k->handle) != FSVM_OK) {
 			log_str(program, device_i, "fsvm: the device's compiled-kernel table is full\n");
-			goto out;
+			goto bad;
 		}
 		k->registered = 1;
 	}
-	pp->uses_printf = strstr(program->source, "printf") != NULL;
+	/* printf buffers only for programs that call printf (read_meta) */
 	for (unsigned i = 0; i < pp->num_kernels; i++)
 		pp->kernels[i].uses_printf = pp->uses_printf;
+	fsvm_pocl_free_compiled(d, program->data[device_i]);
 	program->data[device_i] = pp;
-	pp = NULL;
-	err = CL_SUCCESS;
-out:
-	free(opts);
+	return 0;
+bad:
 	fsvm_pocl_free_compiled(d, pp);
-	unlink(src);
-	unlink(bc);
-	unlink(ibc);
-	unlink(so);	/* dlopen keeps the mapping */
-	unlink(meta);
-	unlink(log);
-	rmdir(dir);
+	return -1;
+}
+
+static int no_compiler(cl_program program, cl_uint device_i)
+{
+	struct fsvm_pocl_device *d = program->devices[device_i]->data;
+
+	if (d->compiles)
+		return 0;
+	log_str(program, device_i,
+		"fsvm: this device (a board) has no OpenCL C compiler. A kernel for the "
+		"FPGA is an HLS C kernel in the device's kernel table (see the kernel SDK "
+		"in hw-kernels/ and docs/); create it with "
+		"clCreateProgramWithBuiltInKernels(\"fsvm.<name>\"). OpenCL C source "
+		"runs only on the simulated device (FSVM_DEVICE=sim).\n");
+	return 1;
+}
+
+/* ops->build_source: clBuildProgram (link_program 1) and clCompileProgram
+ * (0) from source. */
+int fsvm_pocl_build_source(cl_program program, cl_uint device_i, cl_uint num_input_headers,
+			   const cl_program *input_headers, const char **header_include_names,
+			   int link_program)
+{
+	struct wdir w;
+	char bc[64];
+	int err = CL_BUILD_PROGRAM_FAILURE;
+	size_t hl;
+	char *hs;
+
+	if (no_compiler(program, device_i))
+		return CL_BUILD_PROGRAM_FAILURE;
+	if (wdir_open(&w) != 0) {
+		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	wpath(&w, bc, sizeof(bc), "k.bc");
+	/* pocl's cache directory of the program: source and options */
+	hl = strlen(program->source ? program->source : "") +
+	     strlen(program->compiler_options ? program->compiler_options : "") + 2;
+	hs = malloc(hl);
+	if (hs == NULL)
+		goto out;
+	snprintf(hs, hl, "%s%c%s", program->source ? program->source : "", link_program ? 'x' : 'c',
+		 program->compiler_options ? program->compiler_options : "");
+	if (compile_source(program, device_i, &w, num_input_headers, input_headers,
+			   header_include_names, bc) == 0 &&
+	    keep_binary(program, device_i, bc, hs, hl) == 0 &&
+	    (!link_program || load_bitcode(program, device_i, &w, bc) == 0))
+		err = CL_SUCCESS;
+	free(hs);
+out:
+	wdir_close(&w);
 	return err;
+}
+
+/* ops->link_program: clLinkProgram of compiled objects and libraries. */
+int fsvm_pocl_link_program(cl_program program, cl_uint device_i, cl_uint num_input_programs,
+			   const cl_program *input_programs, int create_library)
+{
+	struct wdir w;
+	char bc[64];
+	char *argv[8 + 64];
+	char in[64][64];		/* the inputs' bitcode files */
+	unsigned n = 0;
+	int err = CL_LINK_PROGRAM_FAILURE;
+	unsigned char *hs = NULL;
+	size_t hl = 0;
+
+	if (no_compiler(program, device_i))
+		return CL_LINK_PROGRAM_FAILURE;
+	if (num_input_programs == 0 || num_input_programs > 64) {
+		log_str(program, device_i, "fsvm: clLinkProgram takes 1 to 64 programs\n");
+		return CL_LINK_PROGRAM_FAILURE;
+	}
+	if (wdir_open(&w) != 0) {
+		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
+		return CL_LINK_PROGRAM_FAILURE;
+	}
+	argv[n++] = (char *)FSVM_OCLC;
+	argv[n++] = "-l";
+	for (cl_uint i = 0; i < num_input_programs; i++) {
+		cl_program ip = input_programs[i];
+		unsigned char *nh;
+		char nm[16];
+
+		if (ip->binaries == NULL || ip->binaries[device_i] == NULL ||
+		    ip->binary_sizes[device_i] == 0) {
+			log_str(program, device_i, "fsvm: an input of clLinkProgram has no "
+				"compiled object for this device\n");
+			goto out;
+		}
+		snprintf(nm, sizeof(nm), "in%u.bc", i);
+		wpath(&w, in[i], sizeof(in[i]), nm);
+		if (write_file(in[i], ip->binaries[device_i], ip->binary_sizes[device_i]) != 0) {
+			log_str(program, device_i, "fsvm: cannot write an input of clLinkProgram\n");
+			goto out;
+		}
+		nh = realloc(hs, hl + ip->binary_sizes[device_i]);
+		if (nh == NULL)
+			goto out;
+		hs = nh;
+		memcpy(hs + hl, ip->binaries[device_i], ip->binary_sizes[device_i]);
+		hl += ip->binary_sizes[device_i];
+		argv[n++] = in[i];
+	}
+	wpath(&w, bc, sizeof(bc), "linked.bc");
+	argv[n++] = "-o";
+	argv[n++] = bc;
+	argv[n] = NULL;
+	if (run_tool(argv, w.log) != 0) {
+		log_file(program, device_i, w.log);
+		log_str(program, device_i, "fsvm: linking the programs failed\n");
+	} else if (keep_binary(program, device_i, bc, hs, hl) == 0 &&
+		   (create_library || load_bitcode(program, device_i, &w, bc) == 0)) {
+		err = CL_SUCCESS;
+	}
+out:
+	free(hs);
+	wdir_close(&w);
+	return err;
+}
+
+/* ops->build_binary: clBuildProgram of clCreateProgramWithBinary (pocl's
+ * binary from CL_PROGRAM_BINARIES, or raw LLVM bitcode). */
+int fsvm_pocl_build_binary(cl_program program, cl_uint device_i, int link_program,
+			   int spir_build)
+{
+	struct wdir w;
+	char bc[64];
+	int err = CL_BUILD_PROGRAM_FAILURE;
+
+	if (no_compiler(program, device_i))
+		return CL_BUILD_PROGRAM_FAILURE;
+	if (spir_build || program->binaries[device_i] == NULL ||
+	    program->binary_sizes[device_i] == 0) {
+		log_str(program, device_i, "fsvm: the binary holds no LLVM bitcode of the fsvm "
+			"device (SPIR-V/IL is not supported)\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	if (wdir_open(&w) != 0) {
+		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	wpath(&w, bc, sizeof(bc), "k.bc");
+	if (write_file(bc, program->binaries[device_i], program->binary_sizes[device_i]) != 0) {
+		log_str(program, device_i, "fsvm: cannot write the binary to a temporary file\n");
+	} else if (program->pocl_binaries[device_i] == NULL &&
+		   keep_binary(program, device_i, bc, program->binaries[device_i],
+			       program->binary_sizes[device_i]) != 0) {
+		/* said why */
+	} else if (!link_program || load_bitcode(program, device_i, &w, bc) == 0) {
+		err = CL_SUCCESS;
+	}
+	wdir_close(&w);
+	return err;
+}
+
+/* ops->supports_binary: LLVM bitcode (raw or in the wrapper format). */
+int fsvm_pocl_supports_binary(cl_device_id device, size_t length, const char *binary)
+{
+	static const unsigned char raw[4] = { 'B', 'C', 0xC0, 0xDE };
+	static const unsigned char wrap[4] = { 0xDE, 0xC0, 0x17, 0x0B };
+	struct fsvm_pocl_device *d = device->data;
+
+	return d->compiles && binary != NULL && length >= 4 &&
+	       (memcmp(binary, raw, 4) == 0 || memcmp(binary, wrap, 4) == 0);
 }
 
 int fsvm_pocl_free_program(cl_device_id device, cl_program program, unsigned device_i)

@@ -94,3 +94,27 @@ kernel void hello(global const int *v)
 	printf("wi %u: %d %5.2f %s %lx %c|\n", (uint)i, v[i], (float)v[i] / 4.0f,
 	       i & 1 ? "odd" : "even", (ulong)v[i] << 36, 'A' + (int)i);
 }
+
+/* Built-ins of the device's library (fsvm_clc.cl, linked by fsvm-oclc -L):
+ * math, integer, conversions, geometric, and frexp/vstore4 whose pointer
+ * is global memory, so their stores go through the memory port. */
+kernel void builtins(global const float *x, global int *e, global float *m,
+		     global int *ci, global uint *u, global float *g)
+{
+	size_t i = get_global_id(0);
+	float v = x[i];
+
+	m[i] = frexp(v, &e[i]);				/* e: a global pointer */
+	ci[i] = convert_int_sat_rtn(v * 1e9f);		/* saturates, rounds down */
+	u[i] = popcount((uint)i) + clz((uint)i + 1u) * 100u + rotate((uint)i, 8u) * 0u;
+	if (i == 0) {
+		float4 a = (float4)(3.0f, 4.0f, 0.0f, 0.0f);
+
+		vstore4((float4)(length(a), sqrt(16.0f), clamp(7.0f, 0.0f, 5.0f),
+				 fmax(-1.0f, -2.0f)), 0, g);
+		g[4] = dot(a, a);
+		g[5] = (float)isnan(sqrt(-1.0f));
+		g[6] = select(1.0f, 2.0f, 0);
+		g[7] = (float)abs((char)-128);
+	}
+}

@@ -8,6 +8,7 @@
  * argv[1]: the kernels' shared object (tests/oclc/kernels.cl).
  */
 #include <dlfcn.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -363,6 +364,53 @@ static void test_printf(void)
 	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
 }
 
+/* The built-in library: values against the C library, and stores of
+ * frexp/vstore4 through global pointers reach memory. */
+static void test_builtins(void)
+{
+	enum { N = 64 };
+	uint64_t h = load_kernel("builtins");
+	float *x = malloc(N * 4), *m = malloc(N * 4), *g = calloc(8, 4);
+	int *e = malloc(N * 4), *ci = malloc(N * 4);
+	uint32_t *u = malloc(N * 4);
+	struct fsvm_completion *rec = aligned_alloc(64, 64);
+	struct fsvm_fault f;
+	uint64_t args[6];
+	int bad = 0;
+
+	REQUIRE(x && m && g && e && ci && u && rec);
+	for (int i = 0; i < N; i++)
+		x[i] = (i - 32) * 0.37f + (i == 5 ? 1e6f : 0.0f);
+	args[0] = (uintptr_t)x;
+	args[1] = (uintptr_t)e;
+	args[2] = (uintptr_t)m;
+	args[3] = (uintptr_t)ci;
+	args[4] = (uintptr_t)u;
+	args[5] = (uintptr_t)g;
+	CHECK_EQ(run(h, args, 6, N, 8, rec, &f), FSVM_OK);
+	for (int i = 0; i < N; i++) {
+		int we;
+		float wm = frexpf(x[i], &we);
+		double s = floor((double)(x[i] * 1e9f));
+		int wci = s >= 2147483647.0 ? 2147483647 : s <= -2147483648.0 ? (-2147483647 - 1) : (int)s;
+		uint32_t wu = (uint32_t)__builtin_popcount((unsigned)i) +
+			      (uint32_t)__builtin_clz((unsigned)i + 1u) * 100u;
+
+		bad += m[i] != wm || e[i] != we || ci[i] != wci || u[i] != wu;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(g[0] == 5.0f && g[1] == 4.0f && g[2] == 5.0f && g[3] == -1.0f);
+	CHECK(g[4] == 25.0f && g[5] == 1.0f && g[6] == 1.0f && g[7] == 128.0f);
+	free(x);
+	free(m);
+	free(g);
+	free(e);
+	free(ci);
+	free(u);
+	free(rec);
+	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
+}
+
 int main(int argc, char **argv)
 {
 	REQUIRE(argc == 2);
@@ -378,6 +426,7 @@ int main(int argc, char **argv)
 	test_unaligned_page_crossing();
 	test_barriers();
 	test_printf();
+	test_builtins();
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
 	dlclose(so);
