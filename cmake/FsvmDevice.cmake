@@ -57,6 +57,7 @@ if(NOT EXISTS ${FSVM_HLS_DIR}/fsvm_device_plugin.c OR NOT EXISTS ${FSVM_HW_DIR}/
     "(set FSVM_SDK_DIR to an installed fsvm's SDK directory)")
 endif()
 include(${FSVM_HLS_DIR}/FsvmKernels.cmake)
+option(FSVM_HLS_CHECK "fsvm_add_device: check the kernels against the HLS rules (GCC)" ON)
 
 # The files an installed tree needs (relative to the fsvm source root).
 get_filename_component(FSVM_SDK_SOURCE_DIR ${FSVM_HW_DIR}/.. ABSOLUTE)
@@ -70,6 +71,7 @@ set(FSVM_SDK_FILES
   hw-kernels/hls/cmdproc.c
   hw-kernels/hls/kernel_table.c
   hw-kernels/hls/FsvmKernels.cmake
+  hw-kernels/hls/FsvmHlsCheck.cmake
   hw-kernels/hls/vitis/csynth.tcl
   cmake/FsvmDevice.cmake)
 foreach(_k IN LISTS _fsvm_sdk_builtin)
@@ -216,4 +218,28 @@ set device_cflags {${_tcl_cflags}}
   # always calls its own table and kernels, never a host program's.
   target_compile_options(${_t} PRIVATE -Wall -Wextra -Wno-unknown-pragmas)
   target_link_options(${_t} PRIVATE -Wl,-Bsymbolic)
+
+  # The HLS rules, on the sources csynth.tcl gets (FsvmHlsCheck.cmake):
+  # the device does not build if a kernel breaks one.
+  if(FSVM_HLS_CHECK AND CMAKE_C_COMPILER_ID STREQUAL "GNU"
+     AND NOT CMAKE_C_COMPILER_VERSION VERSION_LESS 10)
+    set(_flags -DFSVM_DEVICE_KERNELS -I${_gen} -I${FSVM_HLS_DIR} -I${FSVM_HW_DIR})
+    foreach(_d IN LISTS D_INCLUDE_DIRS)
+      get_filename_component(_d ${_d} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+      list(APPEND _flags -I${_d})
+    endforeach()
+    list(JOIN _sources "|" _src_arg)
+    list(JOIN _flags "|" _flag_arg)
+    add_custom_command(OUTPUT ${_gen}/hls-check.stamp
+      COMMAND ${CMAKE_COMMAND} -DCC=${CMAKE_C_COMPILER} -DNM=${CMAKE_NM}
+        "-DSOURCES=${_src_arg}" "-DFLAGS=${_flag_arg}" -DOUT=${_gen}/hls-check
+        -DSTAMP=${_gen}/hls-check.stamp -P ${FSVM_HLS_DIR}/FsvmHlsCheck.cmake
+      DEPENDS ${_sources} ${_gen}/fsvm_device_kernels.def ${FSVM_HLS_DIR}/fsvm_hls.h
+        ${FSVM_HW_DIR}/fsvm_hw.h ${FSVM_HLS_DIR}/FsvmHlsCheck.cmake
+      COMMENT "HLS rules: device ${D_NAME}" VERBATIM)
+    add_custom_target(${_t}-hls-check DEPENDS ${_gen}/hls-check.stamp)
+    add_dependencies(${_t} ${_t}-hls-check)
+  elseif(FSVM_HLS_CHECK)
+    message(STATUS "fsvm_add_device(${D_NAME}): HLS rules not checked (needs GCC >= 10)")
+  endif()
 endfunction()
