@@ -138,6 +138,14 @@ struct fsvm_kernel_desc {
 #define FSVM_KDESC_OFF_NAME	8u
 #define FSVM_KDESC_OFF_ARGS	40u
 #define FSVM_KARG_BYTES		24u
+#define FSVM_KARG_OFF_KIND	0u
+#define FSVM_KARG_OFF_TYPE	1u
+#define FSVM_KARG_OFF_SIZE	2u
+#define FSVM_KARG_OFF_NAME	4u
+FSVM_PIN(struct fsvm_kernel_arg_desc, kind, FSVM_KARG_OFF_KIND);
+FSVM_PIN(struct fsvm_kernel_arg_desc, type, FSVM_KARG_OFF_TYPE);
+FSVM_PIN(struct fsvm_kernel_arg_desc, size, FSVM_KARG_OFF_SIZE);
+FSVM_PIN(struct fsvm_kernel_arg_desc, name, FSVM_KARG_OFF_NAME);
 FSVM_PIN(struct fsvm_kernel_desc, id, FSVM_KDESC_OFF_ID);
 FSVM_PIN(struct fsvm_kernel_desc, nargs, FSVM_KDESC_OFF_NARGS);
 FSVM_PIN(struct fsvm_kernel_desc, name, FSVM_KDESC_OFF_NAME);
@@ -550,6 +558,26 @@ struct fsvm_compiled_launch {
 	uint64_t printf_size;		/* its size in bytes (>= 16), 0 without */
 };
 
-_Static_assert(sizeof(struct fsvm_compiled_launch) == 112, "compiled launch descriptor is 112 bytes");
+#define FSVM_CLAUNCH_BYTES		112u
+#define FSVM_CLAUNCH_OFF_HANDLE		0u
+#define FSVM_CLAUNCH_OFF_WORK_DIM	8u
+#define FSVM_CLAUNCH_OFF_NARGS		12u
+#define FSVM_CLAUNCH_OFF_GLOBAL_SIZE	16u
+#define FSVM_CLAUNCH_OFF_LOCAL_SIZE	40u
+#define FSVM_CLAUNCH_OFF_GLOBAL_OFFSET	64u
+#define FSVM_CLAUNCH_OFF_ARGS_VA	88u
+#define FSVM_CLAUNCH_OFF_PRINTF_VA	96u
+#define FSVM_CLAUNCH_OFF_PRINTF_SIZE	104u
+FSVM_PIN(struct fsvm_compiled_launch, handle, FSVM_CLAUNCH_OFF_HANDLE);
+FSVM_PIN(struct fsvm_compiled_launch, work_dim, FSVM_CLAUNCH_OFF_WORK_DIM);
+FSVM_PIN(struct fsvm_compiled_launch, nargs, FSVM_CLAUNCH_OFF_NARGS);
+FSVM_PIN(struct fsvm_compiled_launch, global_size, FSVM_CLAUNCH_OFF_GLOBAL_SIZE);
+FSVM_PIN(struct fsvm_compiled_launch, local_size, FSVM_CLAUNCH_OFF_LOCAL_SIZE);
+FSVM_PIN(struct fsvm_compiled_launch, global_offset, FSVM_CLAUNCH_OFF_GLOBAL_OFFSET);
+FSVM_PIN(struct fsvm_compiled_launch, args_va, FSVM_CLAUNCH_OFF_ARGS_VA);
+FSVM_PIN(struct fsvm_compiled_launch, printf_va, FSVM_CLAUNCH_OFF_PRINTF_VA);
+FSVM_PIN(struct fsvm_compiled_launch, printf_size, FSVM_CLAUNCH_OFF_PRINTF_SIZE);
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_compiled_launch) == FSVM_CLAUNCH_BYTES,
+		   "compiled launch descriptor is 112 bytes");
 
 #endif /* FSVM_HW_H */

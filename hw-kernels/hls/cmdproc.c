@@ -46,6 +46,7 @@ static uint32_t cp_run_kernel(fsvm_axi_t *m, uint32_t kernel_id,
 	case FSVM_HLS_K_NOP:
 		fsvm_hls_io_clear(io);
 		return FSVM_ST_DONE;
+#undef FSVM_KERNEL
 #define FSVM_KERNEL(ID, name, ...)				\
 	case FSVM_HLS_K_##ID:					\
 		return fsvm_k_##name(m, FSVM_PP_MAP(FSVM_ARG_CALL_, __VA_ARGS__) io);

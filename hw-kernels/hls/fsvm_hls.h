@@ -159,6 +159,16 @@ FSVM_STATIC_ASSERT(FSVM_HLS_K_COUNT <= FSVM_MAX_KERNELS, "at most 15 kernels in 
 extern const struct fsvm_kernel_desc fsvm_kernel_table[FSVM_HLS_K_COUNT];
 extern const uint32_t fsvm_kernel_count;
 
+/*
+ * A kernel file of fsvm_add_device() (cmake/FsvmDevice.cmake) carries its
+ * kernel's one description, a line in column 0:
+ *   FSVM_KERNEL(ID, name, arg, ...);
+ * Here it declares the kernel's prototype, so the compiler checks the
+ * definition against it; the build copies the same line into the device's
+ * kernel list. Files that expand a list #undef it first.
+ */
+#define FSVM_KERNEL(ID, name, ...)	FSVM_KERNEL_PROTO(ID, name, __VA_ARGS__)
+
 /* ------------------------------------------------------------------ */
 /* Helpers shared by the command processor and the kernels             */
 /* ------------------------------------------------------------------ */

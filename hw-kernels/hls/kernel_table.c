@@ -20,6 +20,7 @@ const struct fsvm_kernel_desc fsvm_kernel_table[FSVM_HLS_K_COUNT] = {
 	[FSVM_HLS_K_NOP] = {
 		.id = FSVM_HLS_K_NOP, .nargs = 0, .name = "nop",
 	},
+#undef FSVM_KERNEL
 #define FSVM_KERNEL(ID, kname, ...)					\
 	[FSVM_HLS_K_##ID] = {						\
 		.id = FSVM_HLS_K_##ID,					\
@@ -37,6 +38,7 @@ const uint32_t fsvm_kernel_count = FSVM_HLS_K_COUNT;
 #define KT_STR(k, t, s, n)	#n
 #define KT_CHECK_ARG(i, a) \
 	FSVM_STATIC_ASSERT(sizeof(KT_STR a) <= FSVM_ARG_NAME_LEN, "argument name too long: " KT_STR a);
+#undef FSVM_KERNEL
 #define FSVM_KERNEL(ID, kname, ...) \
 	FSVM_STATIC_ASSERT(sizeof(#kname) <= FSVM_NAME_LEN, "kernel name too long: " #kname); \
 	FSVM_PP_MAP(KT_CHECK_ARG, __VA_ARGS__)

@@ -131,9 +131,20 @@ int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
 		return -FSVM_MODEL_EINVAL;
 	if (cfg->stream_id_base + cfg->num_contexts > SMMU_SMR_ID_MASK + 1u)
 		return -FSVM_MODEL_EINVAL;
+	if (cfg->kernels && (!cfg->kernels->table || !cfg->kernels->dispatch ||
+			     cfg->kernels->count < 1 || cfg->kernels->count > FSVM_MAX_KERNELS))
+		return -FSVM_MODEL_EINVAL;
 
 	__builtin_memset(m, 0, sizeof(*m));
 	m->cfg = *cfg;
+	if (cfg->kernels) {
+		m->kernels = *cfg->kernels;
+	} else {
+		m->kernels.table = fsvm_kernel_table;
+		m->kernels.count = fsvm_kernel_count;
+		m->kernels.dispatch = fsvm_cp_dispatch;
+	}
+	m->cfg.kernels = &m->kernels;
 	if (m->cfg.axi_bytes_per_beat == 0)
 		m->cfg.axi_bytes_per_beat = 16;
 	m->port = *port;
@@ -178,7 +189,7 @@ static uint32_t id_read(struct fsvm_model *m, uint32_t off)
 	case FSVM_REG_NUM_CONTEXTS:
 		return m->cfg.num_contexts;
 	case FSVM_REG_NUM_KERNELS:
-		return fsvm_kernel_count;
+		return m->kernels.count;
 	case FSVM_REG_TIME_LO:
 		t = now(m);
 		ST(&m->time_hi_latch, (uint32_t)(t >> 32));
@@ -194,15 +205,15 @@ static uint32_t id_read(struct fsvm_model *m, uint32_t off)
 	}
 }
 
-static uint32_t ktab_read(uint32_t rel)
+static uint32_t ktab_read(struct fsvm_model *m, uint32_t rel)
 {
 	uint32_t i = rel / (uint32_t)sizeof(struct fsvm_kernel_desc);
 	uint32_t o = rel % (uint32_t)sizeof(struct fsvm_kernel_desc);
 	const uint8_t *p;
 
-	if (i >= fsvm_kernel_count)
+	if (i >= m->kernels.count)
 		return 0;
-	p = (const uint8_t *)&fsvm_kernel_table[i] + o;
+	p = (const uint8_t *)&m->kernels.table[i] + o;
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
 	       ((uint32_t)p[3] << 24);
 }
@@ -240,7 +251,7 @@ uint32_t fsvm_model_mmio_read32(struct fsvm_model *m, uint32_t off)
 	if (off < FSVM_KERNEL_TABLE_OFF)
 		return id_read(m, off);
 	if (off < FSVM_CTX_BASE_OFF)
-		return ktab_read(off - FSVM_KERNEL_TABLE_OFF);
+		return ktab_read(m, off - FSVM_KERNEL_TABLE_OFF);
 	n = (off - FSVM_CTX_BASE_OFF) / FSVM_PAGE_SIZE;
 	if (n >= m->cfg.num_contexts)
 		return 0xffffffffu;
@@ -439,7 +450,7 @@ static void run_packet(struct fsvm_model *m, unsigned int n)
 		m->host.begin_packet(m->host.priv, n);
 	fsvm_axi_begin(m, a, n, true);
 	start = now(m);
-	fsvm_cp_dispatch(a, ring, rn, idx & (rn - 1u), &res);
+	m->kernels.dispatch(a, ring, rn, idx & (rn - 1u), &res);
 	if (res.phase == FSVM_CP_COMPILED)
 		run_compiled(m, n, &res);
 

@@ -118,7 +118,25 @@ struct fsvm_model_host {
 				 uint64_t desc_va, struct fsvm_model_compiled_io *io);
 };
 
+/*
+ * The kernels behind the command processor: a kernel table ROM (entry i has
+ * id i; count entries, nop first) and the fsvm_cp_dispatch compiled with
+ * it. The built-in set is hw-kernels/hls as linked; a simulated device
+ * built with fsvm_add_device() brings its own (hw-kernels/sim loads and
+ * checks it).
+ */
+struct fsvm_cp_result;
+struct fsvm_axi;
+struct fsvm_model_kernels {
+	const struct fsvm_kernel_desc *table;
+	uint32_t count;			/* 1..FSVM_MAX_KERNELS */
+	void (*dispatch)(struct fsvm_axi *a, uint64_t ring_va, uint32_t ring_size,
+			 uint32_t index, struct fsvm_cp_result *res);
+};
+
 struct fsvm_model_config {
+	/* NULL: the built-in kernels (fsvm_kernels.def); copied at init */
+	const struct fsvm_model_kernels *kernels;
 	unsigned int num_contexts;	/* 1..FSVM_MAX_CONTEXTS (and <= SMMU_MAX_CB) */
 	unsigned int tlb_entries;	/* 0..FSVM_MODEL_MAX_TLB */
 	uint32_t clock_hz;		/* reported in CLOCK_HZ; rate of now_ticks */
@@ -187,6 +205,7 @@ struct fsvm_axi {
 
 struct fsvm_model {
 	struct fsvm_model_config cfg;
+	struct fsvm_model_kernels kernels;	/* what cfg.kernels pointed to */
 	struct fsvm_model_port port;
 	struct fsvm_model_host host;
 	struct smmu smmu;

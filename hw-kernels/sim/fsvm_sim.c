@@ -225,13 +225,23 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	if (!sim)
 		return -ENOMEM;
 	sim->cfg = *cfg;
+	sim->cfg.device = NULL;		/* not kept: the caller's string */
+	if (cfg->device && *cfg->device) {
+		err = sim_plugin_load(sim, cfg->device);
+		if (err) {
+			free(sim);
+			return err;
+		}
+	}
 	if (sim_compiled_init(sim) != 0) {
+		sim_plugin_unload(sim);
 		free(sim);
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&sim->lock, NULL);
 
 	memset(&mcfg, 0, sizeof(mcfg));
+	mcfg.kernels = sim->plugin ? &sim->kernels : NULL;
 	mcfg.num_contexts = cfg->num_contexts;
 	mcfg.tlb_entries = cfg->tlb_entries;
 	mcfg.clock_hz = cfg->clock_hz;
@@ -253,6 +263,7 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	if (err) {
 		pthread_mutex_destroy(&sim->lock);
 		sim_compiled_fini(sim);
+		sim_plugin_unload(sim);
 		free(sim);
 		return -EINVAL;
 	}
@@ -266,6 +277,7 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	if (err) {
 		pthread_mutex_destroy(&sim->lock);
 		sim_compiled_fini(sim);
+		sim_plugin_unload(sim);
 		free(sim);
 		return -err;
 	}
@@ -290,6 +302,7 @@ void fsvm_sim_destroy(struct fsvm_sim *sim)
 	}
 	pthread_mutex_destroy(&sim->lock);
 	sim_compiled_fini(sim);
+	sim_plugin_unload(sim);
 	free(sim);
 }
 

@@ -37,6 +37,14 @@ struct fsvm_sim_config {
 	uint32_t axi_bytes_per_beat;	/* data bus width of the AXI master */
 	/* Device thread: spin this long after the last work before sleeping. */
 	uint32_t idle_spin_us;
+	/*
+	 * NULL or "": the built-in kernel table (fsvm_kernels.def). Otherwise a
+	 * device built with fsvm_add_device(): its name (libfsvm-dev-<name>.so,
+	 * searched in $FSVM_DEVICE_PATH, the executable's directory, libfsvm's
+	 * directory, <libdir>/fsvm) or a path to the .so (contains a '/').
+	 * fsvm_sim_create: -ENODEV when not found, -ENOEXEC when refused.
+	 */
+	const char *device;
 	/* Where the simulator's messages go (libfsvm passes its logger). May be NULL. */
 	void (*log)(int level, const char *msg);
 };

@@ -68,12 +68,21 @@ struct fsvm_sim {
 
 	/* compiled-kernel engine (sim_compiled.c) */
 	struct sim_compiled_table *ctab;
+
+	/* a device plugin's kernels (sim_plugin.c); plugin NULL: built-in */
+	void *plugin;
+	struct fsvm_model_kernels kernels;
 };
 
 /* sim_mem.c */
 int sim_guard_install(void);
 void sim_port_init(struct fsvm_sim *sim, struct fsvm_model_port *port);
 bool sim_note_covers(struct fsvm_sim *sim, uint64_t va, uint64_t len);
+
+/* sim_plugin.c: load and check the plugin cfg.device names (0, -ENODEV
+ * when not found, -ENOEXEC when refused); unload after the thread stopped. */
+int sim_plugin_load(struct fsvm_sim *sim, const char *device);
+void sim_plugin_unload(struct fsvm_sim *sim);
 
 /* sim_compiled.c */
 int sim_compiled_init(struct fsvm_sim *sim);

@@ -4,7 +4,9 @@
  * of this process (hw-kernels/sim/fsvm_sim.h).
  *
  * This file only translates: fsvm_sim's negative errno values become
- * enum fsvm_err, and the simulator's messages go to the fsvm logger.
+ * enum fsvm_err (a device plugin that is refused, -ENOEXEC, is
+ * FSVM_ERR_IO like a board with the wrong ID registers), and the
+ * simulator's messages go to the fsvm logger.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -153,17 +155,17 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 	struct fsvm_sim *sim;
 	int err;
 
-	if (args && *args) {
-		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": the sim backend takes no "
-			 "options (use \"sim\")", args);
-		return FSVM_ERR_NODEV;
-	}
 	fsvm_sim_default_config(&cfg);
 	cfg.log = sim_log;
+	cfg.device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
 	err = apply_env_overrides(&cfg);
 	if (err)
 		return err;
 	err = err_from_errno(fsvm_sim_create(&cfg, &sim));
+	if (err == FSVM_ERR_NODEV && args) {
+		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": no such simulated device", args);
+		return err;
+	}
 	if (err) {
 		fsvm_log(FSVM_LOG_ERROR, "cannot start the simulated device: %s",
 			 fsvm_strerror(err));

@@ -23,8 +23,9 @@ static uint32_t reg_read(struct fsvm_device *dev, uint32_t off)
 }
 
 /*
- * Pick the backend for a device name: "sim", or "hw:/dev/fsvmN" (a board, or
- * the kernel module's emulation mode; "hw" alone is /dev/fsvm0).
+ * Pick the backend for a device name: "sim", "sim:<name>" or "sim:<path>" (a
+ * simulated device built with fsvm_add_device()), or "hw:/dev/fsvmN" (a
+ * board, or the kernel module's emulation mode; "hw" alone is /dev/fsvm0).
  */
 static int open_backend(const char *name, struct fsvm_device *dev)
 {
@@ -38,8 +39,8 @@ static int open_backend(const char *name, struct fsvm_device *dev)
 		return fsvm_backend_hw_open(name[2] == ':' ? name + 3 : NULL,
 					    &dev->ops, &dev->priv);
 	}
-	fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\" "
-		 "and \"hw:/dev/fsvmN\"", name);
+	fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\", "
+		 "\"sim:<device>\" and \"hw:/dev/fsvmN\"", name);
 	return FSVM_ERR_NODEV;
 }
 

@@ -83,6 +83,13 @@ struct fsvm_device;
  * Open a device by name:
  *   NULL      $FSVM_DEVICE if set, else "sim"
  *   "sim"     the simulated device (device model in a thread of this process)
+ *   "sim:<name>"  a simulated device with the kernel table of a device
+ *             built with fsvm_add_device() (libfsvm-dev-<name>.so, searched
+ *             in $FSVM_DEVICE_PATH, the executable's directory, libfsvm's
+ *             directory and <libdir>/fsvm; docs/kernels.md);
+ *             FSVM_ERR_NODEV when it is not found
+ *   "sim:<path>"  the same, from a path to the .so (any name with a '/');
+ *             a file that is not a compatible plugin: FSVM_ERR_IO
  *   "hw:/dev/fsvmN"  a board, or the kernel module's emulation mode, through
  *             /dev/fsvmN of kmod/ ("hw" alone: /dev/fsvm0); FSVM_ERR_NODEV
  *             when the device node does not exist

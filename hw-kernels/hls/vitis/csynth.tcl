@@ -53,8 +53,9 @@ proc read_kernel_list {file} {
 }
 
 # A device built with fsvm_add_device() (cmake/FsvmDevice.cmake) writes
-# <build>/<name>_hls.tcl, which sets device_list (its generated kernel list)
-# and device_sources (name -> source file); FSVM_HLS_DEVICE=<that file>
+# <build>/<name>_hls.tcl, which sets device_list (its generated kernel list),
+# device_sources (name -> source file) and device_cflags (its INCLUDE_DIRS
+# as -I flags); FSVM_HLS_DEVICE=<that file>
 # synthesizes that device's command processor and kernels instead.
 set list_file [file join $hw_dir fsvm_kernels.def]
 array set kernel_src {}
@@ -65,6 +66,8 @@ if {[info exists ::env(FSVM_HLS_DEVICE)] && $::env(FSVM_HLS_DEVICE) ne ""} {
     array set kernel_src $device_sources
     # fsvm_hls.h then includes fsvm_device_kernels.def from the list's directory.
     set extra_cflags " -DFSVM_DEVICE_KERNELS -I[file dirname [file normalize $device_list]]"
+    # fsvm_add_device(... INCLUDE_DIRS ...)
+    if {[info exists device_cflags] && $device_cflags ne ""} { append extra_cflags " $device_cflags" }
 }
 set kernels [read_kernel_list $list_file]
 
