@@ -195,6 +195,15 @@ enum fsvm_kernel_id {
 #define FSVM_CTRL_ENABLE	(1u << 0)	/* fetch packets; clearing it stops after the current one */
 #define FSVM_CTRL_ABORT		(1u << 1)	/* abort the running and all queued packets */
 #define FSVM_CTRL_IRQ_EN	(1u << 2)	/* raise the interrupt on FSVM_PKT_F_IRQ / faults */
+/*
+ * Write-only (reads 0): put every register of an idle context page back to
+ * its reset value (ring, indices, status, IRQ_STATUS, fault record,
+ * counters, CONTROL itself), so the next binder of the context sees nothing
+ * of the previous one. Honoured only while ENABLE is clear, the context is
+ * not BUSY and no ABORT is pending; otherwise the whole write is ignored.
+ * The other bits of a write that sets RESET are ignored.
+ */
+#define FSVM_CTRL_RESET		(1u << 3)
 
 /* STATUS bits */
 #define FSVM_CSTAT_ENABLED	(1u << 0)

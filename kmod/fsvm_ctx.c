@@ -318,7 +318,7 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	ctx->bank = fd->banks[slot];
 	ctx->smr = fd->smrs[slot];
 	ctx->sid = fd->sid_base + slot;
-	ctx->asid = ctx->bank;
+	ctx->asid = fsvm_bank_asid(ctx->bank);
 	ctx->mode = want_mode;
 	mutex_init(&ctx->mirror_lock);
 	/* Empty in every mode: teardown splices it in shared mode too. */
@@ -338,8 +338,14 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 		mmdrop(ctx->mm);
 		goto err_fini;
 	}
-	/* The shell context starts disabled; the bank and stream follow. */
-	fsvm_win_write(fd, FSVM_CTX_OFF(slot) + FSVM_CTX_CONTROL, 0);
+	/*
+	 * The shell context starts disabled and with every register at its
+	 * reset value (issue 8 L1: nothing of the previous binder's ring,
+	 * indices or fault record); the bank and stream follow. The slot was
+	 * seen idle with ENABLE clear when it was freed (or quarantined), so
+	 * the shell honours the reset.
+	 */
+	fsvm_win_write(fd, FSVM_CTX_OFF(slot) + FSVM_CTX_CONTROL, FSVM_CTRL_RESET);
 	fsvm_ctx_publish(fd, slot, ctx);
 	ret = fsvm_ctx_hw_enable(ctx);
 	if (ret)

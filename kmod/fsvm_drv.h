@@ -30,8 +30,6 @@
 
 #define FSVM_NAME		"fsvm"
 #define FSVM_MAX_CTX		FSVM_UAPI_MAX_CONTEXTS
-/* Resolved faults of one VA in a row before fsvm gives up on it. */
-#define FSVM_FAULT_RETRY_LIMIT	16
 /* Table pages one mirror mapping may add below the root (levels 1 to 3). */
 #define FSVM_MPT_SPARE		3
 

@@ -17,7 +17,9 @@
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -44,8 +46,40 @@ static bool emu_clientpd;
 module_param(emu_clientpd, bool, 0444);
 MODULE_PARM_DESC(emu_clientpd, "emulation: leave the SMMU model not translating (sCR0.CLIENTPD), as firmware that never enabled the SMMU would; binds are refused");
 
-#define EMU_SID_BASE	0x200u		/* HPC0, TBU0: AXI ID n for context n */
-#define EMU_CLOCK_HZ	100000000u	/* 1 tick = 10 ns */
+/*
+ * sCR0.USFCFG of the emulated SMMU: 1 (default) unmatched streams fault,
+ * 0 they bypass with PA = VA, which is what own_smmu=1 (and arm-smmu with
+ * disable_bypass=0) leaves on a board. Writable at run time (root) so a
+ * test can check that fsvm's own streams never depend on it (issue 8 C1,
+ * QEMU scenario s40): the new value is written into the model's sCR0 at
+ * once.
+ */
+static bool emu_usfcfg = true;
+static DEFINE_MUTEX(emu_live_lock);	/* emu_live, emu_usfcfg writes */
+static struct fsvm_emu *emu_live;	/* the probed device, or NULL */
+
+static void emu_write_scr0(struct fsvm_emu *e);
+
+static int emu_usfcfg_set(const char *val, const struct kernel_param *kp)
+{
+	int ret;
+
+	mutex_lock(&emu_live_lock);
+	ret = param_set_bool(val, kp);
+	if (!ret && emu_live)
+		emu_write_scr0(emu_live);
+	mutex_unlock(&emu_live_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops emu_usfcfg_ops = {
+	.set = emu_usfcfg_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(emu_usfcfg, &emu_usfcfg_ops, &emu_usfcfg, 0644);
+MODULE_PARM_DESC(emu_usfcfg, "emulation: sCR0.USFCFG of the SMMU model (1: unmatched streams fault; 0: they bypass, as own_smmu leaves a board); may be changed at run time");
+
 #define EMU_PUBLISH_REGS	(FSVM_CTX_STREAM_ID / 4 + 1)
 
 struct fsvm_emu {
@@ -140,7 +174,7 @@ static u64 emu_now(void *priv)
 {
 	struct fsvm_emu *e = priv;
 
-	return div_u64(ktime_get_ns() - e->t0, 1000000000u / EMU_CLOCK_HZ);
+	return mul_u64_u32_div(ktime_get_ns() - e->t0, e->m->cfg.clock_hz, NSEC_PER_SEC);
 }
 
 static void fsvm_emu_publish(struct fsvm_ctx *ctx)
@@ -408,22 +442,34 @@ static int emu_thread(void *data)
 }
 
 /*
+ * sCR0 of the model: fsvm_scr0_own (the value own_smmu writes on silicon)
+ * with the USFCFG of emu_usfcfg, CLIENTPD kept set with emu_clientpd.
+ */
+static void emu_write_scr0(struct fsvm_emu *e)
+{
+	struct fsvm_dev *fd = &e->fd;
+	unsigned long flags;
+	u32 scr0;
+
+	lockdep_assert_held(&emu_live_lock);
+	spin_lock_irqsave(&fd->smmu_lock, flags);
+	scr0 = fsvm_scr0_own(fd->io.read32(fd->io.priv, SMMU_GR0_SCR0), emu_usfcfg);
+	if (emu_clientpd)
+		scr0 |= SMMU_SCR0_CLIENTPD;
+	fd->io.write32(fd->io.priv, SMMU_GR0_SCR0, scr0);
+	spin_unlock_irqrestore(&fd->smmu_lock, flags);
+	dev_info(fd->dev, "SMMU model sCR0 0x%08x: unmatched streams %s\n", scr0,
+		 emu_usfcfg ? "fault" : "bypass");
+}
+
+/*
  * The probe of the "fsvm-emu" platform device fsvm_emu_init creates. A
  * driver of its own, so that unbinding it through sysfs takes the same
  * remove path (open files get -ENODEV, the last close frees) as silicon.
  */
 static int emu_probe(struct platform_device *pdev)
 {
-	struct fsvm_model_config cfg = {
-		.tlb_entries = 64,
-		.clock_hz = EMU_CLOCK_HZ,
-		.ddr_latency_cycles = 40,
-		.tlb_hit_cycles = 1,
-		.walk_read_cycles = 40,
-		.axi_bytes_per_beat = 16,
-		.stream_id_base = EMU_SID_BASE,
-		.smmu_oas_bits = 48,
-	};
+	struct fsvm_model_config cfg;
 	struct fsvm_model_port port = {
 		.read_desc = emu_read_desc,
 		.mem_read = emu_mem_read,
@@ -456,6 +502,8 @@ static int emu_probe(struct platform_device *pdev)
 	spin_lock_init(&e->lock);
 	init_waitqueue_head(&e->wq);
 	e->t0 = ktime_get_ns();
+	/* The simulator's device: one default (fsvm_model.h). */
+	fsvm_model_default_config(&cfg);
 	cfg.num_contexts = emu_contexts;
 	port.priv = e;
 	host.priv = e;
@@ -481,16 +529,16 @@ static int emu_probe(struct platform_device *pdev)
 	}
 	fd->fw_coherent = emu_coherent;
 	fd->nctx = emu_contexts;
-	fd->sid_base = EMU_SID_BASE;
+	fd->sid_base = cfg.stream_id_base;
 	fd->sid_mask = 0;
 	for (i = 0; i < fd->nctx; i++) {
 		fd->banks[i] = i;
 		fd->smrs[i] = i;
 	}
-	/* We own this SMMU: what arm-smmu's reset would leave. */
-	fd->io.write32(fd->io.priv, SMMU_GR0_SCR0, SMMU_SCR0_USFCFG | SMMU_SCR0_PTM |
-		       SMMU_SCR0_GFRE | SMMU_SCR0_GFIE |
-		       (emu_clientpd ? SMMU_SCR0_CLIENTPD : 0));
+	/* We own this SMMU: what own_smmu (or arm-smmu's reset) would leave. */
+	mutex_lock(&emu_live_lock);
+	emu_write_scr0(e);
+	mutex_unlock(&emu_live_lock);
 	platform_set_drvdata(e->pdev, fd);
 
 	ret = fsvm_dev_register(fd);
@@ -501,6 +549,9 @@ static int emu_probe(struct platform_device *pdev)
 		ret = PTR_ERR(e->thread);
 		goto err_reg;
 	}
+	mutex_lock(&emu_live_lock);
+	emu_live = e;
+	mutex_unlock(&emu_live_lock);
 	return 0;
 
 err_reg:
@@ -521,6 +572,9 @@ static FSVM_REMOVE_RET emu_remove(struct platform_device *pdev)
 	struct fsvm_dev *fd = platform_get_drvdata(pdev);
 	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
 
+	mutex_lock(&emu_live_lock);
+	emu_live = NULL;
+	mutex_unlock(&emu_live_lock);
 	/* The contexts' teardown needs the device thread (ABORT, drain). */
 	fsvm_dev_unregister(fd);
 	kthread_stop(e->thread);

@@ -158,8 +158,7 @@ static void fsvm_smmu_global_init(struct fsvm_dev *fd)
 	if (own_smmu == 0 || (own_smmu < 0 && bound))
 		return;
 	/* Unmatched streams keep bypassing: other masters are not ours. */
-	scr0 &= ~(SMMU_SCR0_CLIENTPD | SMMU_SCR0_USFCFG);
-	scr0 |= SMMU_SCR0_PTM | SMMU_SCR0_GFRE | SMMU_SCR0_GFIE;
+	scr0 = fsvm_scr0_own(scr0, false);
 	writel(0, fd->smmu + SMMU_GR0_TLBIALLNSNH);
 	writel(0, fd->smmu + SMMU_GR0_STLBGSYNC);
 	writel(scr0, fd->smmu + SMMU_GR0_SCR0);

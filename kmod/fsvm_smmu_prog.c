@@ -1,13 +1,12 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * SMMU-500 context bank and stream programming for fsvm,
- * shared by the kernel module (silicon and emulation) and the user-space
- * tests. See fsvm_smmu_prog.h.
+ * shared by the kernel module (silicon and emulation), the user-space
+ * simulator and the user-space tests. See fsvm_smmu_prog.h.
  */
 #include "fsvm_smmu_prog.h"
 #include "fsvm_hw.h"
 #include "fsvm_uapi.h"
-
 
 int fsvm_smmu_read_caps(struct fsvm_smmu_io *io, struct fsvm_smmu_caps *caps,
 			const char **why)
@@ -79,6 +78,14 @@ unsigned int fsvm_size_floor(unsigned int bits)
 		if (size_bits[i] <= bits)
 			best = size_bits[i];
 	return best;
+}
+
+uint32_t fsvm_scr0_own(uint32_t old, bool usf_fault)
+{
+	uint32_t v = old & ~(SMMU_SCR0_CLIENTPD | SMMU_SCR0_USFCFG);
+
+	v |= SMMU_SCR0_PTM | SMMU_SCR0_GFRE | SMMU_SCR0_GFIE;
+	return usf_fault ? v | SMMU_SCR0_USFCFG : v;
 }
 
 int fsvm_cb_compute(const struct fsvm_cb_params *p, struct fsvm_cb_regs *r)
@@ -289,6 +296,16 @@ void fsvm_cb_read_fault(const struct fsvm_smmu_io *io, unsigned int cb,
 	f->fsynr0 = io->read32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FSYNR0));
 	f->far = io->read64(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FAR));
 	f->cbfrsynra = io->read32(io->priv, SMMU_GR1_CBFRSYNRA(cb));
+}
+
+bool fsvm_cb_fault_capture(const struct fsvm_smmu_io *io, unsigned int cb,
+			   struct fsvm_cb_fault *f)
+{
+	fsvm_cb_read_fault(io, cb, f);
+	if (!(f->fsr & SMMU_FSR_FAULT))
+		return false;
+	io->write32(io->priv, fsvm_cb_reg(io, cb, SMMU_CB_FSR), f->fsr);
+	return true;
 }
 
 void fsvm_cb_resume(const struct fsvm_smmu_io *io, unsigned int cb, uint32_t fsr,

@@ -1,10 +1,13 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * How fsvm programs an SMMU-500 (SMMUv2) context bank
  * and stream mapping for one process, behind an abstract register
  * interface, so that the same functions drive silicon (readl/writel on the
  * ioremapped SMMU), the in-kernel SMMU model of emulation mode, and the
- * SMMU model in the user-space tests (tests/kmod).
+ * SMMU model in the user-space tests (tests/kmod) and in the user-space
+ * simulator (hw-kernels/sim, libfsvm's `sim` backend): one programming
+ * path for silicon, emulation and sim. Dual-licensed so that the MIT
+ * simulator can link it.
  *
  * Nothing here sleeps, allocates or takes a lock: the caller serializes.
  * Register offsets and fields come from the SMMU model's header
@@ -70,6 +73,31 @@ int fsvm_size_enc(unsigned int bits);		/* -EINVAL for others */
 unsigned int fsvm_size_bits(unsigned int enc);	/* 48 for >= 5 */
 /* Largest encodable size <= bits (e.g. 52 -> 48, 39 -> 36); 0 below 32. */
 unsigned int fsvm_size_floor(unsigned int bits);
+
+/*
+ * The ASID of bank cb: unique within the SMMU, as arm-smmu does it (the
+ * bank index). sCR0.PTM is set, so the SMMU never sees the CPU's ASIDs.
+ */
+static inline uint16_t fsvm_bank_asid(unsigned int cb)
+{
+	return (uint16_t)cb;
+}
+
+/* CBAR.VMID of bank cb (bank + 1, as arm-smmu does). */
+static inline uint16_t fsvm_bank_vmid(unsigned int cb)
+{
+	return (uint16_t)(cb + 1u);
+}
+
+/*
+ * sCR0 when fsvm owns the SMMU's global state (own_smmu on silicon,
+ * emulation, the simulator): client port enabled (CLIENTPD clear), PTM
+ * (broadcast TLB invalidations ignored), global faults reported and
+ * interrupting, and unmatched streams faulting (usf_fault) or bypassing
+ * (!usf_fault: other masters of the board keep working; fsvm's own streams
+ * never depend on it, they stay matched). The other bits of old are kept.
+ */
+uint32_t fsvm_scr0_own(uint32_t old, bool usf_fault);
 
 /* What a context bank is programmed from. */
 struct fsvm_cb_params {
@@ -192,11 +220,26 @@ struct fsvm_cb_fault {
 void fsvm_cb_read_fault(const struct fsvm_smmu_io *io, unsigned int cb,
 			struct fsvm_cb_fault *f);
 /*
+ * Read the bank's fault and, if FSR holds one, clear it (write 1 to clear,
+ * SS included: the held transaction stays held until RESUME). true if there
+ * was a fault. What the interrupt handler does first; a level interrupt
+ * would fire again otherwise, and a later fault would only set MULTI.
+ */
+bool fsvm_cb_fault_capture(const struct fsvm_smmu_io *io, unsigned int cb,
+			   struct fsvm_cb_fault *f);
+/*
  * Clear FSR (the recorded bits) and, if a transaction is stalled, resume
  * it: retry (true) or terminate (false).
  */
 void fsvm_cb_resume(const struct fsvm_smmu_io *io, unsigned int cb, uint32_t fsr,
 		    bool retry);
+
+/*
+ * Resolved faults of one VA in a row (each within a short window of the
+ * last) before the fault path gives up on it and terminates: kmod's fault
+ * worker and the simulator's fault handler.
+ */
+#define FSVM_FAULT_RETRY_LIMIT	16
 
 /* What the fault path does with a context fault. */
 enum fsvm_fault_action {

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * The few types and errno values the files that build both
  * in the kernel and in user space (fsvm_smmu_prog.c, fsvm_mirror_pt.c,

@@ -113,6 +113,21 @@ uint16_t fsvm_model_stream_id(const struct fsvm_model *m, unsigned int ctx)
 	return (uint16_t)(m->cfg.stream_id_base + ctx);
 }
 
+void fsvm_model_default_config(struct fsvm_model_config *cfg)
+{
+	*cfg = (struct fsvm_model_config){
+		.num_contexts = 4,
+		.tlb_entries = 64,
+		.clock_hz = 300000000u,
+		.ddr_latency_cycles = 40,
+		.tlb_hit_cycles = 1,
+		.walk_read_cycles = 40,
+		.axi_bytes_per_beat = 16,
+		.stream_id_base = FSVM_MODEL_STREAM_ID_BASE,
+		.smmu_oas_bits = 48,
+	};
+}
+
 int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
 		    const struct fsvm_model_port *port,
 		    const struct fsvm_model_host *host)
@@ -265,10 +280,50 @@ static bool ring_ok(uint64_t base, uint32_t size)
 	return size >= 2 && size <= 65536u && (size & (size - 1u)) == 0;
 }
 
+/*
+ * CONTROL.RESET: an idle, disabled context back to its reset values. The
+ * device thread only starts a packet of an ENABLED context and sets BUSY
+ * while it runs one, so with ENABLE clear and BUSY clear nothing of this
+ * context is in progress; epoch moves on so that nothing of the previous
+ * binder could ever touch READ_INDEX again.
+ */
+static void context_reset(struct fsvm_model_ctx *c)
+{
+	uint32_t old = LD(&c->control);
+
+	if ((old & (FSVM_CTRL_ENABLE | FSVM_CTRL_ABORT)) ||
+	    (LDA(&c->status) & FSVM_CSTAT_BUSY))
+		return;
+	ST(&c->ring_base_lo, 0u);
+	ST(&c->ring_base_hi, 0u);
+	ST(&c->ring_size, 0u);
+	ST(&c->ring_va, 0ull);
+	ST(&c->ring_n, 0u);
+	ST(&c->ring_valid, 0u);
+	ST(&c->doorbell, 0u);
+	ST(&c->read_index, 0u);
+	ST(&c->irq_status, 0u);
+	ST(&c->fault_va_lo, 0u);
+	ST(&c->fault_va_hi, 0u);
+	ST(&c->fault_synd, 0u);
+	ST(&c->fault_packet, 0u);
+	ST(&c->fault_count, 0u);
+	ST(&c->completed, 0u);
+	ST(&c->parked, 0u);
+	ST(&c->parked_seq, LD(&c->db_seq));
+	ADD(&c->epoch, 1u);
+	ST(&c->status, 0u);
+	ST(&c->control, 0u);
+}
+
 static void control_write(struct fsvm_model_ctx *c, uint32_t val)
 {
 	uint32_t old = LD(&c->control), nw;
 
+	if (val & FSVM_CTRL_RESET) {
+		context_reset(c);
+		return;
+	}
 	do {
 		nw = (val & (FSVM_CTRL_ENABLE | FSVM_CTRL_IRQ_EN)) |
 		     ((old | val) & FSVM_CTRL_ABORT);

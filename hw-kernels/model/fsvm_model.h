@@ -218,6 +218,17 @@ struct fsvm_model {
 	unsigned int rr;		/* next context to look at (round robin) */
 };
 
+/*
+ * The one default device: what the user-space simulator runs and what the
+ * kernel module's emulation mode runs (each may then change num_contexts).
+ * A ZCU102-like shell: 4 contexts, a 64-entry SMMU TLB, the 300 MHz kernel
+ * clock of the Vivado design (hw-kernels/vivado, pl_mhz), 128-bit AXI,
+ * contexts on HPC0's StreamIDs (FSVM_MODEL_STREAM_ID_BASE + n), 48-bit
+ * SMMU output. Cannot fail.
+ */
+#define FSVM_MODEL_STREAM_ID_BASE	0x200u	/* HPC0, TBU0: AXI ID n for context n */
+void fsvm_model_default_config(struct fsvm_model_config *cfg);
+
 /* Initialize the model (all contexts disabled, SMMU at reset: sCR0.CLIENTPD
  * set, i.e. bypass, until the driver programs it). 0 or -FSVM_MODEL_EINVAL. */
 int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
@@ -242,6 +253,10 @@ int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
  *    memory access and completes as ABORTED, every queued packet in
  *    [READ_INDEX, DOORBELL) completes as ABORTED (its completion record is
  *    written), then ABORT clears itself.
+ *  - CONTROL.RESET (write-only) with ENABLE clear, not BUSY and no ABORT
+ *    pending: every register of the page back to 0 (ring, DOORBELL,
+ *    READ_INDEX, STATUS, IRQ_STATUS, FAULT_*, counters, CONTROL); the
+ *    driver writes it at bind. Otherwise the write is ignored.
  *  - A packet whose type is INVALID is not consumed: the context waits
  *    (AQL-like) until the next DOORBELL write.
  *  - IRQ_STATUS latches FSVM_IRQ_COMPLETION (packets with FSVM_PKT_F_IRQ)

@@ -2,7 +2,9 @@
 /*
  * fsvm_sim.c - the simulated device in a thread of this process: the device
  * thread around fsvm_model_step, the clock, the interrupt line, and the
- * kernel module's part (binding a context: programming its SMMU bank).
+ * kernel module's part: binding a context (its SMMU bank and stream,
+ * programmed through kmod/fsvm_smmu_prog.c as on silicon and in
+ * emulation), invalidation, and the stall-fault handler.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,8 +20,8 @@
 
 #include "fsvm_sim_internal.h"
 
-/* Above this many pages an invalidation is one TLBIASID instead of TLBIVAs. */
-#define INV_PAGES_MAX	64u
+/* Faults of one VA further apart than this are not a retry loop (as kmod). */
+#define SIM_FAULT_RETRY_WINDOW_NS	(20ull * 1000000ull)
 
 void sim_log(struct fsvm_sim *sim, int level, const char *fmt, ...)
 {
@@ -88,14 +90,95 @@ static void hook_irq(void *priv, unsigned int ctx)
 		futex_wake(&sim->irq_count[ctx], INT_MAX);
 }
 
+/*
+ * The kernel module's fault worker (kmod/fsvm_fault.c), for bank ctx: take
+ * the fault (read, clear FSR), decide with fsvm_fault_decide, fault the
+ * page in through this process's page table, TLBIVA + sync, and RESUME
+ * retry; or RESUME terminate when it cannot be resolved. Runs on the
+ * device thread while its transaction is held, outside every model lock.
+ * Returns true if it handled a fault.
+ */
+static bool sim_fault_handle(struct fsvm_sim *sim, unsigned int ctx)
+{
+	unsigned int cb = ctx;
+	uint16_t asid = fsvm_bank_asid(cb);
+	struct fsvm_sim_fault *rec = &sim->faults[ctx];
+	enum fsvm_fault_action act;
+	struct fsvm_cb_fault f;
+	bool write, retry;
+	uint32_t synd;
+	int err = 0;
+
+	if (!__atomic_load_n(&sim->live[ctx], __ATOMIC_ACQUIRE))
+		return false;
+	pthread_mutex_lock(&sim->lock);
+	if (!sim->live[ctx] || !fsvm_cb_fault_capture(&sim->io, cb, &f)) {
+		pthread_mutex_unlock(&sim->lock);
+		return false;
+	}
+	pthread_mutex_unlock(&sim->lock);
+
+	act = fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
+	if (act == FSVM_FA_RESOLVE) {
+		uint64_t now = mono_ns();
+
+		/* The same VA again at once, again and again: a livelock. */
+		if (f.far == sim->last_fault_va[ctx] &&
+		    now - sim->last_fault_ns[ctx] < SIM_FAULT_RETRY_WINDOW_NS) {
+			sim->same_va_count[ctx]++;
+		} else {
+			sim->last_fault_va[ctx] = f.far;
+			sim->same_va_count[ctx] = 1;
+		}
+		sim->last_fault_ns[ctx] = now;
+		if (sim->same_va_count[ctx] > FSVM_FAULT_RETRY_LIMIT)
+			err = -ELOOP;
+		else
+			err = sim_fault_in(f.far, write);
+	}
+	retry = act == FSVM_FA_RESOLVE && !err;
+	pthread_mutex_lock(&sim->lock);
+	if (sim->live[ctx]) {
+		if (retry && fsvm_tlbi_range(&sim->io, cb, asid, f.far, f.far + 1, NULL))
+			retry = false;
+		fsvm_cb_resume(&sim->io, cb, f.fsr & SMMU_FSR_SS, retry);
+	}
+	pthread_mutex_unlock(&sim->lock);
+
+	pthread_mutex_lock(&sim->fault_lock);
+	rec->far = f.far;
+	rec->fsr = f.fsr;
+	rec->fsynr0 = f.fsynr0;
+	rec->syndrome = synd;
+	rec->resolved = retry;
+	if (f.fsr & SMMU_FSR_SS)
+		rec->stalls++;
+	if (retry)
+		rec->resolved_count++;
+	else
+		rec->terminated_count++;
+	pthread_mutex_unlock(&sim->fault_lock);
+	sim_log(sim, retry ? FSVM_SIM_LOG_DEBUG : FSVM_SIM_LOG_INFO,
+		"fsvm sim: context %u: %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) %s (%d)",
+		ctx, write ? "write" : "read", (unsigned long long)f.far, f.fsr, f.fsynr0,
+		retry ? "resolved" : "terminated", err);
+	return true;
+}
+
+/*
+ * A transaction of ctx is held by its stalled bank: the fault handler
+ * resumes it; otherwise (a RESUME is already on its way, or a disable)
+ * wait a little for an SMMU register write.
+ */
 static void hook_stall_wait(void *priv, unsigned int ctx)
 {
 	struct fsvm_sim *sim = (struct fsvm_sim *)priv;
 	struct timespec rel = { 0, 100000 };	/* 100 us */
 	uint32_t seq = __atomic_load_n(&sim->smmu_seq, __ATOMIC_ACQUIRE);
 
-	(void)ctx;
 	if (__atomic_load_n(&sim->stop, __ATOMIC_ACQUIRE))
+		return;
+	if (ctx < FSVM_MAX_CONTEXTS && sim_fault_handle(sim, ctx))
 		return;
 	futex_wait(&sim->smmu_seq, seq, &rel);
 }
@@ -111,13 +194,50 @@ static void hook_stall_wait(void *priv, unsigned int ctx)
 static void hook_begin_packet(void *priv, unsigned int ctx)
 {
 	struct fsvm_sim *sim = (struct fsvm_sim *)priv;
-	uint16_t asid = __atomic_load_n(&sim->asid[ctx], __ATOMIC_ACQUIRE);
-	uint32_t off = smmu_cb_offset(fsvm_model_smmu(&sim->model), ctx);
 
-	if (!asid)
+	if (!__atomic_load_n(&sim->live[ctx], __ATOMIC_ACQUIRE))
 		return;
-	fsvm_model_smmu_write32(&sim->model, off + SMMU_CB_TLBIASID, asid);
-	fsvm_model_smmu_write32(&sim->model, off + SMMU_CB_TLBSYNC, 0);
+	pthread_mutex_lock(&sim->lock);
+	/*
+	 * Nothing of this device thread is in flight between packets, so the
+	 * sync completes at once; a bank that went away meanwhile is skipped.
+	 */
+	if (sim->live[ctx] && fsvm_tlbi_asid(&sim->io, ctx, fsvm_bank_asid(ctx)))
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: context %u: TLB sync timed out", ctx);
+	pthread_mutex_unlock(&sim->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The SMMU as the kernel module reaches it (struct fsvm_smmu_io)       */
+/* ------------------------------------------------------------------ */
+
+static uint32_t io_read32(void *priv, uint32_t off)
+{
+	return fsvm_sim_smmu_read32((struct fsvm_sim *)priv, off);
+}
+
+static void io_write32(void *priv, uint32_t off, uint32_t val)
+{
+	fsvm_sim_smmu_write32((struct fsvm_sim *)priv, off, val);
+}
+
+static uint64_t io_read64(void *priv, uint32_t off)
+{
+	return fsvm_sim_smmu_read64((struct fsvm_sim *)priv, off);
+}
+
+static void io_write64(void *priv, uint32_t off, uint64_t val)
+{
+	fsvm_sim_smmu_write64((struct fsvm_sim *)priv, off, val);
+}
+
+/* Between the polls of a TLB sync: the device thread ends its burst. */
+static void io_relax(void *priv)
+{
+	struct timespec ts = { 0, 1000 };
+
+	(void)priv;
+	nanosleep(&ts, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -190,16 +310,49 @@ static void *device_main(void *arg)
 
 void fsvm_sim_default_config(struct fsvm_sim_config *cfg)
 {
+	struct fsvm_model_config m;
+
+	fsvm_model_default_config(&m);
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->num_contexts = 4;
-	cfg->tlb_entries = 64;
-	cfg->clock_hz = 300000000u;
-	cfg->ddr_latency_cycles = 40;
-	cfg->tlb_hit_cycles = 1;
-	cfg->walk_read_cycles = 40;
-	cfg->axi_bytes_per_beat = 16;
+	cfg->num_contexts = m.num_contexts;
+	cfg->tlb_entries = m.tlb_entries;
+	cfg->clock_hz = m.clock_hz;
+	cfg->ddr_latency_cycles = m.ddr_latency_cycles;
+	cfg->tlb_hit_cycles = m.tlb_hit_cycles;
+	cfg->walk_read_cycles = m.walk_read_cycles;
+	cfg->axi_bytes_per_beat = m.axi_bytes_per_beat;
 	cfg->idle_spin_us = 50;
 	cfg->log = NULL;
+}
+
+/*
+ * The kernel module's probe (kmod/fsvm_module.c, fsvm_emu.c): the SMMU's
+ * capabilities, sCR0 as fsvm writes it when it owns the SMMU, and every
+ * context's stream claimed and parked (matched, S2CR fault) before any
+ * bind, so sCR0.USFCFG never decides for it.
+ */
+static int sim_smmu_probe(struct fsvm_sim *sim)
+{
+	const char *why;
+	unsigned int i;
+
+	sim->io.priv = sim;
+	sim->io.read32 = io_read32;
+	sim->io.write32 = io_write32;
+	sim->io.read64 = io_read64;
+	sim->io.write64 = io_write64;
+	sim->io.relax = io_relax;
+	if (fsvm_smmu_read_caps(&sim->io, &sim->caps, &why)) {
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: SMMU model unusable: %s", why);
+		return -EIO;
+	}
+	if (sim->caps.num_cb < sim->cfg.num_contexts || sim->caps.num_smr < sim->cfg.num_contexts)
+		return -EINVAL;
+	sim->io.write32(sim, SMMU_GR0_SCR0,
+			fsvm_scr0_own(sim->io.read32(sim, SMMU_GR0_SCR0), true));
+	for (i = 0; i < sim->cfg.num_contexts; i++)
+		fsvm_stream_park(&sim->io, i, fsvm_model_stream_id(&sim->model, i), 0);
+	return 0;
 }
 
 int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
@@ -240,7 +393,8 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	}
 	pthread_mutex_init(&sim->lock, NULL);
 
-	memset(&mcfg, 0, sizeof(mcfg));
+	pthread_mutex_init(&sim->fault_lock, NULL);
+	fsvm_model_default_config(&mcfg);
 	mcfg.kernels = sim->plugin ? &sim->kernels : NULL;
 	mcfg.num_contexts = cfg->num_contexts;
 	mcfg.tlb_entries = cfg->tlb_entries;
@@ -249,8 +403,6 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	mcfg.tlb_hit_cycles = cfg->tlb_hit_cycles;
 	mcfg.walk_read_cycles = cfg->walk_read_cycles;
 	mcfg.axi_bytes_per_beat = cfg->axi_bytes_per_beat;
-	mcfg.stream_id_base = 0x100;	/* ZynqMP-like: PL master TBU stream IDs */
-	mcfg.smmu_oas_bits = 48;
 	sim_port_init(sim, &port);
 	memset(&host, 0, sizeof(host));
 	host.priv = sim;
@@ -260,26 +412,19 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	host.begin_packet = hook_begin_packet;
 	host.run_compiled = sim_run_compiled;
 	err = fsvm_model_init(&sim->model, &mcfg, &port, &host);
+	if (err)
+		err = -EINVAL;
+	else
+		err = sim_smmu_probe(sim);
+	if (!err)
+		err = -pthread_create(&sim->thread, NULL, device_main, sim);
 	if (err) {
+		pthread_mutex_destroy(&sim->fault_lock);
 		pthread_mutex_destroy(&sim->lock);
 		sim_compiled_fini(sim);
 		sim_plugin_unload(sim);
 		free(sim);
-		return -EINVAL;
-	}
-
-	/* The kmod's probe: the SMMU out of bypass, unmatched streams fault. */
-	fsvm_model_smmu_write32(&sim->model, SMMU_GR0_SCR0,
-				SMMU_SCR0_GFRE | SMMU_SCR0_GFIE | SMMU_SCR0_USFCFG |
-				SMMU_SCR0_PTM);
-
-	err = pthread_create(&sim->thread, NULL, device_main, sim);
-	if (err) {
-		pthread_mutex_destroy(&sim->lock);
-		sim_compiled_fini(sim);
-		sim_plugin_unload(sim);
-		free(sim);
-		return -err;
+		return err;
 	}
 	sim->thread_started = true;
 	sim_log(sim, FSVM_SIM_LOG_INFO,
@@ -300,6 +445,7 @@ void fsvm_sim_destroy(struct fsvm_sim *sim)
 		futex_wake(&sim->smmu_seq, INT_MAX);
 		pthread_join(sim->thread, NULL);
 	}
+	pthread_mutex_destroy(&sim->fault_lock);
 	pthread_mutex_destroy(&sim->lock);
 	sim_compiled_fini(sim);
 	sim_plugin_unload(sim);
@@ -330,112 +476,152 @@ void fsvm_sim_mmio_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val)
 /* The kernel module's part                                            */
 /* ------------------------------------------------------------------ */
 
-static void program_bank(struct fsvm_sim *sim, unsigned int ctx, uint16_t asid)
+/*
+ * Bank ctx for this process, as kmod's fsvm_ctx_hw_enable computes it. The
+ * "CPU" is the synthetic arm64 view of this process (sim_mem.c): 48-bit
+ * VAs and PAs, Linux's MAIR_EL1, a coherent walk (shared mode), the
+ * synthetic root table. Under sim->lock.
+ */
+static int sim_bank_enable(struct fsvm_sim *sim, unsigned int ctx)
 {
-	struct fsvm_model *m = &sim->model;
-	unsigned int cb = ctx;
-	uint32_t off = smmu_cb_offset(fsvm_model_smmu(m), cb);
-	uint16_t sid = fsvm_model_stream_id(m, ctx);
+	struct fsvm_cb_params p = {
+		.va_bits = 48,
+		.pa_bits = 48,
+		.ias_bits = sim->caps.ias_bits,
+		.mair = ((uint64_t)SIM_MAIR1 << 32) | SIM_MAIR0,
+		.coherent_walk = true,
+		.asid = fsvm_bank_asid(ctx),
+		.vmid = fsvm_bank_vmid(ctx),
+		.ttbr = SYN_ROOT,
+		.max_pa = 0,
+		.affd = true,	/* kmod's default (affd=1); the synthetic PTEs have AF set anyway */
+	};
+	struct fsvm_cb_regs r;
+	int err;
 
-	fsvm_model_smmu_write32(m, SMMU_GR1_CBA2R(cb), SMMU_CBA2R_VA64);
-	fsvm_model_smmu_write32(m, SMMU_GR1_CBAR(cb),
-				SMMU_CBAR_TYPE(SMMU_CBAR_TYPE_S1_S2BYPASS));
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TCR2,
-				SMMU_TCR2_PASIZE(smmu_size_enc(48)) | SMMU_TCR2_AS);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TCR,
-				SMMU_TCR_T0SZ(16) | SMMU_TCR_TG0_4K |
-				(SMMU_TCR_RGN_WBWA << SMMU_TCR_IRGN0_SHIFT) |
-				(SMMU_TCR_RGN_WBWA << SMMU_TCR_ORGN0_SHIFT) |
-				(SMMU_TCR_SH_IS << SMMU_TCR_SH0_SHIFT) | SMMU_TCR_EPD1);
-	fsvm_model_smmu_write64(m, off + SMMU_CB_TTBR0,
-				SYN_ROOT | ((uint64_t)asid << SMMU_TTBR_ASID_SHIFT));
-	fsvm_model_smmu_write32(m, off + SMMU_CB_MAIR0, SIM_MAIR0);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_MAIR1, SIM_MAIR1);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_FSR, 0xffffffffu);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TLBIASID, asid);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TLBSYNC, 0);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_SCTLR,
-				SMMU_SCTLR_M | SMMU_SCTLR_CFIE | SMMU_SCTLR_CFRE |
-				SMMU_SCTLR_AFFD);
-	/* Route the stream last: S2CR first, then make the SMR valid. */
-	fsvm_model_smmu_write32(m, SMMU_GR0_S2CR(ctx),
-				SMMU_S2CR_TYPE(SMMU_S2CR_TYPE_TRANS) | SMMU_S2CR_CBNDX(cb) |
-				SMMU_S2CR_PRIVCFG(SMMU_S2CR_PRIVCFG_UNPRIV) |
-				SMMU_S2CR_INSTCFG(SMMU_S2CR_INSTCFG_DATA));
-	fsvm_model_smmu_write32(m, SMMU_GR0_SMR(ctx), SMMU_SMR(sid, 0) | SMMU_SMR_VALID);
-}
-
-static void unprogram_bank(struct fsvm_sim *sim, unsigned int ctx, uint16_t asid)
-{
-	struct fsvm_model *m = &sim->model;
-	uint32_t off = smmu_cb_offset(fsvm_model_smmu(m), ctx);
-
-	fsvm_model_smmu_write32(m, SMMU_GR0_SMR(ctx), 0);
-	fsvm_model_smmu_write32(m, SMMU_GR0_S2CR(ctx), SMMU_S2CR_RESET);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_SCTLR, 0);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TLBIASID, asid);
-	fsvm_model_smmu_write32(m, off + SMMU_CB_TLBSYNC, 0);
+	err = fsvm_cb_compute(&p, &r);
+	if (err)
+		return err;
+	return fsvm_ctx_smmu_enable(&sim->io, ctx, &r, p.asid, ctx,
+				    fsvm_model_stream_id(&sim->model, ctx), 0);
 }
 
 int fsvm_sim_bind(struct fsvm_sim *sim, unsigned int *ctx)
 {
 	unsigned int i;
+	int err;
 
 	if (!sim || !ctx)
 		return -EINVAL;
 	pthread_mutex_lock(&sim->lock);
 	for (i = 0; i < sim->cfg.num_contexts; i++)
-		if (!(sim->bound_mask & (1u << i)))
+		if (!((sim->bound_mask | sim->quarantined) & (1u << i)))
 			break;
 	if (i == sim->cfg.num_contexts) {
 		pthread_mutex_unlock(&sim->lock);
 		return -EBUSY;
 	}
+	/* Nothing of the previous binder: every context register at reset. */
+	fsvm_model_mmio_write32(&sim->model, FSVM_CTX_OFF(i) + FSVM_CTX_CONTROL, FSVM_CTRL_RESET);
+	err = sim_bank_enable(sim, i);
+	if (err) {
+		if (err == -ETIMEDOUT)
+			sim->quarantined |= 1u << i;
+		pthread_mutex_unlock(&sim->lock);
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: context %u: bank not programmed (%d)",
+			i, err);
+		return err;
+	}
 	sim->bound_mask |= 1u << i;
-	program_bank(sim, i, (uint16_t)(i + 1u));
-	__atomic_store_n(&sim->asid[i], (uint16_t)(i + 1u), __ATOMIC_RELEASE);
+	sim->last_fault_va[i] = 0;
+	sim->last_fault_ns[i] = 0;
+	sim->same_va_count[i] = 0;
+	pthread_mutex_lock(&sim->fault_lock);
+	memset(&sim->faults[i], 0, sizeof(sim->faults[i]));
+	pthread_mutex_unlock(&sim->fault_lock);
+	__atomic_store_n(&sim->live[i], 1u, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&sim->lock);
 	sim_log(sim, FSVM_SIM_LOG_DEBUG, "fsvm sim: bound context %u (StreamID 0x%x, ASID %u)",
-		i, fsvm_model_stream_id(&sim->model, i), i + 1u);
+		i, fsvm_model_stream_id(&sim->model, i), fsvm_bank_asid(i));
 	*ctx = i;
 	return 0;
 }
 
-int fsvm_sim_unbind(struct fsvm_sim *sim, unsigned int ctx)
+/* Aborted and no longer executing (the shell cleared ABORT): bounded. */
+static bool sim_wait_idle(struct fsvm_sim *sim, unsigned int ctx)
 {
 	uint32_t base = FSVM_CTX_OFF(ctx);
-	uint64_t deadline;
+	uint64_t deadline = mono_ns() + 2000000000ull;
+
+	while ((fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) ||
+	       (fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT)) {
+		struct timespec ts = { 0, 20000 };
+
+		if (mono_ns() > deadline)
+			return false;
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/*
+ * kmod's fsvm_ctx_free: ABORT (unbind never waits for a long kernel), the
+ * stream unmapped (it stays matched, S2CR fault) and the bank disabled (a
+ * held transaction terminated), the shell seen idle, a last TLBIASID +
+ * sync, and only then the slot goes back; a slot that never confirmed it
+ * is quarantined.
+ */
+int fsvm_sim_unbind(struct fsvm_sim *sim, unsigned int ctx)
+{
+	uint32_t ctrl = FSVM_CTX_OFF(ctx) + FSVM_CTX_CONTROL;
+	const char *why = NULL;
 	uint16_t asid;
 
 	if (!sim || ctx >= sim->cfg.num_contexts)
 		return -EINVAL;
+	asid = fsvm_bank_asid(ctx);
 	pthread_mutex_lock(&sim->lock);
 	if (!(sim->bound_mask & (1u << ctx))) {
 		pthread_mutex_unlock(&sim->lock);
 		return -EINVAL;
 	}
-	/* Disable, and abort whatever runs or is queued: unbind never waits
-	 * for a long kernel. */
-	fsvm_sim_mmio_write32(sim, base + FSVM_CTX_CONTROL, FSVM_CTRL_ABORT);
-	deadline = mono_ns() + 2000000000ull;
-	while ((fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) ||
-	       (fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT)) {
-		struct timespec ts = { 0, 20000 };
-
-		if (mono_ns() > deadline) {
-			sim_log(sim, FSVM_SIM_LOG_WARN,
-				"fsvm sim: context %u did not stop within 2 s", ctx);
-			break;
-		}
-		nanosleep(&ts, NULL);
-	}
-	asid = sim->asid[ctx];
-	__atomic_store_n(&sim->asid[ctx], (uint16_t)0, __ATOMIC_RELEASE);
-	unprogram_bank(sim, ctx, asid);
+	fsvm_sim_mmio_write32(sim, ctrl, FSVM_CTRL_ABORT);
+	__atomic_store_n(&sim->live[ctx], 0u, __ATOMIC_RELEASE);
+	fsvm_stream_unmap(&sim->io, ctx);
+	if (fsvm_cb_disable(&sim->io, ctx, asid))
+		why = "TLB sync timed out at disable";
+	/* The device thread may need the lock to finish its packet. */
+	pthread_mutex_unlock(&sim->lock);
+	if (!sim_wait_idle(sim, ctx))
+		why = "still busy 2 s after ABORT";
+	pthread_mutex_lock(&sim->lock);
+	if (!why && fsvm_tlbi_asid(&sim->io, ctx, asid))
+		why = "TLB sync timed out after drain";
+	fsvm_sim_mmio_write32(sim, ctrl, 0);
+	if (why)
+		sim->quarantined |= 1u << ctx;
 	sim->bound_mask &= ~(1u << ctx);
 	pthread_mutex_unlock(&sim->lock);
-	sim_log(sim, FSVM_SIM_LOG_DEBUG, "fsvm sim: unbound context %u", ctx);
+	if (why)
+		sim_log(sim, FSVM_SIM_LOG_ERROR,
+			"fsvm sim: context %u QUARANTINED: %s; it is not bound again", ctx, why);
+	else
+		sim_log(sim, FSVM_SIM_LOG_DEBUG, "fsvm sim: unbound context %u", ctx);
 	return 0;
+}
+
+int fsvm_sim_fault_info(struct fsvm_sim *sim, unsigned int ctx, struct fsvm_sim_fault *out)
+{
+	int err = 0;
+
+	if (!sim || !out || ctx >= sim->cfg.num_contexts)
+		return -EINVAL;
+	pthread_mutex_lock(&sim->fault_lock);
+	*out = sim->faults[ctx];
+	if (!out->stalls && !out->resolved_count && !out->terminated_count)
+		err = -ENOENT;
+	pthread_mutex_unlock(&sim->fault_lock);
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -543,25 +729,18 @@ static int notes_cut(struct fsvm_sim *sim, uint64_t va, uint64_t len)
  * Caller holds sim->lock. */
 static void invalidate_locked(struct fsvm_sim *sim, uint64_t va, uint64_t len)
 {
-	uint64_t first = va >> 12, last = (va + len - 1) >> 12;
-	uint64_t pages = last - first + 1;
+	uint64_t end = va + len < va ? UINT64_MAX : va + len;
 
 	for (unsigned int ctx = 0; ctx < sim->cfg.num_contexts; ctx++) {
-		uint32_t off;
-		uint16_t asid;
-
-		if (!(sim->bound_mask & (1u << ctx)))
+		if (!sim->live[ctx])
 			continue;
-		asid = sim->asid[ctx];
-		off = smmu_cb_offset(fsvm_model_smmu(&sim->model), ctx);
-		if (pages > INV_PAGES_MAX || va + len < va) {
-			fsvm_model_smmu_write32(&sim->model, off + SMMU_CB_TLBIASID, asid);
-		} else {
-			for (uint64_t p = first; p <= last; p++)
-				fsvm_model_smmu_write64(&sim->model, off + SMMU_CB_TLBIVA,
-							p | ((uint64_t)asid << 48));
+		/* What kmod's notifier does (fsvm_ctx_tlbi): a sync that never
+		 * completes cuts the stream. */
+		if (fsvm_tlbi_range(&sim->io, ctx, fsvm_bank_asid(ctx), va, end, NULL)) {
+			fsvm_stream_unmap(&sim->io, ctx);
+			sim_log(sim, FSVM_SIM_LOG_ERROR,
+				"fsvm sim: context %u: TLB sync timed out: stream cut", ctx);
 		}
-		fsvm_model_smmu_write32(&sim->model, off + SMMU_CB_TLBSYNC, 0);
 	}
 }
 

@@ -49,7 +49,11 @@ struct fsvm_sim_config {
 	void (*log)(int level, const char *msg);
 };
 
-/* Fill cfg with the defaults (a ZCU102-like 300 MHz shell). Cannot fail. */
+/*
+ * Fill cfg with the defaults: the device of fsvm_model_default_config (a
+ * ZCU102-like 300 MHz shell, the same the kernel module's emulation runs).
+ * Cannot fail.
+ */
 void fsvm_sim_default_config(struct fsvm_sim_config *cfg);
 
 /* Create the device and start its thread. */
@@ -112,6 +116,31 @@ uint32_t fsvm_sim_smmu_read32(struct fsvm_sim *sim, uint32_t off);
 uint64_t fsvm_sim_smmu_read64(struct fsvm_sim *sim, uint32_t off);
 void fsvm_sim_smmu_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val);
 void fsvm_sim_smmu_write64(struct fsvm_sim *sim, uint32_t off, uint64_t val);
+
+/*
+ * The SMMU is programmed as the kernel module programs it: its banks stall
+ * on a fault (SCTLR.CFCFG), and the simulator's fault handler (the kernel
+ * module's fault worker) reads the fault, faults the page in through this
+ * process's own page table (for writing on a write) and resumes the held
+ * transaction with retry, or terminates it when the page cannot be made
+ * accessible (unmapped, PROT_NONE, a write to a read-only page, a fault of
+ * one VA resolved FSVM_FAULT_RETRY_LIMIT times in a row). A terminated
+ * transaction ends the packet as FAULTED with the fault record. The last
+ * fault the handler took on a context, and its counters:
+ */
+struct fsvm_sim_fault {
+	uint64_t far;		/* SMMU FAR: the faulting VA */
+	uint32_t fsr;		/* SMMU FSR as captured (SMMU_FSR_SS: it stalled) */
+	uint32_t fsynr0;
+	uint32_t syndrome;	/* FSVM_SYND_* the device reports for it */
+	uint32_t resolved;	/* 1 resumed with retry, 0 terminated */
+	uint64_t stalls;	/* held transactions resumed, since bind */
+	uint64_t resolved_count;
+	uint64_t terminated_count;
+};
+
+/* -EINVAL for a bad ctx; -ENOENT when no fault was taken since bind. */
+int fsvm_sim_fault_info(struct fsvm_sim *sim, unsigned int ctx, struct fsvm_sim_fault *out);
 
 /*
  * Compiled kernels (FSVM_PKT_COMPILED, see fsvm_hw.h and fsvm_cl_abi.h):

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "fsvm_model.h"
+#include "fsvm_smmu_prog.h"
 #include "fsvm_sim.h"
 
 #define SIM_MAX_NOTES	64u
@@ -46,10 +47,23 @@ struct fsvm_sim {
 	uint32_t wake_seq;
 	uint32_t sleeping;
 
-	/* bind state (kmod's part) */
-	pthread_mutex_t lock;
-	uint32_t bound_mask;
-	uint16_t asid[FSVM_MAX_CONTEXTS];
+	/*
+	 * The kernel module's part. The SMMU is programmed through kmod's
+	 * fsvm_smmu_prog.c (the one programming path of silicon, emulation
+	 * and sim) over io, which reaches the model's SMMU.
+	 */
+	struct fsvm_smmu_io io;
+	struct fsvm_smmu_caps caps;
+	pthread_mutex_t lock;		/* bind state, SMMU programming sequences */
+	uint32_t bound_mask;		/* under lock */
+	uint32_t quarantined;		/* under lock: never bound again */
+	uint32_t live[FSVM_MAX_CONTEXTS];	/* bank on (atomic; written under lock) */
+	/* The fault handler's state (device thread only) and its record. */
+	uint64_t last_fault_va[FSVM_MAX_CONTEXTS];
+	uint64_t last_fault_ns[FSVM_MAX_CONTEXTS];
+	unsigned int same_va_count[FSVM_MAX_CONTEXTS];
+	pthread_mutex_t fault_lock;	/* faults[] */
+	struct fsvm_sim_fault faults[FSVM_MAX_CONTEXTS];
 
 	/* interrupts: futex on irq_count[ctx] */
 	uint32_t irq_count[FSVM_MAX_CONTEXTS];
@@ -78,6 +92,7 @@ struct fsvm_sim {
 int sim_guard_install(void);
 void sim_port_init(struct fsvm_sim *sim, struct fsvm_model_port *port);
 bool sim_note_covers(struct fsvm_sim *sim, uint64_t va, uint64_t len);
+int sim_fault_in(uint64_t va, bool write);
 
 /* sim_plugin.c: load and check the plugin cfg.device names (0, -ENODEV
  * when not found, -ENOEXEC when refused); unload after the thread stopped. */

@@ -42,6 +42,7 @@
  * reported by the model as a permission fault. Inside a region
  * noted with fsvm_sim_note_mapping(..., 21) level 2 yields 2 MiB blocks.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -287,6 +288,37 @@ static GUARDED int guarded_probe(uintptr_t va)
 	(void)*(const volatile uint8_t *)va;
 	DISARM();
 	return G_OK;
+}
+
+/*
+ * Fault the byte at va in, for writing when write: what the kernel module's
+ * fault worker does with handle_mm_fault. A read is a load; a write is an
+ * atomic add of zero (a store that cannot change what the CPU threads
+ * write meanwhile), so a read-only or PROT_NONE page is refused by the
+ * guard instead of being made writable behind the process's back.
+ */
+static GUARDED int guarded_touch(uintptr_t va, bool write)
+{
+	sigjmp_buf env;
+	int r;
+
+	r = sigsetjmp(env, 0);
+	if (r)
+		return r;
+	ARM(env);
+	if (write)
+		(void)__atomic_fetch_add((volatile uint8_t *)va, (uint8_t)0, __ATOMIC_RELAXED);
+	else
+		(void)*(const volatile uint8_t *)va;
+	DISARM();
+	return G_OK;
+}
+
+int sim_fault_in(uint64_t va, bool write)
+{
+	if (va >> 47)
+		return -EFAULT;	/* not a user address of this process */
+	return guarded_touch((uintptr_t)va, write) == G_OK ? 0 : -EFAULT;
 }
 
 /* ------------------------------------------------------------------ */

@@ -523,6 +523,29 @@ int main(void)
 		 FSVM_FAULT_EXTERNAL);
 	CHECK(fsvm_model_smmu_read32(m, SMMU_GR0_SGFSR) & SMMU_SGFSR_USF);
 
+	/*
+	 * CONTROL.RESET (issue 8 L1): ignored while ENABLE is set; with the
+	 * context disabled and idle every register of the page reads 0, the
+	 * ring included (enabling again without a new ring is refused).
+	 */
+	{
+		uint32_t b = FSVM_CTX_OFF(1);
+
+		fsvm_model_mmio_write32(m, b + FSVM_CTX_CONTROL, FSVM_CTRL_ENABLE | FSVM_CTRL_RESET);
+		CHECK_EQ(fsvm_model_mmio_read32(m, b + FSVM_CTX_RING_SIZE), 16);
+		CHECK_EQ(fsvm_model_mmio_read32(m, b + FSVM_CTX_READ_INDEX), 1);
+		CHECK(fsvm_model_mmio_read32(m, b + FSVM_CTX_CONTROL) & FSVM_CTRL_ENABLE);
+		fsvm_model_mmio_write32(m, b + FSVM_CTX_CONTROL, 0);
+		CHECK(fsvm_model_mmio_read32(m, b + FSVM_CTX_FAULT_COUNT) != 0);
+		fsvm_model_mmio_write32(m, b + FSVM_CTX_CONTROL, FSVM_CTRL_RESET | FSVM_CTRL_IRQ_EN);
+		for (uint32_t reg = 0; reg < FSVM_CTX_STREAM_ID; reg += 4)
+			CHECK_EQ(fsvm_model_mmio_read32(m, b + reg), 0);
+		CHECK_EQ(fsvm_model_mmio_read32(m, b + FSVM_CTX_STREAM_ID), SID + 1);
+		fsvm_model_mmio_write32(m, b + FSVM_CTX_CONTROL, FSVM_CTRL_ENABLE);
+		CHECK(fsvm_model_mmio_read32(m, b + FSVM_CTX_STATUS) & FSVM_CSTAT_BAD_RING);
+		CHECK(!fsvm_model_has_work(m));
+	}
+
 	sync_waits_for_burst();
 
 	free(phys);

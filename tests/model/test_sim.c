@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fsvm_model.h"	/* fsvm_model_default_config: the one default device */
+#include "fsvm_smmu_prog.h"	/* what kmod programs: the one SMMU programming path */
 #include "sim_drv.h"
 #include "smmu500.h"	/* SMMU register offsets for the fault-register checks */
 
@@ -86,6 +88,18 @@ static void test_ident(void)
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, FSVM_WINDOW_SIZE), 0xffffffffu);
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(4) + FSVM_CTX_STATUS), 0xffffffffu);
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, 2), 0xffffffffu);
+	/* The one default device (the same kmod's emulation runs). */
+	{
+		struct fsvm_model_config mc;
+
+		fsvm_model_default_config(&mc);
+		CHECK_EQ(fsvm_sim_mmio_read32(sim, FSVM_REG_CLOCK_HZ), mc.clock_hz);
+		CHECK_EQ(fsvm_sim_mmio_read32(sim, FSVM_REG_AXI_DATA_BITS),
+			 mc.axi_bytes_per_beat * 8u);
+		for (unsigned int n = 0; n < 4; n++)
+			CHECK_EQ(fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(n) + FSVM_CTX_STREAM_ID),
+				 FSVM_MODEL_STREAM_ID_BASE + n);
+	}
 	/* Stream IDs are distinct per context. */
 	CHECK(fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(0) + FSVM_CTX_STREAM_ID) !=
 	      fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(1) + FSVM_CTX_STREAM_ID));
@@ -291,9 +305,10 @@ static void expect_fault(struct drv *d, uint16_t k, const uint64_t *args, unsign
 	uint32_t fc = drv_rd(d, FSVM_CTX_FAULT_COUNT);
 	uint32_t cb_off = SMMU_CB_OFFSET(d->ctx);
 	uint32_t mask = FSVM_SYND_TYPE_MASK | FSVM_SYND_WRITE | FSVM_SYND_PACKET;
+	struct fsvm_sim_fault f0 = { 0 }, f1;
 	int st;
 
-	fsvm_sim_smmu_write32(d->sim, cb_off + SMMU_CB_FSR, 0xffffffffu);
+	(void)fsvm_sim_fault_info(d->sim, d->ctx, &f0);
 	drv_submit(d, k, args, nargs, cpl, 0);
 	st = drv_wait(cpl, 10 * SEC);
 	if (st != FSVM_ST_FAULTED)
@@ -311,15 +326,23 @@ static void expect_fault(struct drv *d, uint16_t k, const uint64_t *args, unsign
 	CHECK(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_FAULT);
 	drv_wr(d, FSVM_CTX_IRQ_STATUS, FSVM_IRQ_FAULT);
 	CHECK(!(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_FAULT));
-	/* and so does the SMMU bank */
+	/*
+	 * And so does the SMMU bank, as the fault handler (kmod's fault
+	 * worker) took it: the transaction stalled (FSR.SS), was terminated
+	 * (the page cannot be made accessible), and FSR was cleared.
+	 */
+	CHECK_EQ(fsvm_sim_fault_info(d->sim, d->ctx, &f1), 0);
+	CHECK(f1.fsr & SMMU_FSR_SS);
+	CHECK_EQ(f1.resolved, 0);
+	CHECK_EQ(f1.terminated_count, f0.terminated_count + 1);
+	CHECK_EQ(f1.stalls, f0.stalls + 1);
+	CHECK_EQ(f1.syndrome & (FSVM_SYND_TYPE_MASK | FSVM_SYND_WRITE), synd_of(type, write));
 	if (type == FSVM_FAULT_TRANSLATION || type == FSVM_FAULT_PERMISSION) {
-		uint32_t fsr = fsvm_sim_smmu_read32(d->sim, cb_off + SMMU_CB_FSR);
-
-		CHECK(fsr & (type == FSVM_FAULT_TRANSLATION ? SMMU_FSR_TF : SMMU_FSR_PF));
-		CHECK_EQ(fsvm_sim_smmu_read64(d->sim, cb_off + SMMU_CB_FAR), va);
-		CHECK_EQ(!!(fsvm_sim_smmu_read32(d->sim, cb_off + SMMU_CB_FSYNR0) &
-			    SMMU_FSYNR0_WNR), write);
+		CHECK(f1.fsr & (type == FSVM_FAULT_TRANSLATION ? SMMU_FSR_TF : SMMU_FSR_PF));
+		CHECK_EQ(f1.far, va);
+		CHECK_EQ(!!(f1.fsynr0 & SMMU_FSYNR0_WNR), write);
 	}
+	CHECK_EQ(fsvm_sim_smmu_read32(d->sim, cb_off + SMMU_CB_FSR), 0);
 	free(cpl);
 }
 
@@ -651,6 +674,138 @@ static void test_invalidate_and_huge(struct drv *d)
 	free(dst);
 }
 
+/*
+ * The simulator programs the SMMU through kmod's fsvm_smmu_prog.c: after a
+ * bind, every register of the bank and the stream holds what kmod
+ * computes for the same CPU (48-bit VA and PA, Linux's MAIR_EL1, coherent
+ * walk, affd=1), with the stall model (CFCFG) on; sCR0 is what fsvm writes
+ * when it owns the SMMU; before a bind and after an unbind the stream
+ * stays matched with S2CR fault (never left to sCR0.USFCFG).
+ */
+static void test_programmed_like_kmod(void)
+{
+	struct fsvm_cb_params p = {
+		.va_bits = 48, .pa_bits = 48, .ias_bits = 48,
+		.mair = 0x000000040044f0ffull,	/* Linux 6.1 MAIR_EL1 */
+		.coherent_walk = true, .affd = true,
+	};
+	struct fsvm_cb_regs r;
+	unsigned int ctx, cb;
+	uint32_t off, scr0, sid;
+	uint64_t ttbr;
+
+	scr0 = fsvm_sim_smmu_read32(sim, SMMU_GR0_SCR0);
+	CHECK_EQ(scr0, fsvm_scr0_own(scr0, true));
+	CHECK(!(scr0 & SMMU_SCR0_CLIENTPD));
+	CHECK(scr0 & SMMU_SCR0_USFCFG);
+	/* Context 3 is not bound here: parked, matched, faulting. */
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_SMR(3)),
+		 fsvm_smr_value(FSVM_MODEL_STREAM_ID_BASE + 3, 0));
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_S2CR(3)), fsvm_s2cr_fault_value());
+
+	CHECK_EQ(fsvm_sim_bind(sim, &ctx), 0);
+	cb = ctx;
+	off = SMMU_CB_OFFSET(cb);
+	sid = fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(ctx) + FSVM_CTX_STREAM_ID);
+	CHECK_EQ(sid, FSVM_MODEL_STREAM_ID_BASE + ctx);
+	ttbr = fsvm_sim_smmu_read64(sim, off + SMMU_CB_TTBR0);
+	p.asid = fsvm_bank_asid(cb);
+	p.vmid = fsvm_bank_vmid(cb);
+	p.ttbr = ttbr & SMMU_TTBR_ADDR_MASK;	/* the synthetic root: the sim's own */
+	CHECK_EQ(fsvm_cb_compute(&p, &r), 0);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_SCTLR), r.sctlr);
+	CHECK(r.sctlr & SMMU_SCTLR_CFCFG);	/* faults stall, as on silicon */
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_TCR), r.tcr);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_TCR2), r.tcr2);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_MAIR0), r.mair0);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_MAIR1), r.mair1);
+	CHECK_EQ(ttbr, r.ttbr0);
+	CHECK_EQ(ttbr >> SMMU_TTBR_ASID_SHIFT, fsvm_bank_asid(cb));
+	CHECK_EQ(fsvm_sim_smmu_read64(sim, off + SMMU_CB_TTBR1), r.ttbr1);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR1_CBAR(cb)), r.cbar);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR1_CBA2R(cb)), r.cba2r);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_SMR(ctx)), fsvm_smr_value((uint16_t)sid, 0));
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_S2CR(ctx)), fsvm_s2cr_value(cb));
+
+	/* Unbind: the SMR stays valid, S2CR faults, the bank is off. */
+	CHECK_EQ(fsvm_sim_unbind(sim, ctx), 0);
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_SMR(ctx)), fsvm_smr_value((uint16_t)sid, 0));
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, SMMU_GR0_S2CR(ctx)), fsvm_s2cr_fault_value());
+	CHECK_EQ(fsvm_sim_smmu_read32(sim, off + SMMU_CB_SCTLR), 0);
+}
+
+/*
+ * Issue 8 L1: process A's job faults (and leaves a ring, indices, a fault
+ * record and counters in its context page), A unbinds; the next binder
+ * of the same context reads every register at its reset value. The SMMU
+ * side: A's fault stalled and was terminated by the fault handler, and the
+ * context (the process) goes on: its next launch is correct.
+ */
+static void test_bind_resets_context(void)
+{
+	struct fsvm_completion *cpl = amalloc(2 * 64);
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *src = malloc(256), *dst = malloc(256);
+	static const uint32_t regs[] = {
+		FSVM_CTX_RING_BASE_LO, FSVM_CTX_RING_BASE_HI, FSVM_CTX_RING_SIZE,
+		FSVM_CTX_CONTROL, FSVM_CTX_DOORBELL, FSVM_CTX_READ_INDEX, FSVM_CTX_STATUS,
+		FSVM_CTX_IRQ_STATUS, FSVM_CTX_FAULT_VA_LO, FSVM_CTX_FAULT_VA_HI,
+		FSVM_CTX_FAULT_SYND, FSVM_CTX_FAULT_PACKET, FSVM_CTX_FAULT_COUNT,
+		FSVM_CTX_COMPLETED,
+	};
+	struct fsvm_sim_fault f;
+	uint64_t args[3];
+	struct drv a, b;
+
+	CHECK(p != MAP_FAILED && src && dst);
+	munmap(p + pg, (size_t)pg);		/* a hole after the first page */
+	CHECK_EQ(drv_open(&a, sim, 16), 0);
+	args[0] = (uintptr_t)p;
+	args[1] = 0x5a;
+	args[2] = 2 * (uint64_t)pg;		/* runs into the hole */
+	drv_submit(&a, FSVM_K_MEMSET, args, 3, &cpl[0], FSVM_PKT_F_IRQ);
+	CHECK_EQ(drv_wait(&cpl[0], 10 * SEC), FSVM_ST_FAULTED);
+	CHECK_EQ(cpl[0].fault_va, (uintptr_t)p + (uint64_t)pg);
+	CHECK_EQ(fsvm_sim_fault_info(sim, a.ctx, &f), 0);
+	CHECK(f.fsr & SMMU_FSR_SS);
+	CHECK_EQ(f.far, (uintptr_t)p + (uint64_t)pg);
+	CHECK_EQ(f.resolved, 0);
+	CHECK_EQ(f.terminated_count, 1);
+	/* The process survives the fault; its next launch is correct. */
+	memset(src, 0xc3, 256);
+	memset(dst, 0, 256);
+	args[0] = (uintptr_t)dst;
+	args[1] = (uintptr_t)src;
+	args[2] = 256;
+	drv_submit(&a, FSVM_K_MEMCPY, args, 3, &cpl[1], 0);
+	CHECK_EQ(drv_wait(&cpl[1], 10 * SEC), FSVM_ST_DONE);
+	CHECK_EQ(memcmp(src, dst, 256), 0);
+	CHECK_EQ(drv_wait_index(&a, a.wi, SEC), 0);
+	CHECK(drv_rd(&a, FSVM_CTX_FAULT_COUNT) == 1 && drv_rd(&a, FSVM_CTX_READ_INDEX) == 2);
+	CHECK(drv_rd(&a, FSVM_CTX_RING_BASE_LO) != 0 || drv_rd(&a, FSVM_CTX_RING_BASE_HI) != 0);
+	drv_close(&a);
+
+	/* The next binder gets the same context, with nothing of A in it. */
+	CHECK_EQ(fsvm_sim_bind(sim, &b.ctx), 0);
+	CHECK_EQ(b.ctx, a.ctx);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		uint32_t v = fsvm_sim_mmio_read32(sim, FSVM_CTX_OFF(b.ctx) + regs[i]);
+
+		if (v)
+			fprintf(stderr, "context register 0x%03x reads 0x%x after a fresh bind\n",
+				regs[i], v);
+		CHECK_EQ(v, 0);
+	}
+	CHECK_EQ(fsvm_sim_fault_info(sim, b.ctx, &f), -ENOENT);
+	CHECK_EQ(fsvm_sim_unbind(sim, b.ctx), 0);
+	munmap(p, (size_t)pg);
+	free(src);
+	free(dst);
+	free(cpl);
+}
+
 static void test_idle(void)
 {
 	struct timespec c0, c1;
@@ -689,6 +844,8 @@ int main(void)
 	test_wrap(sim);
 	test_two_contexts();
 	drv_close(&d);
+	test_programmed_like_kmod();
+	test_bind_resets_context();
 	test_ebusy();
 	test_idle();
 
