@@ -62,6 +62,15 @@
  *
  * The kernel module maps exactly one context page into a process; the
  * identification and kernel-table pages are read through the module.
+ *
+ * Bus responses (the RTL shell, hw-kernels/rtl/fsvm_shell.v): inside the
+ * identification, kernel-table and present context pages a reserved offset
+ * reads 0, and a write to it or to a read-only register answers OKAY and
+ * changes nothing. SLVERR (reads return 0xffffffff, writes change nothing)
+ * for 0x02000-0x0ffff, context pages at or beyond NUM_CONTEXTS, an offset
+ * that is not a multiple of 4, and a context-page write with a partial
+ * byte strobe. The device model has no bus errors: it reads 0xffffffff
+ * for absent context pages and misaligned offsets, and 0 in the hole.
  */
 #define FSVM_REG_MAGIC		0x000	/* FSVM_HW_MAGIC */
 #define FSVM_REG_VERSION	0x004	/* major << 16 | minor */

@@ -16,6 +16,9 @@
 #include "fsvm_hls.h"
 
 #define D(name) printf("`define %-26s 32'h%08x\n", #name, (unsigned int)(name))
+/* Byte offset of a field of the command processor's result (its s_axilite port). */
+#define R(NAME, field) printf("`define %-26s 32'h%08x\n", "FSVM_CPR_OFF_" #NAME, \
+			      (unsigned int)FSVM_OFFSETOF(struct fsvm_cp_result, field))
 
 /* The kernel table ROM: word i of the table page, 0 past the entries. */
 static void print_ktab(void)
@@ -117,7 +120,32 @@ int main(int argc, char **argv)
 	D(FSVM_SYND_PACKET);
 	D(FSVM_FAULT_EXTERNAL);
 	D(FSVM_FAULT_ALIGNMENT);
+	D(FSVM_PKT_BARRIER);
 	D(FSVM_CP_FETCH);
+	D(FSVM_CP_KERNEL);
+	D(FSVM_CP_COMPILED);
+	D(FSVM_CPL_OFF_STATUS);
+	D(FSVM_CPL_OFF_SYNDROME);
+	D(FSVM_CPL_OFF_FAULT_VA);
+	D(FSVM_CPL_OFF_START);
+	D(FSVM_CPL_OFF_END);
+	D(FSVM_CPL_OFF_CYCLES);
+	D(FSVM_CPL_OFF_BYTES);
+	D(FSVM_CPL_OFF_TLB_HITS);
+	D(FSVM_CPL_OFF_TLB_MISSES);
+	D(FSVM_CPL_OFF_ITEMS);
+	D(FSVM_CPL_OFF_STALLS);
+	D(FSVM_CPL_BYTES);
+	R(STATUS, status);
+	R(PHASE, phase);
+	R(ITEMS, items);
+	R(TYPE, type);
+	R(FLAGS, flags);
+	R(COMPLETION_VA, completion_va);
+	R(FAULT_VA, fault_va);
+	R(SYNDROME, syndrome);
+	printf("`define %-26s 32'h%08x\n", "FSVM_CPR_BYTES",
+	       (unsigned int)sizeof(struct fsvm_cp_result));
 	printf("`define %-26s 32'h%08x\n", "FSVM_PACKET_BYTES",
 	       (unsigned int)sizeof(struct fsvm_packet));
 	printf("`define %-26s 32'h%08x\n", "FSVM_KDESC_BYTES",
