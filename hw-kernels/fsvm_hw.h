@@ -21,6 +21,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * Layouts are pinned at compile time next to each struct. FSVM_OFFSETOF is
  * the compiler's offsetof (no <stddef.h>: HLS code includes only stdint).
@@ -550,6 +554,10 @@ struct fsvm_compiled_launch {
 	uint64_t printf_size;		/* its size in bytes (>= 16), 0 without */
 };
 
-_Static_assert(sizeof(struct fsvm_compiled_launch) == 112, "compiled launch descriptor is 112 bytes");
+FSVM_STATIC_ASSERT(sizeof(struct fsvm_compiled_launch) == 112, "compiled launch descriptor is 112 bytes");
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FSVM_HW_H */
