@@ -21,6 +21,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * Layouts are pinned at compile time next to each struct. FSVM_OFFSETOF is
  * the compiler's offsetof (no <stddef.h>: HLS code includes only stdint).
@@ -597,5 +601,9 @@ FSVM_PIN(struct fsvm_compiled_launch, printf_va, FSVM_CLAUNCH_OFF_PRINTF_VA);
 FSVM_PIN(struct fsvm_compiled_launch, printf_size, FSVM_CLAUNCH_OFF_PRINTF_SIZE);
 FSVM_STATIC_ASSERT(sizeof(struct fsvm_compiled_launch) == FSVM_CLAUNCH_BYTES,
 		   "compiled launch descriptor is 112 bytes");
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FSVM_HW_H */

@@ -23,6 +23,10 @@
 
 #include "fsvm_hw.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define FSVM_CL_WI_PREFIX	"__fsvm_wi_"
 #define FSVM_CL_KINFO_PREFIX	"__fsvm_kinfo_"
 
@@ -113,5 +117,9 @@ void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope);
 void _Z9mem_fencej(uint32_t flags);
 void _Z14read_mem_fencej(uint32_t flags);
 void _Z15write_mem_fencej(uint32_t flags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FSVM_CL_ABI_H */

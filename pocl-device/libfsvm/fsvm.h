@@ -26,7 +26,7 @@
  *
  * Errors: every function that can fail returns FSVM_OK (0) or a negative
  * enum fsvm_err; fsvm_strerror() names it. Functions that cannot fail say
- * why. Messages go through the fsvm logger (log.h, FSVM_LOG=debug|...).
+ * why. Messages go through the fsvm logger (fsvm_log.h, FSVM_LOG=debug|...).
  *
  * Threads: a device and its contexts may be used from any number of
  * threads. Submission to one context is serialized inside the library;
@@ -43,7 +43,7 @@
 #include <stdint.h>
 
 #include "fsvm_hw.h"
-#include "log.h"
+#include "fsvm_log.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,7 +2,7 @@
 /*
  * log.c - the fsvm logger: stderr, "fsvm: " prefix, threshold from FSVM_LOG.
  */
-#include "log.h"
+#include "fsvm_log.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * log.h - the one logger of fsvm.
+ * fsvm_log.h - the one logger of fsvm.
  *
  * Everything fsvm prints about itself (libfsvm, the simulated device, the
  * tools) goes through fsvm_log(): one line per message on stderr, prefixed
@@ -9,6 +9,10 @@
  */
 #ifndef FSVM_LOG_H
 #define FSVM_LOG_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum fsvm_log_level {
 	FSVM_LOG_DEBUG = 0,
@@ -28,5 +32,9 @@ int fsvm_log_enabled(int level);
 
 /* Override the FSVM_LOG threshold (tools use it for --verbose). Cannot fail. */
 void fsvm_log_set_level(int level);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FSVM_LOG_H */
