@@ -440,3 +440,43 @@ SHUF_T(float, uint) SHUF_T(double, ulong)
 #define VLS_T(T) VECS(VLS, T)
 VLS_T(char) VLS_T(uchar) VLS_T(short) VLS_T(ushort) VLS_T(int) VLS_T(uint)
 VLS_T(long) VLS_T(ulong) VLS_T(float) VLS_T(double)
+
+/* ---------------- async work-group copies ---------------- */
+
+/* Each work-item copies its share (strided by the linear local id) at
+ * once; wait_group_events is a work-group barrier, after which the whole
+ * copy is visible to the group. Every work-item of the group must call
+ * both with the same arguments (as OpenCL requires). */
+static size_t fsvm_lin_lid(void)
+{
+	return get_local_id(0) + get_local_size(0) * (get_local_id(1) + get_local_size(1) * get_local_id(2));
+}
+
+static size_t fsvm_lin_lsize(void)
+{
+	return get_local_size(0) * get_local_size(1) * get_local_size(2);
+}
+
+#define AWGC(T) \
+	event_t OVL async_work_group_copy(__local T *d, const __global T *s, size_t n, event_t e) \
+	{ for (size_t i = fsvm_lin_lid(); i < n; i += fsvm_lin_lsize()) d[i] = s[i]; return e; } \
+	event_t OVL async_work_group_copy(__global T *d, const __local T *s, size_t n, event_t e) \
+	{ for (size_t i = fsvm_lin_lid(); i < n; i += fsvm_lin_lsize()) d[i] = s[i]; return e; } \
+	event_t OVL async_work_group_strided_copy(__local T *d, const __global T *s, size_t n, \
+						  size_t st, event_t e) \
+	{ for (size_t i = fsvm_lin_lid(); i < n; i += fsvm_lin_lsize()) d[i] = s[i * st]; return e; } \
+	event_t OVL async_work_group_strided_copy(__global T *d, const __local T *s, size_t n, \
+						  size_t st, event_t e) \
+	{ for (size_t i = fsvm_lin_lid(); i < n; i += fsvm_lin_lsize()) d[i * st] = s[i]; return e; } \
+	void OVL prefetch(const __global T *p, size_t n) { (void)p; (void)n; }
+#define AWGC_V(N, T) AWGC(T##N)
+#define AWGC_T(T) AWGC(T) VECS(AWGC_V, T)
+AWGC_T(char) AWGC_T(uchar) AWGC_T(short) AWGC_T(ushort) AWGC_T(int) AWGC_T(uint)
+AWGC_T(long) AWGC_T(ulong) AWGC_T(float) AWGC_T(double)
+
+void OVL wait_group_events(int n, event_t *evs)
+{
+	(void)n;
+	(void)evs;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+}

@@ -503,6 +503,85 @@ static void instrument_fn(struct ox *o, LLVMValueRef fn)
 	free(work);
 }
 
+/*
+ * OpenCL C forbids recursion (a kernel's stack must be bounded, as on the
+ * FPGA): a cycle in the call graph of the module's functions fails the
+ * build. Depth-first search; mark 1 = on the current path, 2 = done.
+ */
+struct cg {
+	LLVMValueRef *fns;
+	unsigned char *mark;
+	size_t n;
+};
+
+static size_t cg_index(const struct cg *g, LLVMValueRef f)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->fns[i] == f)
+			return i;
+	return g->n;
+}
+
+static bool cg_cycle(struct ox *o, struct cg *g, size_t i, unsigned int depth)
+{
+	if (g->mark[i] == 1) {
+		fail(o, "function %s is recursive, which OpenCL C does not allow", vname(g->fns[i]));
+		return true;
+	}
+	if (g->mark[i] == 2)
+		return false;
+	if (depth > 4096) {
+		fail(o, "call graph deeper than 4096 functions");
+		return true;
+	}
+	g->mark[i] = 1;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(g->fns[i]); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
+			LLVMValueRef callee;
+			size_t j;
+
+			if (LLVMGetInstructionOpcode(in) != LLVMCall)
+				continue;
+			callee = LLVMGetCalledValue(in);
+			if (!LLVMIsAFunction(callee) || LLVMIsDeclaration(callee))
+				continue;
+			j = cg_index(g, callee);
+			if (j < g->n && cg_cycle(o, g, j, depth + 1))
+				return true;
+		}
+	g->mark[i] = 2;
+	return false;
+}
+
+static void reject_recursion(struct ox *o)
+{
+	struct cg g = { NULL, NULL, 0 };
+	size_t cap = 0;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(o->mod); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		if (g.n == cap) {
+			LLVMValueRef *nf = realloc(g.fns, (cap = cap ? 2 * cap : 64) * sizeof(*nf));
+
+			if (!nf) {
+				fail(o, "out of memory");
+				free(g.fns);
+				return;
+			}
+			g.fns = nf;
+		}
+		g.fns[g.n++] = f;
+	}
+	g.mark = calloc(g.n ? g.n : 1, 1);
+	if (!g.mark)
+		fail(o, "out of memory");
+	for (size_t i = 0; g.mark && i < g.n && !o->failed; i++)
+		cg_cycle(o, &g, i, 0);
+	free(g.mark);
+	free(g.fns);
+}
+
 /* __fsvm_wi_K(const uint64_t *args) and __fsvm_kinfo_K for kernel K. */
 static void emit_wrapper(struct ox *o, LLVMValueRef k)
 {
@@ -627,6 +706,8 @@ int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
 		fail(&o, "the module is not for a 64-bit target (compile with -target "
 		     "x86_64-linux-gnu or aarch64-linux-gnu)");
 
+	if (!o.failed)
+		reject_recursion(&o);
 	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f && !o.failed; f = LLVMGetNextFunction(f)) {
 		unsigned int cc = LLVMGetFunctionCallConv(f);
 
@@ -659,9 +740,7 @@ int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
 		if (!LLVMIsDeclaration(g) && !starts(vname(g), "__fsvm_") &&
 		    LLVMGetLinkage(g) != LLVMInternalLinkage && LLVMGetLinkage(g) != LLVMPrivateLinkage)
 			LLVMSetVisibility(g, LLVMHiddenVisibility);
-	if (!o.failed && nk == 0)
-		fail(&o, "the module has no kernel (no function with the spir_kernel "
-		     "calling convention)");
+	/* A module without kernels is valid (a program of helper functions). */
 	if (!o.failed && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
 		char *nl = msg ? strchr(msg, '\n') : NULL;
 

@@ -343,7 +343,7 @@ static int compile_source(cl_program program, cl_uint device_i, const struct wdi
 			  cl_uint num_input_headers, const cl_program *input_headers,
 			  const char **header_include_names, const char *bc)
 {
-	char src[64], inc[64];
+	char src[64], inc[64], cwd[4096];
 	char *opts = NULL, *argv[96];
 	unsigned n = 0;
 	int r = -1;
@@ -389,6 +389,12 @@ static int compile_source(cl_program program, cl_uint device_i, const struct wdi
 		opts = strdup(program->compiler_options);
 		if (opts)
 			n += split_opts(opts, argv + n, 64);
+	}
+	/* quoted includes are found in the program's working directory, as
+	 * with pocl's other drivers (the source file itself is in /tmp) */
+	if (getcwd(cwd, sizeof(cwd)) != NULL) {
+		argv[n++] = "-I";
+		argv[n++] = cwd;
 	}
 	argv[n++] = src;
 	argv[n++] = "-o";

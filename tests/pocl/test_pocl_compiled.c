@@ -8,7 +8,9 @@
  *  - printf reaches stdout (checked through a pipe on stdout);
  *  - a bad pointer in a compiled kernel: error event -5, pfn_notify with the
  *    kernel's name and the VA, the next launch correct;
- *  - a syntax error: CL_BUILD_PROGRAM_FAILURE with clang's message in the log.
+ *  - a syntax error: CL_BUILD_PROGRAM_FAILURE with clang's message in the log;
+ *  - recursion: CL_BUILD_PROGRAM_FAILURE saying so; a program without
+ *    kernels builds.
  */
 #define CL_TARGET_OPENCL_VERSION 300
 #include <CL/cl.h>
@@ -215,6 +217,30 @@ int main(void)
 	CHECK(err == CL_BUILD_PROGRAM_FAILURE && strstr(log, "undeclared"),
 	      "broken build: %d, log '%s'", err, log);
 	clReleaseProgram(p2);
+
+	/* recursion: OpenCL C forbids it, the build says so */
+	const char *rec = "uint fib(uint n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
+			  "kernel void k(global uint *p) { p[0] = fib(6); }\n";
+	cl_program p3 = clCreateProgramWithSource(ctx, 1, &rec, NULL, &err);
+
+	OK(err);
+	log[0] = '\0';
+	err = clBuildProgram(p3, 1, &dev, NULL, NULL, NULL);
+	clGetProgramBuildInfo(p3, dev, CL_PROGRAM_BUILD_LOG, sizeof(log), log, NULL);
+	CHECK(err == CL_BUILD_PROGRAM_FAILURE && strstr(log, "recursive"),
+	      "recursive build: %d, log '%s'", err, log);
+	clReleaseProgram(p3);
+
+	/* a program without kernels builds (helper functions only) */
+	const char *nok = "int helper(int x) { return x + 1; }\n";
+	cl_program p4 = clCreateProgramWithSource(ctx, 1, &nok, NULL, &err);
+	size_t nk = 99;
+
+	OK(err);
+	CHECK(clBuildProgram(p4, 1, &dev, NULL, NULL, NULL) == CL_SUCCESS, "kernel-less program");
+	OK(clGetProgramInfo(p4, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk, NULL));
+	CHECK(nk == 0, "kernel-less program has %zu kernels", nk);
+	clReleaseProgram(p4);
 
 	clReleaseKernel(scale);
 	clReleaseKernel(rev);
