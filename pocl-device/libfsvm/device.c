@@ -3,6 +3,7 @@
  * device.c - opening a device by name, checking that it is an fsvm shell we
  * understand, and reading its identification and kernel table once.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -120,7 +121,8 @@ int fsvm_device_open(const char *name, struct fsvm_device **out)
 		name = getenv("FSVM_DEVICE");
 	if (!name || !*name)
 		name = "sim";
-	if (strlen(name) >= sizeof(dev->info.name)) {
+	/* sim:<path> names a plugin file: as long as a path may be. */
+	if (strlen(name) >= PATH_MAX) {
 		fsvm_log(FSVM_LOG_ERROR, "device name too long: %.40s...", name);
 		return FSVM_ERR_INVAL;
 	}
@@ -128,7 +130,12 @@ int fsvm_device_open(const char *name, struct fsvm_device **out)
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return FSVM_ERR_NOMEM;
-	strcpy(dev->info.name, name);
+	/* info.name is for display: a long sim:<path> is cut, the backend gets it whole. */
+	size_t len = strlen(name);
+
+	if (len >= sizeof(dev->info.name))
+		len = sizeof(dev->info.name) - 1;
+	memcpy(dev->info.name, name, len);
 	pthread_mutex_init(&dev->svm_lock, NULL);
 
 	err = open_backend(name, dev);

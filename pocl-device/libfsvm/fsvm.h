@@ -103,7 +103,7 @@ int fsvm_device_open(const char *name, struct fsvm_device **out);
 void fsvm_device_close(struct fsvm_device *dev);
 
 struct fsvm_device_info {
-	char name[64];			/* as opened, e.g. "sim" */
+	char name[64];			/* as opened, e.g. "sim"; a longer name is cut */
 	char backend[16];		/* "sim" or "hw" */
 	uint32_t hw_version;		/* major << 16 | minor, from the VERSION register */
 	uint32_t features;		/* FSVM_FEAT_* */
