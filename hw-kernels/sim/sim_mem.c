@@ -306,9 +306,20 @@ static GUARDED int guarded_touch(uintptr_t va, bool write)
 	if (r)
 		return r;
 	ARM(env);
-	if (write)
-		(void)__atomic_fetch_add((volatile uint8_t *)va, (uint8_t)0, __ATOMIC_RELAXED);
-	else
+	if (write) {
+		/*
+		 * A compare-exchange of the byte with itself: a write that
+		 * changes nothing. Not fetch_add(0): clang folds an idempotent
+		 * read-modify-write into a plain load, and the probe then
+		 * "wrote" read-only pages (a stall retried until -ELOOP).
+		 */
+		volatile uint8_t *p = (volatile uint8_t *)va;
+		uint8_t v = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+		while (!__atomic_compare_exchange_n(p, &v, v, true, __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED))
+			;
+	} else
 		(void)*(const volatile uint8_t *)va;
 	DISARM();
 	return G_OK;
