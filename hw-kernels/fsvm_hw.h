@@ -436,6 +436,8 @@ FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, 
  * pointer_chase/list_search simply stop after max_hops (<= FSVM_MAX_HOPS).
  */
 #define FSVM_MAX_HOPS		(1ull << 32)
+/* pointer_chase_batch: lanes the hardware has (k <= this at run time). */
+#define FSVM_BATCH_LANES	16u
 #define FSVM_MAX_ELEMS		(1ull << 32)
 #define FSVM_BST_MAX_DEPTH	1024u
 #define FSVM_HASH_MAX_CHAIN	65536u
@@ -443,6 +445,8 @@ FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, 
 /*
  * Kernel arguments, in slot order (see the kernel table for names):
  *  pointer_chase: head, max_hops, result(fsvm_chase_result*)
+ *  pointer_chase_batch: heads(node VA*), k (1..FSVM_BATCH_LANES), max_hops,
+ *                 results(fsvm_chase_result[k])
  *  list_search:   head, key, max_hops, result(fsvm_chase_result*)
  *  bst_lookup:    root, keys(u64*), n, results(u64*)  - value or FSVM_NOT_FOUND
  *  hash_probe:    buckets(u64*), nbuckets (power of two), keys, n, results
@@ -457,6 +461,8 @@ FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, 
  *    node (0 if none), checksum = FSVM_CHECKSUM_STEP folded over the visited
  *    payloads starting from 0, found = 1 if it stopped on a zero next
  *    pointer (or head == 0), 0 if it stopped on max_hops.
+ *  pointer_chase_batch: results[i] = pointer_chase(heads[i], max_hops) for
+ *    i < k, the k walks interleaved (one node of every live walk per round).
  *  list_search: the same walk, stopping at the first node with key == key:
  *    found = 1, last = that node, checksum = its payload, hops counts it.
  *    Not found: found = 0, last = 0, checksum = 0, hops = nodes visited.
@@ -520,6 +526,25 @@ typedef struct fsvm_axi fsvm_axi_t;
 int fsvm_axi_read(fsvm_axi_t *m, uint64_t va, void *dst, uint32_t len);
 /* Write len bytes from src to va; 0 or non-zero on fault. */
 int fsvm_axi_write(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len);
+#endif
+
+/*
+ * A timing hint, not an access: the bursts a kernel issues between
+ * fsvm_axi_overlap_begin and fsvm_axi_overlap_end are independent of each
+ * other (the K lanes of a batched traversal, unrolled in hardware), so the
+ * master keeps them outstanding together instead of one after the other.
+ * Synthesis: nothing (the unrolled lanes are the overlap). C simulation:
+ * the device model's cycle model charges the group as overlapped
+ * (cycle_model.c); a port without them (weak) simply ignores the hint.
+ */
+#ifdef __SYNTHESIS__
+static inline void fsvm_axi_overlap_begin(fsvm_axi_t *m) { (void)m; }
+static inline void fsvm_axi_overlap_end(fsvm_axi_t *m) { (void)m; }
+#define FSVM_AXI_HAS_OVERLAP(f)	1
+#else
+void fsvm_axi_overlap_begin(fsvm_axi_t *m) __attribute__((weak));
+void fsvm_axi_overlap_end(fsvm_axi_t *m) __attribute__((weak));
+#define FSVM_AXI_HAS_OVERLAP(f)	(f)
 #endif
 
 static inline int fsvm_axi_rd64(fsvm_axi_t *m, uint64_t va, uint64_t *v)

@@ -35,6 +35,18 @@ int fsvm_axi_write(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len)
 	return plugin_axi ? plugin_axi->write(m, va, src, len) : 1;
 }
 
+void fsvm_axi_overlap_begin(fsvm_axi_t *m)
+{
+	if (plugin_axi && plugin_axi->overlap_begin)
+		plugin_axi->overlap_begin(m);
+}
+
+void fsvm_axi_overlap_end(fsvm_axi_t *m)
+{
+	if (plugin_axi && plugin_axi->overlap_end)
+		plugin_axi->overlap_end(m);
+}
+
 __attribute__((visibility("default")))
 const struct fsvm_device_plugin fsvm_device_plugin = {
 	.magic = FSVM_DEVICE_PLUGIN_MAGIC,

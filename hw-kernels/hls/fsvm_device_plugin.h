@@ -37,6 +37,8 @@
 struct fsvm_plugin_axi_ops {
 	int (*read)(fsvm_axi_t *m, uint64_t va, void *dst, uint32_t len);
 	int (*write)(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len);
+	void (*overlap_begin)(fsvm_axi_t *m);	/* may be NULL */
+	void (*overlap_end)(fsvm_axi_t *m);	/* may be NULL */
 };
 
 struct fsvm_device_plugin {

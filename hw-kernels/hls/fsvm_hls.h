@@ -273,6 +273,19 @@ static inline void fsvm_hls_put32(uint8_t *b, uint32_t off, uint32_t v)
 	}
 }
 
+/* The overlap hint of fsvm_hw.h, for ports that have it. */
+static inline void fsvm_hls_overlap_begin(fsvm_axi_t *m)
+{
+	if (FSVM_AXI_HAS_OVERLAP(fsvm_axi_overlap_begin))
+		fsvm_axi_overlap_begin(m);
+}
+
+static inline void fsvm_hls_overlap_end(fsvm_axi_t *m)
+{
+	if (FSVM_AXI_HAS_OVERLAP(fsvm_axi_overlap_end))
+		fsvm_axi_overlap_end(m);
+}
+
 /* The start of every kernel: nothing done, no fault. */
 static inline void fsvm_hls_io_clear(struct fsvm_kernel_io *io)
 {

@@ -26,6 +26,13 @@
  *  - Kernel compute is free: the HLS kernels are memory bound by design.
  *  - Stalls cost no cycles here: the time a stalled transaction waits for
  *    software is wall-clock time, visible in start/end ticks.
+ *  - Overlap: bursts a kernel brackets with fsvm_axi_overlap_begin/end are
+ *    independent (the K lanes of pointer_chase_batch); they are issued back
+ *    to back and kept outstanding together, up to FSVM_MODEL_AXI_OUTSTANDING
+ *    at once. The group costs the sum of its translations and data beats
+ *    plus the DDR latency once per FSVM_MODEL_AXI_OUTSTANDING bursts. Table
+ *    walks of TLB misses are not overlapped (they stay in the sum): with
+ *    many misses the walker, not the latency, limits a batch.
  *  - The packet fetch, argument block and completion record are bursts like
  *    any other and are charged the same way (except the completion record
  *    itself, which is written after the cycle count is taken).
@@ -35,9 +42,14 @@
 void fsvm_cycles_translation(const struct fsvm_model_config *cfg, struct fsvm_axi *a,
 			     bool tlb_hit, unsigned int walk_reads)
 {
-	a->cycles += cfg->tlb_hit_cycles;
+	uint64_t c = cfg->tlb_hit_cycles;
+
 	if (!tlb_hit)
-		a->cycles += (uint64_t)walk_reads * cfg->walk_read_cycles;
+		c += (uint64_t)walk_reads * cfg->walk_read_cycles;
+	if (a->ov_active)
+		a->ov_cycles += c;
+	else
+		a->cycles += c;
 }
 
 void fsvm_cycles_burst(const struct fsvm_model_config *cfg, struct fsvm_axi *a,
@@ -45,5 +57,32 @@ void fsvm_cycles_burst(const struct fsvm_model_config *cfg, struct fsvm_axi *a,
 {
 	uint32_t bpb = cfg->axi_bytes_per_beat ? cfg->axi_bytes_per_beat : 1u;
 
+	if (a->ov_active) {
+		a->ov_cycles += (len + bpb - 1u) / bpb;
+		a->ov_bursts++;
+		return;
+	}
 	a->cycles += cfg->ddr_latency_cycles + (len + bpb - 1u) / bpb;
+}
+
+void fsvm_axi_overlap_begin(fsvm_axi_t *a)
+{
+	if (a->ov_active)
+		return;		/* groups do not nest: the outer one counts */
+	a->ov_active = true;
+	a->ov_bursts = 0;
+	a->ov_cycles = 0;
+}
+
+void fsvm_axi_overlap_end(fsvm_axi_t *a)
+{
+	uint64_t waves;
+
+	if (!a->ov_active)
+		return;
+	waves = (a->ov_bursts + FSVM_MODEL_AXI_OUTSTANDING - 1u) / FSVM_MODEL_AXI_OUTSTANDING;
+	a->cycles += a->ov_cycles + waves * a->m->cfg.ddr_latency_cycles;
+	a->ov_active = false;
+	a->ov_bursts = 0;
+	a->ov_cycles = 0;
 }

@@ -506,6 +506,7 @@ static void run_packet(struct fsvm_model *m, unsigned int n)
 	fsvm_axi_begin(m, a, n, true);
 	start = now(m);
 	m->kernels.dispatch(a, ring, rn, idx & (rn - 1u), &res);
+	fsvm_axi_overlap_end(a);	/* a group a stopped kernel left open */
 	if (res.phase == FSVM_CP_COMPILED)
 		run_compiled(m, n, &res);
 

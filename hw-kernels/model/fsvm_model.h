@@ -36,6 +36,10 @@
 #include "fsvm_hw.h"
 #include "smmu500.h"
 
+/* Reads the kernels' AXI master keeps outstanding at once (the
+ * num_read_outstanding of the batched kernels' m_axi port). */
+#define FSVM_MODEL_AXI_OUTSTANDING	8u
+
 /* Largest SMMU TLB the model can hold (storage is inside struct fsvm_model). */
 #define FSVM_MODEL_MAX_TLB	256u
 
@@ -197,6 +201,14 @@ struct fsvm_axi {
 	 * packet start.
 	 */
 	bool lt_valid;
+	/*
+	 * An overlap group (fsvm_axi_overlap_begin/end, cycle_model.c): the
+	 * translation and data-beat cycles of its bursts, and how many there
+	 * were, charged at the end with the latency overlapped.
+	 */
+	bool ov_active;
+	uint32_t ov_bursts;
+	uint64_t ov_cycles;
 	uint8_t lt_acc;		/* bit 0: read translated, bit 1: write translated */
 	uint32_t lt_gen;
 	unsigned int lt_cb;

@@ -67,6 +67,8 @@ static int plugin_write(fsvm_axi_t *a, uint64_t va, const void *src, uint32_t le
 static const struct fsvm_plugin_axi_ops sim_axi_ops = {
 	.read = plugin_read,
 	.write = plugin_write,
+	.overlap_begin = fsvm_axi_overlap_begin,
+	.overlap_end = fsvm_axi_overlap_end,
 };
 
 static bool valid_name(const char *name)

@@ -9,7 +9,9 @@
  *  4. host preparation for one query over the list: SVM passes the head
  *     pointer (nothing copied) vs a device-buffer API, which forces the
  *     list to be marshalled into an index-based array and copied;
- *  5. modeled device cycles per hop with 4 KiB vs 2 MiB pages.
+ *  5. modeled device cycles per hop with 4 KiB vs 2 MiB pages;
+ *  6. the same with K = 1..16 chases interleaved (pointer_chase_batch),
+ *     modelled cycles, ns and hops per microsecond per hop.
  *
  * Figures, not pass/fail: the exit status only says whether the run worked.
  * Where a goal exists the output says "goal met" or "goal not met" next to
@@ -55,6 +57,9 @@ struct bench_results {
 	double prep_us_svm, prep_us_copy;
 	uint64_t bytes_copied_svm, bytes_copied_copy;
 	double modeled_cycles_per_hop_4k, modeled_cycles_per_hop_2m;
+	/* 6. pointer_chase_batch, K = batch_k[i]: modelled cycles per hop */
+	double batch_cph_4k[5], batch_cph_2m[5];
+	int have_batch;
 	int have_2m;
 	uint64_t nodes;
 };
@@ -297,6 +302,60 @@ out:
 	return err;
 }
 
+/* 6. K chases interleaved (pointer_chase_batch) over the list at head: K
+ * disjoint segments of nodes / K hops, every lane checked against the CPU. */
+static const unsigned int batch_k[5] = { 1, 2, 4, 8, 16 };
+
+static int bench_batch(struct fsvm_context *ctx, const struct fsvm_list_node *head,
+		       uint64_t nodes, double cph[5])
+{
+	struct fsvm_device *dev = fsvm_context_device(ctx);
+	struct fsvm_chase_result res[FSVM_BATCH_LANES];
+	uint64_t heads[FSVM_BATCH_LANES];
+	struct fsvm_kernel_desc desc;
+	struct fsvm_completion rec;
+	struct fsvm_fault fault;
+	int err;
+
+	if (fsvm_device_find_kernel(dev, "pointer_chase_batch", &desc) != FSVM_OK)
+		return FSVM_ERR_UNSUPPORTED;
+	for (unsigned int i = 0; i < 5; i++) {
+		unsigned int k = batch_k[i];
+		uint64_t seg = nodes / k, total = 0;
+		const struct fsvm_list_node *p = head;
+
+		for (unsigned int l = 0; l < k; l++) {
+			heads[l] = (uintptr_t)p;
+			for (uint64_t h = 0; h < seg && p; h++)
+				p = (const struct fsvm_list_node *)(uintptr_t)p->next;
+		}
+		uint64_t args[] = { (uintptr_t)heads, k, seg, (uintptr_t)res };
+
+		err = run_with_progress(ctx, desc.id, args, 4, &rec, &fault, "pointer_chase_batch");
+		if (err)
+			return err;
+		for (unsigned int l = 0; l < k; l++) {
+			uint64_t sum = 0, n = 0, last = 0;
+
+			p = (const struct fsvm_list_node *)(uintptr_t)heads[l];
+			for (; p && n < seg; p = (const struct fsvm_list_node *)(uintptr_t)p->next) {
+				sum = FSVM_CHECKSUM_STEP(sum, p->payload);
+				last = (uintptr_t)p;
+				n++;
+			}
+			if (res[l].hops != n || res[l].checksum != sum || res[l].last != last ||
+			    res[l].found != (p == NULL)) {
+				fprintf(stderr, "fsvm bench: pointer_chase_batch k=%u lane %u "
+					"differs from the CPU\n", k, l);
+				return FSVM_ERR_IO;
+			}
+			total += n;
+		}
+		cph[i] = total ? (double)rec.cycles / (double)total : 0;
+	}
+	return FSVM_OK;
+}
+
 /* 5. The same walk on 4 KiB and on 2 MiB pages: modeled cycles per hop. */
 static int bench_pages(struct fsvm_context *ctx, uint64_t nodes, struct bench_results *r)
 {
@@ -304,16 +363,24 @@ static int bench_pages(struct fsvm_context *ctx, uint64_t nodes, struct bench_re
 	size_t bytes = nodes * sizeof(struct fsvm_list_node), page = 0;
 	struct fsvm_chase_result res;
 	struct fsvm_completion rec;
+	const struct fsvm_list_node *head;
 	void *small = NULL, *huge = NULL;
 	int err;
 
 	err = fsvm_svm_alloc(dev, bytes, FSVM_SVM_PREFAULT, &small);
 	if (err)
 		return err;
-	err = run_chase(ctx, list_build_in_arena(small, nodes, 7), FSVM_MAX_HOPS, &res, &rec);
+	head = list_build_in_arena(small, nodes, 7);
+	err = run_chase(ctx, head, FSVM_MAX_HOPS, &res, &rec);
 	if (err)
 		goto out;
 	r->modeled_cycles_per_hop_4k = res.hops ? (double)rec.cycles / res.hops : 0;
+	err = bench_batch(ctx, head, nodes, r->batch_cph_4k);
+	r->have_batch = err == FSVM_OK;
+	if (err == FSVM_ERR_UNSUPPORTED)
+		err = FSVM_OK;		/* a device without pointer_chase_batch */
+	if (err)
+		goto out;
 
 	err = fsvm_svm_alloc(dev, bytes, FSVM_SVM_HUGE | FSVM_SVM_PREFAULT, &huge);
 	if (err)
@@ -326,9 +393,12 @@ static int bench_pages(struct fsvm_context *ctx, uint64_t nodes, struct bench_re
 			"the 2 MiB figure is left out\n");
 		goto out;
 	}
-	err = run_chase(ctx, list_build_in_arena(huge, nodes, 7), FSVM_MAX_HOPS, &res, &rec);
+	head = list_build_in_arena(huge, nodes, 7);
+	err = run_chase(ctx, head, FSVM_MAX_HOPS, &res, &rec);
 	if (!err)
 		r->modeled_cycles_per_hop_2m = res.hops ? (double)rec.cycles / res.hops : 0;
+	if (!err && r->have_batch)
+		err = bench_batch(ctx, head, nodes, r->batch_cph_2m);
 out:
 	if (small)
 		fsvm_svm_free(dev, small);
@@ -399,6 +469,23 @@ static void print_text(const struct bench_results *r, const struct fsvm_device_i
 		printf("%.1f with 2 MiB pages\n", r->modeled_cycles_per_hop_2m);
 	else
 		printf("n/a with 2 MiB pages (no 2 MiB backing obtained)\n");
+	if (!r->have_batch)
+		return;
+	printf("K chases interleaved (pointer_chase_batch), modelled at %.0f MHz, the K lanes "
+	       "splitting one %" PRIu64 "-node list:\n", info->clock_hz / 1e6, r->nodes);
+	printf("  K   4 KiB: cycles/hop  ns/hop  hops/us   2 MiB: cycles/hop  ns/hop  hops/us\n");
+	for (unsigned int i = 0; i < 5; i++) {
+		double c4 = r->batch_cph_4k[i], c2 = r->batch_cph_2m[i];
+		double mhz = info->clock_hz / 1e6;
+
+		printf("  %-2u         %8.1f  %6.1f  %7.1f", batch_k[i], c4, c4 / mhz * 1e3,
+		       c4 > 0 ? mhz / c4 : 0);
+		if (r->have_2m)
+			printf("          %8.1f  %6.1f  %7.1f\n", c2, c2 / mhz * 1e3,
+			       c2 > 0 ? mhz / c2 : 0);
+		else
+			printf("          n/a\n");
+	}
 }
 
 static void json_fig(const char *key, const struct fig *f)
@@ -460,6 +547,32 @@ static void print_json(const struct bench_results *r, const struct fsvm_device_i
 	printf("\"prep_us_svm\": %.3f, \"prep_us_copy\": %.3f, ", r->prep_us_svm, r->prep_us_copy);
 	printf("\"bytes_copied_svm\": %" PRIu64 ", \"bytes_copied_copy\": %" PRIu64 ", ",
 	       r->bytes_copied_svm, r->bytes_copied_copy);
+	if (r->have_batch) {
+		double mhz = info->clock_hz / 1e6;
+
+		printf("\"batch_chase_modelled\": {\"clock_mhz\": %.1f, \"k\": [1, 2, 4, 8, 16]", mhz);
+		for (int pg = 0; pg < 2; pg++) {
+			const double *c = pg ? r->batch_cph_2m : r->batch_cph_4k;
+			const char *tag = pg ? "2m" : "4k";
+
+			if (pg && !r->have_2m) {
+				printf(", \"cycles_per_hop_2m\": null, \"ns_per_hop_2m\": null, "
+				       "\"hops_per_us_2m\": null");
+				continue;
+			}
+			printf(", \"cycles_per_hop_%s\": [", tag);
+			for (int i = 0; i < 5; i++)
+				printf("%s%.3f", i ? ", " : "", c[i]);
+			printf("], \"ns_per_hop_%s\": [", tag);
+			for (int i = 0; i < 5; i++)
+				printf("%s%.3f", i ? ", " : "", c[i] / mhz * 1e3);
+			printf("], \"hops_per_us_%s\": [", tag);
+			for (int i = 0; i < 5; i++)
+				printf("%s%.3f", i ? ", " : "", c[i] > 0 ? mhz / c[i] : 0);
+			printf("]");
+		}
+		printf("}, ");
+	}
 	printf("\"modeled_cycles_per_hop_4k\": %.3f, ", r->modeled_cycles_per_hop_4k);
 	if (r->have_2m)
 		printf("\"modeled_cycles_per_hop_2m\": %.3f}\n", r->modeled_cycles_per_hop_2m);

@@ -259,6 +259,91 @@ static void test_search(struct fsvm_axi *m, struct prng *r)
 	tlist_free(&d);
 }
 
+/*
+ * pointer_chase_batch: k lists of different lengths (one empty, one cyclic
+ * cut by max_hops), every k of 1..FSVM_BATCH_LANES, against k separate
+ * CPU chases; then the errors.
+ */
+static void test_batch(struct fsvm_axi *m, struct prng *r)
+{
+	enum { K = FSVM_BATCH_LANES };
+	struct list ls[K];
+	uint64_t *heads = xpage_alloc(4096 + 8 * K);
+	/* results straddle a page: element alignment is enough */
+	uint8_t *rpage = xpage_alloc(3 * 4096);
+	struct fsvm_chase_result *res = (struct fsvm_chase_result *)(rpage + 4096 - 40);
+	uint64_t *h = heads;
+	struct fsvm_kernel_io io;
+
+	for (uint32_t l = 0; l < K; l++) {
+		tlist_build(&ls[l], l == 3 ? 0 : 50 + 37 * l, r, 0);
+		h[l] = ls[l].head;
+	}
+	/* lane 5 loops back on itself: max_hops ends it */
+	ls[5].nodes[ls[5].order[ls[5].n - 1]].next = ls[5].head;
+	for (uint64_t k = 1; k <= K; k++) {
+		for (int pass = 0; pass < 2; pass++) {
+			uint64_t max_hops = pass ? 100 : 1000, total = 0;
+
+			memset(res, 0xee, K * sizeof(*res));
+			taxi_reset(m);
+			CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), k, max_hops, VA(res), &io),
+				 FSVM_ST_DONE);
+			for (uint32_t l = 0; l < k; l++) {
+				struct fsvm_chase_result want = chase_reference(LIST_NODE(h[l]), max_hops);
+
+				check_result(&res[l], &want);
+				total += want.hops;
+			}
+			CHECK_EQ(io.items, total);
+			CHECK_EQ(m->read_bytes, 8 * k + 32 * total);
+			if (k < K)
+				CHECK_EQ(res[k].hops, 0xeeeeeeeeeeeeeeeeull);	/* untouched */
+			CHECK(!m->faulted);
+		}
+	}
+	/* heads straddling a page */
+	h = (uint64_t *)((uint8_t *)heads + 4096 - 24);
+	for (uint32_t l = 0; l < K; l++)
+		h[l] = ls[l].head;
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), K, 1000, VA(res), &io), FSVM_ST_DONE);
+	for (uint32_t l = 0; l < K; l++) {
+		struct fsvm_chase_result want = chase_reference(LIST_NODE(h[l]), 1000);
+
+		check_result(&res[l], &want);
+	}
+	/* errors */
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), 0, 10, VA(res), &io), FSVM_ST_DONE);
+	CHECK_EQ(io.items, 0);
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), K + 1, 10, VA(res), &io), FSVM_ST_BAD_PACKET);
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h) + 4, 2, 10, VA(res), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(h) + 4);
+	CHECK_EQ(FSVM_SYND_TYPE(io.syndrome), FSVM_FAULT_ALIGNMENT);
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), 2, 10, VA(res) + 4, &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.syndrome & FSVM_SYND_WRITE, FSVM_SYND_WRITE);
+	/* a misaligned node in lane 1 */
+	h[1] = ls[1].head + 4;
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), 2, 10, VA(res), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, ls[1].head + 4);
+	h[1] = ls[1].head;
+	/* a faulting node: stops at once, results untouched */
+	memset(res, 0xee, K * sizeof(*res));
+	taxi_reset(m);
+	taxi_add_fault(m, VA(&ls[2].nodes[ls[2].order[10]]), 32, TAXI_F_RW);
+	CHECK_EQ(fsvm_k_pointer_chase_batch(m, VA(h), 4, 1000, VA(res), &io), FSVM_ST_FAULTED);
+	CHECK_EQ(m->fault_va, VA(&ls[2].nodes[ls[2].order[10]]));
+	CHECK_EQ(m->writes, 0);
+	CHECK_EQ(res[0].hops, 0xeeeeeeeeeeeeeeeeull);
+	CHECK_EQ(m->calls_after_fault, 0);
+	taxi_clear_faults(m);
+	taxi_reset(m);
+	for (uint32_t l = 0; l < K; l++)
+		tlist_free(&ls[l]);
+	free(heads);
+	free(rpage);
+}
+
 int main(void)
 {
 	struct fsvm_axi m;
@@ -269,5 +354,6 @@ int main(void)
 	test_chase_cycle(&m, &r);
 	test_chase_align(&m, &r);
 	test_search(&m, &r);
+	test_batch(&m, &r);
 	return check_exit_code("test_kernels_list");
 }

@@ -27,6 +27,8 @@ static const struct {
 	  { FSVM_ARG_PTR_IN, FSVM_ARG_PTR_IN, FSVM_ARG_PTR_OUT, FSVM_ARG_U64 } },
 	{ FSVM_K_MEMCPY, "memcpy", 3, { FSVM_ARG_PTR_OUT, FSVM_ARG_PTR_IN, FSVM_ARG_U64 } },
 	{ FSVM_K_MEMSET, "memset", 3, { FSVM_ARG_PTR_OUT, 0, FSVM_ARG_U64 } },
+	{ FSVM_K_POINTER_CHASE_BATCH, "pointer_chase_batch", 4,
+	  { FSVM_ARG_PTR_IN, FSVM_ARG_U64, FSVM_ARG_U64, FSVM_ARG_PTR_OUT } },
 };
 
 static void test_names(void)
