@@ -2,7 +2,8 @@
 # a separate CMake project against this build tree, then its programs and
 # the device it made, checked by value; then the ways it must fail.
 #   cmake -DSRC=<example> -DBIN=<dir> -DFSVM_DIR=<build>/sdk -DCC=<cc>
-#         -DFSVM_CLI=<fsvm> -DGENERATOR=<gen> -P run_custom_kernel.cmake
+#         -DFSVM_CLI=<fsvm> -DGENERATOR=<gen> [-DUSER_FLAGS=<cflags+ldflags>]
+#         -P run_custom_kernel.cmake
 foreach(v SRC BIN FSVM_DIR CC FSVM_CLI GENERATOR)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "run_custom_kernel.cmake: -D${v}= missing")
@@ -27,7 +28,9 @@ endfunction()
 
 file(REMOVE_RECURSE ${BIN})
 run("configure" 0 "" ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} -G ${GENERATOR}
-  -Dfsvm_DIR=${FSVM_DIR} -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=-Wall -Wextra -Werror")
+  -Dfsvm_DIR=${FSVM_DIR} -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=-Wall -Wextra -Werror ${USER_FLAGS}"
+  "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${USER_FLAGS}"
+  "-DCMAKE_MODULE_LINKER_FLAGS=${USER_FLAGS}")
 run("build" 0 "" ${CMAKE_COMMAND} --build ${BIN} -j2)
 
 # Run on sim through libfsvm; FSVM_DEVICE unset: the program's default
