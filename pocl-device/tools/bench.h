@@ -31,6 +31,19 @@ void *page_alloc(size_t bytes);
 const char *bench_commit(void);
 
 /*
+ * K chases interleaved: K = bench_batch_k[i] lanes of pointer_chase_batch
+ * split the list at head (nodes long) into K disjoint segments; every lane is
+ * checked against the CPU. cph[i] gets the modelled cycles per hop. Returns
+ * FSVM_OK, FSVM_ERR_UNSUPPORTED when the device has no pointer_chase_batch,
+ * FSVM_ERR_IO (after printing why) when a lane differs from the CPU, or the
+ * launch's error.
+ */
+#define BENCH_BATCH_KS 5
+extern const unsigned int bench_batch_k[BENCH_BATCH_KS];
+int bench_batch_chase(struct fsvm_context *ctx, const struct fsvm_list_node *head,
+		      uint64_t nodes, double cph[BENCH_BATCH_KS]);
+
+/*
  * fsvm bench --plot DIR: sweeps over sizes, data files and gnuplot PNGs in
  * DIR (created if missing). Chase sizes go from 1 Ki nodes up to max_nodes,
  * vadd arrays from 4 KiB up to max_mib MiB; reps runs per point. Returns 0,

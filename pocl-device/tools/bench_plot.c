@@ -2,7 +2,7 @@
 /*
  * bench_plot.c - "fsvm bench --plot DIR": the bench's figures as curves.
  *
- * Four sweeps, each written to a data file in DIR, then one gnuplot script
+ * Five sweeps, each written to a data file in DIR, then one gnuplot script
  * (DIR/plots.gp) turns them into PNGs:
  *
  *   chase.dat / chase.png     ns per hop, device vs CPU, against list size
@@ -15,6 +15,9 @@
  *   pages.dat / pages.png     modelled cycles per hop with 4 KiB vs 2 MiB
  *                             pages against list size: the device model's
  *                             count, not a time measured here
+ *   batch.dat / batch.png     modelled cycles per hop against K, the chases
+ *                             pointer_chase_batch interleaves, over the
+ *                             largest list (only if the device has it)
  *
  * Every point is the median of reps runs (min and max are in the data
  * files); small sizes repeat the walk or the launch inside a run so that a
@@ -45,6 +48,7 @@ struct plot_env {
 	const char *dir;
 	char header[512];	/* first lines of every data file */
 	int simulated;
+	int have_batch;		/* batch.dat written: the device has pointer_chase_batch */
 	uint64_t reps;
 };
 
@@ -352,6 +356,65 @@ static int plot_pages(const struct plot_env *e, struct fsvm_device *dev,
 	return err;
 }
 
+/*
+ * Modelled cycles per hop against K, the chases pointer_chase_batch keeps in
+ * flight, over one list of max_nodes in 4 KiB and in 2 MiB pages. A device
+ * without that kernel gets no batch.dat line and a note.
+ */
+static int batch_pages(struct fsvm_device *dev, struct fsvm_context *ctx, uint64_t n,
+		       uint32_t flags, double cph[BENCH_BATCH_KS], int *got_2m)
+{
+	size_t bytes = n * sizeof(struct fsvm_list_node), page = 0;
+	void *arena;
+	int err = fsvm_svm_alloc(dev, bytes, flags | FSVM_SVM_PREFAULT, &arena);
+
+	if (err)
+		return err;
+	if (flags & FSVM_SVM_HUGE) {
+		fsvm_svm_page_size(dev, arena, &page);
+		*got_2m = page == (2u << 20);
+	}
+	err = bench_batch_chase(ctx, list_build_in_arena(arena, n, 7), n, cph);
+	fsvm_svm_free(dev, arena);
+	return err;
+}
+
+static int plot_batch(struct plot_env *e, struct fsvm_device *dev,
+		      struct fsvm_context *ctx, uint64_t nodes)
+{
+	double c4[BENCH_BATCH_KS], c2[BENCH_BATCH_KS];
+	int got = 0, err;
+	FILE *f;
+
+	progress_line("K chases interleaved, 4 KiB and 2 MiB pages", nodes, "nodes");
+	err = batch_pages(dev, ctx, nodes, 0, c4, &got);
+	if (err == FSVM_ERR_UNSUPPORTED) {
+		fprintf(stderr, "fsvm bench: the device has no pointer_chase_batch; "
+			"no batch.dat, no batch.png\n");
+		return FSVM_OK;
+	}
+	if (!err) {
+		err = batch_pages(dev, ctx, nodes, FSVM_SVM_HUGE, c2, &got);
+	}
+	if (err)
+		return err == FSVM_ERR_IO ? PLOT_REPORTED : err;
+	f = open_data(e, "batch.dat", "k modelled_cycles_per_hop_4k "
+		      "modelled_cycles_per_hop_2m (NaN: no 2 MiB backing obtained); "
+		      "one list, K lanes over K segments");
+	if (!f)
+		return PLOT_REPORTED;
+	for (unsigned int i = 0; i < BENCH_BATCH_KS; i++) {
+		fprintf(f, "%u %.3f %.3f\n", bench_batch_k[i], c4[i], got ? c2[i] : NAN);
+		printf("batch K=%-2u over %" PRIu64 " nodes: %.1f modelled cycles/hop with "
+		       "4 KiB pages, %.1f with 2 MiB pages\n", bench_batch_k[i], nodes, c4[i],
+		       got ? c2[i] : NAN);
+	}
+	if (close_data(f, e, "batch.dat"))
+		return PLOT_REPORTED;
+	e->have_batch = 1;
+	return FSVM_OK;
+}
+
 /* ---- gnuplot ----------------------------------------------------------- */
 
 static int write_script(const struct plot_env *e)
@@ -387,6 +450,15 @@ static int write_script(const struct plot_env *e)
 		"set xlabel 'microseconds'\nset ylabel 'launches'\nset style fill solid 0.6\n"
 		"plot 'dispatch.dat' using (sqrt($1*$2)):($3 > 0 ? $3 : 1/0):($2-$1) "
 		"with boxes title 'launches per bin'\n", t, t, t);
+	if (e->have_batch)
+		fprintf(f,
+			"\nset output 'batch.png'\n"
+			"set title 'K chases in flight (pointer\\_chase\\_batch), modelled cycles per hop'\n"
+			"unset logscale y\nset yrange [0:*]\nset xrange [*:*]\n"
+			"set logscale x 2\nset format x '%%g'\nset style fill empty\n"
+			"set xlabel 'K, chases interleaved'\nset ylabel 'cycles per hop'\n"
+			"plot 'batch.dat' using 1:2 with linespoints title '4 KiB pages', \\\n"
+			"     '' using 1:3 with linespoints title '2 MiB pages'\n");
 	return close_data(f, e, "plots.gp");
 }
 
@@ -462,6 +534,8 @@ int bench_plot(struct fsvm_device *dev, struct fsvm_context *ctx, const char *di
 		err = plot_vadd(&e, ctx, max_mib);
 	if (!err)
 		err = plot_pages(&e, dev, ctx, max_nodes);
+	if (!err)
+		err = plot_batch(&e, dev, ctx, max_nodes);
 	if (err) {
 		if (err != PLOT_REPORTED)
 			fprintf(stderr, "fsvm bench: %s\n", fsvm_strerror(err));
@@ -469,7 +543,7 @@ int bench_plot(struct fsvm_device *dev, struct fsvm_context *ctx, const char *di
 	}
 	if (write_script(&e) || run_gnuplot(&e))
 		return EXIT_MISMATCH;
-	printf("wrote %s/chase.png, vadd.png, dispatch.png and pages.png (data: *.dat, "
+	printf("wrote %s/chase.png, vadd.png, dispatch.png, pages.png and batch.png (data: *.dat, "
 	       "script: plots.gp)\n", dir);
 	return 0;
 }

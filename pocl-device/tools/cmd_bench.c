@@ -57,8 +57,8 @@ struct bench_results {
 	double prep_us_svm, prep_us_copy;
 	uint64_t bytes_copied_svm, bytes_copied_copy;
 	double modeled_cycles_per_hop_4k, modeled_cycles_per_hop_2m;
-	/* 6. pointer_chase_batch, K = batch_k[i]: modelled cycles per hop */
-	double batch_cph_4k[5], batch_cph_2m[5];
+	/* 6. pointer_chase_batch, K = bench_batch_k[i]: modelled cycles per hop */
+	double batch_cph_4k[BENCH_BATCH_KS], batch_cph_2m[BENCH_BATCH_KS];
 	int have_batch;
 	int have_2m;
 	uint64_t nodes;
@@ -302,12 +302,11 @@ out:
 	return err;
 }
 
-/* 6. K chases interleaved (pointer_chase_batch) over the list at head: K
- * disjoint segments of nodes / K hops, every lane checked against the CPU. */
-static const unsigned int batch_k[5] = { 1, 2, 4, 8, 16 };
+/* 6. K chases interleaved (pointer_chase_batch): see bench.h. */
+const unsigned int bench_batch_k[BENCH_BATCH_KS] = { 1, 2, 4, 8, 16 };
 
-static int bench_batch(struct fsvm_context *ctx, const struct fsvm_list_node *head,
-		       uint64_t nodes, double cph[5])
+int bench_batch_chase(struct fsvm_context *ctx, const struct fsvm_list_node *head,
+		      uint64_t nodes, double cph[BENCH_BATCH_KS])
 {
 	struct fsvm_device *dev = fsvm_context_device(ctx);
 	struct fsvm_chase_result res[FSVM_BATCH_LANES];
@@ -319,8 +318,8 @@ static int bench_batch(struct fsvm_context *ctx, const struct fsvm_list_node *he
 
 	if (fsvm_device_find_kernel(dev, "pointer_chase_batch", &desc) != FSVM_OK)
 		return FSVM_ERR_UNSUPPORTED;
-	for (unsigned int i = 0; i < 5; i++) {
-		unsigned int k = batch_k[i];
+	for (unsigned int i = 0; i < BENCH_BATCH_KS; i++) {
+		unsigned int k = bench_batch_k[i];
 		uint64_t seg = nodes / k, total = 0;
 		const struct fsvm_list_node *p = head;
 
@@ -375,7 +374,7 @@ static int bench_pages(struct fsvm_context *ctx, uint64_t nodes, struct bench_re
 	if (err)
 		goto out;
 	r->modeled_cycles_per_hop_4k = res.hops ? (double)rec.cycles / res.hops : 0;
-	err = bench_batch(ctx, head, nodes, r->batch_cph_4k);
+	err = bench_batch_chase(ctx, head, nodes, r->batch_cph_4k);
 	r->have_batch = err == FSVM_OK;
 	if (err == FSVM_ERR_UNSUPPORTED)
 		err = FSVM_OK;		/* a device without pointer_chase_batch */
@@ -398,7 +397,7 @@ static int bench_pages(struct fsvm_context *ctx, uint64_t nodes, struct bench_re
 	if (!err)
 		r->modeled_cycles_per_hop_2m = res.hops ? (double)rec.cycles / res.hops : 0;
 	if (!err && r->have_batch)
-		err = bench_batch(ctx, head, nodes, r->batch_cph_2m);
+		err = bench_batch_chase(ctx, head, nodes, r->batch_cph_2m);
 out:
 	if (small)
 		fsvm_svm_free(dev, small);
@@ -474,11 +473,11 @@ static void print_text(const struct bench_results *r, const struct fsvm_device_i
 	printf("K chases interleaved (pointer_chase_batch), modelled at %.0f MHz, the K lanes "
 	       "splitting one %" PRIu64 "-node list:\n", info->clock_hz / 1e6, r->nodes);
 	printf("  K   4 KiB: cycles/hop  ns/hop  hops/us   2 MiB: cycles/hop  ns/hop  hops/us\n");
-	for (unsigned int i = 0; i < 5; i++) {
+	for (unsigned int i = 0; i < BENCH_BATCH_KS; i++) {
 		double c4 = r->batch_cph_4k[i], c2 = r->batch_cph_2m[i];
 		double mhz = info->clock_hz / 1e6;
 
-		printf("  %-2u         %8.1f  %6.1f  %7.1f", batch_k[i], c4, c4 / mhz * 1e3,
+		printf("  %-2u         %8.1f  %6.1f  %7.1f", bench_batch_k[i], c4, c4 / mhz * 1e3,
 		       c4 > 0 ? mhz / c4 : 0);
 		if (r->have_2m)
 			printf("          %8.1f  %6.1f  %7.1f\n", c2, c2 / mhz * 1e3,
@@ -561,13 +560,13 @@ static void print_json(const struct bench_results *r, const struct fsvm_device_i
 				continue;
 			}
 			printf(", \"cycles_per_hop_%s\": [", tag);
-			for (int i = 0; i < 5; i++)
+			for (int i = 0; i < BENCH_BATCH_KS; i++)
 				printf("%s%.3f", i ? ", " : "", c[i]);
 			printf("], \"ns_per_hop_%s\": [", tag);
-			for (int i = 0; i < 5; i++)
+			for (int i = 0; i < BENCH_BATCH_KS; i++)
 				printf("%s%.3f", i ? ", " : "", c[i] / mhz * 1e3);
 			printf("], \"hops_per_us_%s\": [", tag);
-			for (int i = 0; i < 5; i++)
+			for (int i = 0; i < BENCH_BATCH_KS; i++)
 				printf("%s%.3f", i ? ", " : "", c[i] > 0 ? mhz / c[i] : 0);
 			printf("]");
 		}

@@ -92,6 +92,20 @@ int main(int argc, char **argv)
 		/* NaN (no 2 MiB pages) fails neither way; else never above 4 KiB */
 		CHECK(!(v[i][2] > v[i][1] + 0.5));
 	}
+	/* K = 1, 2, 4, 8, 16 over the 16 Ki-node list: more chases in flight
+	 * never cost more cycles per hop, and 16 in flight cost fewer than 1 */
+	n = rows(dir, "batch.dat", v, 64);
+	CHECK_EQ(n, 5);
+	for (int i = 0; i < n && i < 5; i++) {
+		CHECK_EQ(v[i][0], 1u << i);
+		CHECK(v[i][1] > 0);
+		if (i > 0) {
+			CHECK(!(v[i][1] > v[i - 1][1] + 0.5));
+			CHECK(!(v[i][2] > v[i - 1][2] + 0.5));
+		}
+	}
+	if (n == 5)
+		CHECK(v[4][1] < v[0][1]);
 	/* 61 bins of the histogram hold every launch */
 	n = rows(dir, "dispatch.dat", v, 64);
 	CHECK_EQ(n, 61);
@@ -117,6 +131,7 @@ int main(int argc, char **argv)
 		CHECK(is_png(dir, "vadd.png"));
 		CHECK(is_png(dir, "dispatch.png"));
 		CHECK(is_png(dir, "pages.png"));
+		CHECK(is_png(dir, "batch.png"));
 	} else {
 		printf("gnuplot not installed: checked the data files and the failure only\n");
 	}
