@@ -11,7 +11,9 @@
  *     list to be marshalled into an index-based array and copied;
  *  5. modeled device cycles per hop with 4 KiB vs 2 MiB pages;
  *  6. the same with K = 1..16 chases interleaved (pointer_chase_batch),
- *     modelled cycles, ns and hops per microsecond per hop.
+ *     modelled cycles, ns and hops per microsecond per hop;
+ *  7. peak resident memory of one vadd over three --rss-mib arrays: what
+ *     the device side adds on top of the arrays themselves.
  *
  * Figures, not pass/fail: the exit status only says whether the run worked.
  * Where a goal exists the output says "goal met" or "goal not met" next to
@@ -42,6 +44,7 @@ struct bench_opts {
 	uint64_t iters;
 	uint64_t reps;
 	uint64_t vadd_mib;
+	uint64_t rss_mib;	/* 0: no peak-RSS step */
 	int json;
 	const char *plot_dir;
 	uint64_t plot_nodes, plot_mib;
@@ -62,6 +65,8 @@ struct bench_results {
 	int have_batch;
 	int have_2m;
 	uint64_t nodes;
+	/* 7. peak RSS of one vadd: -1 when the kernel cannot reset the peak */
+	int64_t rss_arrays_kib, rss_over_kib;
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -409,6 +414,85 @@ out:
 /* The goals of the figures (issue 12): shown with a verdict, never enforced. */
 #define GOAL_DISPATCH_US	2.0
 #define GOAL_VADD_RATIO		0.5
+#define GOAL_RSS_OVER_KIB	4096	/* peak RSS of a vadd: arrays + 4 MiB */
+
+/* A "Vm...:" line of /proc/self/status in KiB, or -1. */
+static int64_t status_kib(const char *key)
+{
+	char line[256];
+	size_t len = strlen(key);
+	int64_t v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, len) == 0 && line[len] == ':') {
+			v = strtoll(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * 7. Peak RSS of one vadd over three mib-MiB arrays, a and b written by the
+ * host, c left to the device. Writing 5 to /proc/self/clear_refs resets the
+ * peak (VmHWM, Linux >= 4.0), so what the earlier steps used does not count:
+ * the figure is the peak minus the resident set before the arrays, minus the
+ * arrays. A device that stages data in buffers of its own shows it here.
+ */
+static int bench_rss(struct fsvm_context *ctx, uint64_t mib, struct bench_results *r)
+{
+	const uint64_t n = mib << 18;
+	struct fsvm_completion rec;
+	struct fsvm_fault fault;
+	int64_t base, peak;
+	float *a, *b, *c;
+	int err = FSVM_ERR_NOMEM;
+	FILE *f;
+
+	r->rss_arrays_kib = r->rss_over_kib = -1;
+	f = fopen("/proc/self/clear_refs", "w");
+	if (!f || fputs("5", f) == EOF || fclose(f) != 0) {
+		if (f)
+			fclose(f);
+		fprintf(stderr, "fsvm bench: cannot reset the peak RSS (/proc/self/clear_refs); "
+			"no RSS figure\n");
+		return FSVM_OK;
+	}
+	f = NULL;
+	base = status_kib("VmRSS");
+	a = page_alloc(n * 4);
+	b = page_alloc(n * 4);
+	c = page_alloc(n * 4);
+	if (!a || !b || !c)
+		goto out;
+	for (uint64_t i = 0; i < n; i++) {
+		a[i] = (float)i;
+		b[i] = 2.0f;
+	}
+	uint64_t args[] = { (uintptr_t)a, (uintptr_t)b, (uintptr_t)c, n };
+
+	err = run_with_progress(ctx, FSVM_K_VADD, args, 4, &rec, &fault, "vadd");
+	if (err)
+		goto out;
+	peak = status_kib("VmHWM");
+	if (c[0] != 2.0f || c[n / 2] != (float)(n / 2) + 2.0f || c[n - 1] != (float)(n - 1) + 2.0f) {
+		fprintf(stderr, "fsvm bench: vadd (RSS step) computed wrong values\n");
+		err = FSVM_ERR_IO;
+		goto out;
+	}
+	if (base >= 0 && peak >= 0) {
+		r->rss_arrays_kib = (int64_t)(3 * mib * 1024);
+		r->rss_over_kib = peak - base - r->rss_arrays_kib;
+	}
+out:
+	free(a);
+	free(b);
+	free(c);
+	return err;
+}
 
 static double goal_chase_ratio(uint64_t nodes)
 {
@@ -468,6 +552,11 @@ static void print_text(const struct bench_results *r, const struct fsvm_device_i
 		printf("%.1f with 2 MiB pages\n", r->modeled_cycles_per_hop_2m);
 	else
 		printf("n/a with 2 MiB pages (no 2 MiB backing obtained)\n");
+	if (r->rss_arrays_kib >= 0)
+		printf("peak RSS, one vadd                 : %" PRId64 " KiB above the %" PRId64
+		       " KiB of its three arrays (goal <= %d KiB: %s)\n", r->rss_over_kib,
+		       r->rss_arrays_kib, GOAL_RSS_OVER_KIB,
+		       verdict(r->rss_over_kib <= GOAL_RSS_OVER_KIB));
 	if (!r->have_batch)
 		return;
 	printf("K chases interleaved (pointer_chase_batch), modelled at %.0f MHz, the K lanes "
@@ -543,6 +632,12 @@ static void print_json(const struct bench_results *r, const struct fsvm_device_i
 	       GOAL_DISPATCH_US, r->dispatch_us_median <= GOAL_DISPATCH_US ? "true" : "false",
 	       gc, r->chase_ratio.med <= gc ? "true" : "false",
 	       GOAL_VADD_RATIO, r->vadd_ratio.med >= GOAL_VADD_RATIO ? "true" : "false");
+	if (r->rss_arrays_kib >= 0)
+		printf("\"vadd_rss_kib\": {\"arrays\": %" PRId64 ", \"peak_over_arrays\": %" PRId64
+		       ", \"goal_max\": %d, \"met\": %s}, ", r->rss_arrays_kib, r->rss_over_kib,
+		       GOAL_RSS_OVER_KIB, r->rss_over_kib <= GOAL_RSS_OVER_KIB ? "true" : "false");
+	else
+		printf("\"vadd_rss_kib\": null, ");
 	printf("\"prep_us_svm\": %.3f, \"prep_us_copy\": %.3f, ", r->prep_us_svm, r->prep_us_copy);
 	printf("\"bytes_copied_svm\": %" PRIu64 ", \"bytes_copied_copy\": %" PRIu64 ", ",
 	       r->bytes_copied_svm, r->bytes_copied_copy);
@@ -583,13 +678,15 @@ static void bench_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fsvm bench [--json] [--nodes N] [--iters K] [--reps R] [--vadd-mib M]\n"
+		"                  [--rss-mib M]\n"
 		"       fsvm bench --plot DIR [--plot-nodes N] [--plot-mib M] [--reps R] [--iters K]\n"
 		"\n"
 		"Measures, in one run: the empty-kernel dispatch round trip (median);\n"
 		"device vs CPU pointer chasing over one random N-node list; vadd\n"
 		"bandwidth vs CPU memcpy; host preparation and bytes copied for one\n"
 		"list query with SVM vs a copy into a device buffer; modeled device\n"
-		"cycles per hop with 4 KiB vs 2 MiB pages.\n"
+		"cycles per hop with 4 KiB vs 2 MiB pages, also with K chases in flight;\n"
+		"the peak resident memory of one vadd beyond its arrays.\n"
 		"\n"
 		"  --json      one JSON object instead of text\n"
 		"  --nodes N   list length (default 1M)\n"
@@ -597,6 +694,8 @@ static void bench_usage(FILE *out)
 		"  --reps R    runs of the chase, vadd and memcpy, 1..101 (default 5):\n"
 		"              each figure is reported as min / median / max\n"
 		"  --vadd-mib M  size of each vadd array in MiB, 1..4096 (default 64)\n"
+		"  --rss-mib M   size of each array of the peak-RSS vadd, 0..4096 MiB\n"
+		"              (default 512; 0 leaves the step out)\n"
 		"  --plot DIR  instead: sweep sizes and draw PNGs with gnuplot into DIR\n"
 		"              (chase.png: ns/hop device vs CPU against list length,\n"
 		"              1 Ki .. --plot-nodes nodes, default 8M; vadd.png: GB/s\n"
@@ -614,7 +713,7 @@ static void bench_usage(FILE *out)
 int cmd_bench(const char *device, int argc, char **argv)
 {
 	struct bench_opts o = { .nodes = 1u << 20, .iters = 10000, .reps = 5, .vadd_mib = 64,
-				.plot_nodes = 8u << 20, .plot_mib = 512 };
+				.rss_mib = 512, .plot_nodes = 8u << 20, .plot_mib = 512 };
 	struct bench_results r = { 0 };
 	struct fsvm_device_info info;
 	struct list_workload list;
@@ -647,6 +746,7 @@ int cmd_bench(const char *device, int argc, char **argv)
 		    (rc = opt_u64(argc, argv, &i, "--iters", &o.iters)) ||
 		    (rc = opt_u64(argc, argv, &i, "--reps", &o.reps)) ||
 		    (rc = opt_u64(argc, argv, &i, "--vadd-mib", &o.vadd_mib)) ||
+		    (rc = opt_u64(argc, argv, &i, "--rss-mib", &o.rss_mib)) ||
 		    (rc = opt_u64(argc, argv, &i, "--plot-nodes", &o.plot_nodes)) ||
 		    (rc = opt_u64(argc, argv, &i, "--plot-mib", &o.plot_mib))) {
 			if (rc < 0)
@@ -658,9 +758,10 @@ int cmd_bench(const char *device, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.nodes < 1 || o.nodes > (1u << 28) || o.iters < 1 || o.iters > 100000000 ||
-	    o.reps < 1 || o.reps > MAX_REPS || o.vadd_mib < 1 || o.vadd_mib > 4096) {
+	    o.reps < 1 || o.reps > MAX_REPS || o.vadd_mib < 1 || o.vadd_mib > 4096 ||
+	    o.rss_mib > 4096) {
 		fprintf(stderr, "fsvm bench: --nodes must be 1..2^28, --iters 1..10^8, "
-			"--reps 1..%d and --vadd-mib 1..4096\n", MAX_REPS);
+			"--reps 1..%d, --vadd-mib 1..4096 and --rss-mib 0..4096\n", MAX_REPS);
 		return EXIT_USAGE;
 	}
 	if (o.plot_nodes < 1024 || o.plot_nodes > (1u << 28) || o.plot_mib < 1 ||
@@ -703,6 +804,11 @@ int cmd_bench(const char *device, int argc, char **argv)
 	if (!err) {
 		fprintf(stderr, "bench: 4 KiB vs 2 MiB pages\n");
 		err = bench_pages(ctx, o.nodes, &r);
+	}
+	r.rss_arrays_kib = r.rss_over_kib = -1;
+	if (!err && o.rss_mib) {
+		fprintf(stderr, "bench: peak RSS of one vadd, 3 x %" PRIu64 " MiB\n", o.rss_mib);
+		err = bench_rss(ctx, o.rss_mib, &r);
 	}
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
