@@ -448,6 +448,9 @@ FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, 
  *  pointer_chase_batch: heads(node VA*), k (1..FSVM_BATCH_LANES), max_hops,
  *                 results(fsvm_chase_result[k])
  *  list_search:   head, key, max_hops, result(fsvm_chase_result*)
+ *  bst_lookup_batch: root, keys, n, k (1..FSVM_BATCH_LANES), results
+ *  hash_probe_batch: buckets, nbuckets, keys, n, k, results
+ *                 - the results of bst_lookup / hash_probe for every k
  *  bst_lookup:    root, keys(u64*), n, results(u64*)  - value or FSVM_NOT_FOUND
  *  hash_probe:    buckets(u64*), nbuckets (power of two), keys, n, results
  *                 bucket = FSVM_HASH(key) & (nbuckets - 1)

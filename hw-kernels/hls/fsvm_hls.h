@@ -456,4 +456,134 @@ static uint32_t fn(fsvm_axi_t *m, uint64_t p0, uint64_t p1, uint64_t keys_va,	\
 	return FSVM_ST_DONE;							\
 }
 
+/*
+ * FSVM_HLS_KEY_BATCH(fn, first, step, max_steps) defines the skeleton of a
+ * batched lookup kernel: n keys, taken k at a time (k = 1..FSVM_BATCH_LANES,
+ * the lanes fixed at synthesis), each lane walking its own key's chain of
+ * nodes. Every round issues the next node read of every live lane back to
+ * back inside the port's overlap hint, so up to k reads are outstanding and
+ * the DRAM latency is paid once per round, not per node. It defines
+ *
+ *   static uint32_t fn(fsvm_axi_t *m, uint64_t p0, uint64_t p1,
+ *                      uint64_t keys_va, uint64_t n, uint64_t k,
+ *                      uint64_t results_va, struct fsvm_kernel_io *io);
+ *
+ * with the kernel's own (static inline) functions
+ *
+ *   uint32_t first(fsvm_axi_t *m, uint64_t p0, uint64_t p1, uint64_t key,
+ *                  uint64_t *node, struct fsvm_kernel_io *io, uint64_t done);
+ *     the VA of the key's first node (0: none), or the kernel's final status;
+ *   int step(const uint8_t nb[FSVM_NODE_BYTES], uint64_t key, uint64_t *node,
+ *            uint64_t *value);
+ *     1 when the node read into nb ends the walk with *value set, else 0
+ *     with *node = the next node's VA (0: the chain ends, FSVM_NOT_FOUND).
+ *
+ * A lane that would read more than max_steps nodes ends the kernel with
+ * FSVM_FAULT_DEPTH_LIMIT at that next node's VA (never read). keys/results
+ * are read/written k at a time (a burst, two if it straddles a page), both
+ * 8-byte aligned (checked). n == 0: DONE, nothing touched; n >
+ * FSVM_MAX_ELEMS, or k == 0 or k > FSVM_BATCH_LANES: BAD_PACKET. A fault
+ * (or the depth limit) in a group stops the kernel at once: results of
+ * earlier groups are written, the group's are not, items = the keys of the
+ * earlier groups; of several faults in one group, the first in issue order
+ * (round by round, lane by lane) is reported. The results equal those of
+ * the one-key-at-a-time kernel for every k.
+ */
+#define FSVM_HLS_KEY_BATCH(fn, first, step, max_steps)				\
+static uint32_t fn(fsvm_axi_t *m, uint64_t p0, uint64_t p1, uint64_t keys_va,	\
+		   uint64_t n, uint64_t k, uint64_t results_va,			\
+		   struct fsvm_kernel_io *io)					\
+{										\
+	FSVM_HLS_SCRATCH uint8_t kb[FSVM_BATCH_LANES * 8u];			\
+	FSVM_HLS_SCRATCH uint8_t rb[FSVM_BATCH_LANES * 8u];			\
+	FSVM_HLS_SCRATCH uint8_t nb[FSVM_BATCH_LANES][FSVM_NODE_BYTES];		\
+	uint64_t key[FSVM_BATCH_LANES], node[FSVM_BATCH_LANES];			\
+	uint64_t val[FSVM_BATCH_LANES];						\
+	uint8_t live[FSVM_BATCH_LANES];						\
+	_Pragma("HLS ARRAY_PARTITION variable=nb dim=1 complete")		\
+	_Pragma("HLS ARRAY_PARTITION variable=key complete")			\
+	_Pragma("HLS ARRAY_PARTITION variable=node complete")			\
+	_Pragma("HLS ARRAY_PARTITION variable=val complete")			\
+	_Pragma("HLS ARRAY_PARTITION variable=live complete")			\
+	uint64_t done = 0;							\
+	uint32_t st = fsvm_hls_check_count(n);					\
+										\
+	if (st != FSVM_ST_PENDING)						\
+		return st;							\
+	if (k == 0 || k > FSVM_BATCH_LANES)					\
+		return FSVM_ST_BAD_PACKET;					\
+	st = fsvm_hls_check_align(io, keys_va, 8u, 0);				\
+	if (st == FSVM_ST_DONE)							\
+		st = fsvm_hls_check_align(io, results_va, 8u, 1);		\
+	if (st != FSVM_ST_DONE)							\
+		return st;							\
+	for (uint64_t g = 0; g < FSVM_MAX_ELEMS; g++) {				\
+		_Pragma("HLS loop_tripcount min=1 max=4294967296 avg=1024")	\
+		uint32_t cnt, nlive;						\
+										\
+		if (done >= n)							\
+			break;							\
+		cnt = n - done < k ? (uint32_t)(n - done) : (uint32_t)k;	\
+		if (fsvm_hls_read_small(m, keys_va + 8u * done, kb, cnt * 8u) != 0) \
+			return fsvm_hls_faulted(io, done);			\
+		fsvm_hls_overlap_begin(m);					\
+		for (uint32_t l = 0; l < FSVM_BATCH_LANES; l++) {		\
+			_Pragma("HLS UNROLL")					\
+			live[l] = l < cnt;					\
+			node[l] = 0;						\
+			val[l] = FSVM_NOT_FOUND;				\
+			if (!live[l])						\
+				continue;					\
+			key[l] = fsvm_hls_get64(kb, 8u * l);			\
+			st = first(m, p0, p1, key[l], &node[l], io, done);	\
+			if (st != FSVM_ST_DONE) {				\
+				fsvm_hls_overlap_end(m);			\
+				return st;					\
+			}							\
+		}								\
+		fsvm_hls_overlap_end(m);					\
+		for (uint32_t d = 0; d < (max_steps); d++) {			\
+			_Pragma("HLS loop_tripcount min=1 max=65536 avg=20")	\
+			nlive = 0;						\
+			fsvm_hls_overlap_begin(m);				\
+			for (uint32_t l = 0; l < FSVM_BATCH_LANES; l++) {	\
+				_Pragma("HLS UNROLL")				\
+				if (live[l] && node[l] == 0)			\
+					live[l] = 0;	/* chain ended */	\
+				if (!live[l])					\
+					continue;				\
+				st = fsvm_hls_read_node(m, node[l], nb[l], io, done); \
+				if (st != FSVM_ST_DONE) {			\
+					fsvm_hls_overlap_end(m);		\
+					return st;				\
+				}						\
+				nlive++;					\
+			}							\
+			fsvm_hls_overlap_end(m);				\
+			if (nlive == 0)						\
+				break;						\
+			for (uint32_t l = 0; l < FSVM_BATCH_LANES; l++) {	\
+				_Pragma("HLS UNROLL")				\
+				if (live[l] && step(nb[l], key[l], &node[l], &val[l])) \
+					live[l] = 0;				\
+			}							\
+		}								\
+		for (uint32_t l = 0; l < FSVM_BATCH_LANES; l++) {		\
+			_Pragma("HLS UNROLL")					\
+			if (live[l] && node[l] != 0) {				\
+				io->items = fsvm_hls_items(done);		\
+				return fsvm_hls_fault(io, node[l],		\
+						      FSVM_FAULT_DEPTH_LIMIT, 0); \
+			}							\
+			if (l < cnt)						\
+				fsvm_hls_put64(rb, 8u * l, val[l]);		\
+		}								\
+		if (fsvm_hls_write_small(m, results_va + 8u * done, rb, cnt * 8u) != 0) \
+			return fsvm_hls_faulted(io, done);			\
+		done += cnt;							\
+	}									\
+	io->items = fsvm_hls_items(done);					\
+	return FSVM_ST_DONE;							\
+}
+
 #endif /* FSVM_HLS_H */

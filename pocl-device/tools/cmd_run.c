@@ -21,6 +21,8 @@ struct run_opts {
 	uint64_t seed;
 	uint64_t max_hops;
 	uint64_t offset;
+	uint64_t k;		/* bst_lookup/hash_probe: 0 one key at a time, else the
+				 * _batch kernel with k lookups in flight */
 };
 
 /* A malloc'ed buffer used at base + offset. */
@@ -264,12 +266,18 @@ static int run_bst(struct fsvm_context *ctx, const struct run_opts *o)
 	if (lookup_prepare(&l, o, o->seed ^ 0xb57, &e) == 0) {
 		for (size_t i = 0; i < o->n; i++)
 			l.want[i] = bst_reference(tree.root, l.key_values[i]);
-		printf("bst_lookup: tree of %" PRIu64 " malloc'ed nodes, %" PRIu64 " keys\n",
-		       o->n, o->n);
+		printf("bst_lookup%s: tree of %" PRIu64 " malloc'ed nodes, %" PRIu64 " keys",
+		       o->k ? "_batch" : "", o->n, o->n);
+		if (o->k)
+			printf(", %" PRIu64 " in flight", o->k);
+		printf("\n");
 		uint64_t args[] = { (uintptr_t)tree.root, (uintptr_t)l.keys.p, o->n,
 				    (uintptr_t)l.results.p };
+		uint64_t bargs[] = { (uintptr_t)tree.root, (uintptr_t)l.keys.p, o->n, o->k,
+				     (uintptr_t)l.results.p };
 
-		rc = lookup_check(ctx, FSVM_K_BST_LOOKUP, args, 4, &e, &l, o->n);
+		rc = o->k ? lookup_check(ctx, FSVM_K_BST_LOOKUP_BATCH, bargs, 5, &e, &l, o->n)
+			  : lookup_check(ctx, FSVM_K_BST_LOOKUP, args, 4, &e, &l, o->n);
 	}
 	lookup_free(&l);
 	bst_free(&tree);
@@ -293,12 +301,18 @@ static int run_hash(struct fsvm_context *ctx, const struct run_opts *o)
 	if (lookup_prepare(&l, o, o->seed ^ 0x4a5, &e) == 0) {
 		for (size_t i = 0; i < o->n; i++)
 			l.want[i] = hash_reference(table.buckets, nbuckets, l.key_values[i]);
-		printf("hash_probe: %" PRIu64 " malloc'ed nodes in %" PRIu64 " buckets, %"
-		       PRIu64 " keys\n", o->n, nbuckets, o->n);
+		printf("hash_probe%s: %" PRIu64 " malloc'ed nodes in %" PRIu64 " buckets, %"
+		       PRIu64 " keys", o->k ? "_batch" : "", o->n, nbuckets, o->n);
+		if (o->k)
+			printf(", %" PRIu64 " in flight", o->k);
+		printf("\n");
 		uint64_t args[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)l.keys.p,
 				    o->n, (uintptr_t)l.results.p };
+		uint64_t bargs[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)l.keys.p,
+				     o->n, o->k, (uintptr_t)l.results.p };
 
-		rc = lookup_check(ctx, FSVM_K_HASH_PROBE, args, 5, &e, &l, o->n);
+		rc = o->k ? lookup_check(ctx, FSVM_K_HASH_PROBE_BATCH, bargs, 6, &e, &l, o->n)
+			  : lookup_check(ctx, FSVM_K_HASH_PROBE, args, 5, &e, &l, o->n);
 	}
 	lookup_free(&l);
 	hash_free(&table);
@@ -406,19 +420,22 @@ static void run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fsvm run <kernel> [--n N] [--seed S] [--max-hops H] [--offset BYTES]\n"
+		"                [--k K]\n"
 		"\n"
 		"Builds data with malloc in host memory, runs <kernel> on the device with\n"
 		"the raw pointers, checks the result against the CPU and prints the\n"
 		"device statistics. Exit status 0 only if the device matches the CPU.\n"
 		"\n"
 		"Kernels: nop, pointer_chase, list_search, bst_lookup, hash_probe,\n"
-		"         vadd, memcpy, memset\n"
+		"         vadd, memcpy, memset, bst_lookup_batch, hash_probe_batch\n"
 		"\n"
 		"  --n N          nodes / keys / elements / bytes (default 100000; k, M, G ok)\n"
 		"  --seed S       seed of the generated data (default 1)\n"
 		"  --max-hops H   hop limit of pointer_chase / list_search (default 2^32)\n"
 		"  --offset B     shift argument buffers B bytes past malloc's alignment;\n"
-		"                 a misaligning offset must end in an alignment fault\n");
+		"                 a misaligning offset must end in an alignment fault\n"
+		"  --k K          bst_lookup / hash_probe: run the _batch kernel with K\n"
+		"                 lookups in flight, 1..16 (the _batch names: default 16)\n");
 }
 
 int cmd_run(const char *device, int argc, char **argv)
@@ -439,7 +456,8 @@ int cmd_run(const char *device, int argc, char **argv)
 		if ((r = opt_u64(argc, argv, &i, "--n", &o.n)) ||
 		    (r = opt_u64(argc, argv, &i, "--seed", &o.seed)) ||
 		    (r = opt_u64(argc, argv, &i, "--max-hops", &o.max_hops)) ||
-		    (r = opt_u64(argc, argv, &i, "--offset", &o.offset))) {
+		    (r = opt_u64(argc, argv, &i, "--offset", &o.offset)) ||
+		    (r = opt_u64(argc, argv, &i, "--k", &o.k))) {
 			if (r < 0)
 				return EXIT_USAGE;
 			continue;
@@ -472,6 +490,16 @@ int cmd_run(const char *device, int argc, char **argv)
 	for (int k = 0; k < (int)(sizeof(known) / sizeof(known[0])); k++)
 		if (strcmp(kernel, known[k]) == 0)
 			which = k;
+	if (strcmp(kernel, "bst_lookup_batch") == 0 || strcmp(kernel, "hash_probe_batch") == 0) {
+		which = kernel[0] == 'b' ? 3 : 4;
+		if (!o.k)
+			o.k = FSVM_BATCH_LANES;
+	}
+	if (o.k > FSVM_BATCH_LANES || (o.k && which != 3 && which != 4)) {
+		fprintf(stderr, "fsvm run: --k is 1..%u, for bst_lookup and hash_probe\n",
+			FSVM_BATCH_LANES);
+		return EXIT_USAGE;
+	}
 	if (which < 0) {
 		fprintf(stderr, "fsvm run: unknown kernel \"%s\"\n", kernel);
 		run_usage(stderr);

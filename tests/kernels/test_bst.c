@@ -3,7 +3,9 @@
  * test_bst.c - bst_lookup against a CPU reference: a random tree of 100k
  * nodes, present and absent keys, keys/results at odd (8-byte aligned)
  * offsets, n == 0, the empty tree, and a degenerate (sorted insert) tree of
- * depth 2000 that must end with DEPTH_LIMIT at the right node.
+ * depth 2000 that must end with DEPTH_LIMIT at the right node; and
+ * bst_lookup_batch, the same lookups with k = 1..FSVM_BATCH_LANES in
+ * flight, against the same reference, with its own errors.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,6 +88,32 @@ static void run_lookup(struct fsvm_axi *m, uint64_t root, const uint64_t *src_ke
 	/* Keys read once, results written once. */
 	CHECK_EQ(m->write_bytes, n * 8u);
 	CHECK(m->max_burst <= 4096);
+
+	/* bst_lookup_batch gives the same results for every k (all of them for
+	 * small n, a spread for large n); keys read once, results written once. */
+	for (uint64_t k = 1; k <= FSVM_BATCH_LANES; k++) {
+		if (n > 10000 && k != 1 && k != 2 && k != 5 && k != 8 && k != 16)
+			continue;
+		memset(rmem, 0x77, n * 8u + roff + 64u);
+		taxi_reset(m);
+		st = fsvm_k_bst_lookup_batch(m, root, VA(keys), n, k, VA(results), &io);
+		CHECK_EQ(st, FSVM_ST_DONE);
+		CHECK_EQ(io.items, n);
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t want = bst_reference(BST_NODE(root), keys[i]);
+
+			if (results[i] != want) {
+				CHECK_EQ(results[i], want);
+				break;
+			}
+		}
+		for (uint32_t i = 0; i < roff; i++)
+			CHECK_EQ(rmem[i], 0x77);
+		for (uint32_t i = 0; i < 64; i++)
+			CHECK_EQ(rmem[roff + n * 8u + i], 0x77);
+		CHECK_EQ(m->write_bytes, n * 8u);
+		CHECK(!m->faulted);
+	}
 	free(kmem);
 	free(rmem);
 }
@@ -227,6 +255,74 @@ static void test_degenerate(struct fsvm_axi *m)
 	free(t.mem);
 }
 
+/* bst_lookup_batch's own errors: k out of range, the depth limit inside a
+ * group (earlier groups written, this one not), a faulting node. */
+static void test_batch_errors(struct fsvm_axi *m)
+{
+	const uint32_t n = 2000;
+	struct tree t;
+	struct fsvm_kernel_io io;
+	uint64_t keys[4], res[4];
+
+	tree_alloc(&t, n);
+	for (uint32_t i = 0; i < n; i++) {
+		t.nodes[i].key = 10u * (i + 1);		/* a right spine */
+		t.nodes[i].value = 1000000u + i;
+		CHECK(tree_insert(&t, i));
+	}
+	keys[0] = t.nodes[10].key;
+	keys[1] = t.nodes[FSVM_BST_MAX_DEPTH].key;	/* one node too deep */
+	keys[2] = t.nodes[3].key;
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 3, 0, VA(res), &io),
+		 FSVM_ST_BAD_PACKET);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 3, FSVM_BATCH_LANES + 1, VA(res),
+					 &io), FSVM_ST_BAD_PACKET);
+	CHECK_EQ(m->reads + m->writes, 0);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, 0x1234, 0x3, 0, 0, 0x5, &io), FSVM_ST_DONE);
+	CHECK_EQ(m->reads + m->writes, 0);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 3, 2, VA(res) + 4, &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(res) + 4);
+	CHECK_EQ(io.syndrome, ALIGN_SYND | FSVM_SYND_WRITE);
+
+	/* k = 2: the first group holds the too-deep key: nothing written */
+	memset(res, 0x55, sizeof(res));
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 3, 2, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(&t.nodes[FSVM_BST_MAX_DEPTH]));
+	CHECK_EQ(io.syndrome, DEPTH_SYND);
+	CHECK_EQ(io.items, 0);
+	CHECK_EQ(m->writes, 0);
+	CHECK_EQ(res[0], 0x5555555555555555ull);
+	/* k = 1: the first key's group is written, then the limit */
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 3, 1, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(&t.nodes[FSVM_BST_MAX_DEPTH]));
+	CHECK_EQ(io.items, 1);
+	CHECK_EQ(res[0], 1000010u);
+	CHECK_EQ(res[1], 0x5555555555555555ull);
+
+	/* A node that faults (lane 1's walk, depth 6): stops at once, the group
+	 * is not written, no access after the fault. */
+	keys[0] = t.nodes[2].key;
+	keys[1] = t.nodes[8].key;
+	memset(res, 0x55, sizeof(res));
+	taxi_reset(m);
+	taxi_add_fault(m, VA(&t.nodes[5]), 32, TAXI_F_READ);
+	CHECK_EQ(fsvm_k_bst_lookup_batch(m, t.root, VA(keys), 2, 2, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(m->fault_va, VA(&t.nodes[5]));
+	CHECK_EQ(m->calls_after_fault, 0);
+	CHECK_EQ(m->writes, 0);
+	CHECK_EQ(io.items, 0);
+	taxi_clear_faults(m);
+	taxi_reset(m);
+	free(t.mem);
+}
+
 int main(void)
 {
 	struct fsvm_axi m;
@@ -235,5 +331,6 @@ int main(void)
 	taxi_init(&m);
 	test_random_tree(&m, &r);
 	test_degenerate(&m);
+	test_batch_errors(&m);
 	return check_exit_code("test_kernels_bst");
 }

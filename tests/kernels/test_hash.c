@@ -3,7 +3,9 @@
  * test_hash.c - hash_probe against a CPU reference: 64k nodes in 4096
  * buckets, present/absent/duplicate keys, a sparse table with empty buckets,
  * nbuckets == 1, nbuckets not a power of two (BAD_PACKET) and chains past
- * FSVM_HASH_MAX_CHAIN (cyclic and merely long) that end in DEPTH_LIMIT.
+ * FSVM_HASH_MAX_CHAIN (cyclic and merely long) that end in DEPTH_LIMIT;
+ * and hash_probe_batch, the same probes with k = 1..FSVM_BATCH_LANES in
+ * flight, against the same reference, with its own errors.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,6 +86,31 @@ static void run_probe(struct fsvm_axi *m, const struct table *t, const uint64_t 
 	for (uint32_t i = 0; i < 64; i++)
 		CHECK_EQ(rmem[roff + n * 8u + i], 0x77);
 	CHECK_EQ(m->write_bytes, n * 8u);
+
+	/* hash_probe_batch: the same results for every k (a spread for large n) */
+	for (uint64_t k = 1; k <= FSVM_BATCH_LANES; k++) {
+		if (n > 10000 && k != 1 && k != 3 && k != 8 && k != 16)
+			continue;
+		memset(rmem, 0x77, n * 8u + roff + 64u);
+		taxi_reset(m);
+		CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t->buckets), t->nbuckets, VA(keys), n, k,
+						 VA(results), &io), FSVM_ST_DONE);
+		CHECK_EQ(io.items, n);
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t want = hash_reference(t->buckets, t->nbuckets, keys[i]);
+
+			if (results[i] != want) {
+				CHECK_EQ(results[i], want);
+				break;
+			}
+		}
+		for (uint32_t i = 0; i < roff; i++)
+			CHECK_EQ(rmem[i], 0x77);
+		for (uint32_t i = 0; i < 64; i++)
+			CHECK_EQ(rmem[roff + n * 8u + i], 0x77);
+		CHECK_EQ(m->write_bytes, n * 8u);
+		CHECK(!m->faulted);
+	}
 	free(kmem);
 	free(rmem);
 }
@@ -237,6 +264,70 @@ static void test_depth(struct fsvm_axi *m, struct prng *r)
 	table_free(&t);
 }
 
+/* hash_probe_batch's own errors: bad table shape and k, the chain limit in
+ * a group (nothing of it written), a faulting bucket slot. */
+static void test_batch_errors(struct fsvm_axi *m, struct prng *r)
+{
+	struct fsvm_kernel_io io;
+	struct table t;
+	uint64_t keys[3], res[3], node;
+
+	table_build(&t, 10, 1, r, 0);
+	keys[0] = t.nodes[5].key;
+	keys[1] = 1;					/* absent */
+	keys[2] = t.nodes[2].key;
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 3, VA(keys), 3, 2, VA(res), &io),
+		 FSVM_ST_BAD_PACKET);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 1, VA(keys), 3, 0, VA(res), &io),
+		 FSVM_ST_BAD_PACKET);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 1, VA(keys), 3, FSVM_BATCH_LANES + 1,
+					 VA(res), &io), FSVM_ST_BAD_PACKET);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets) + 4, 1, VA(keys), 3, 2, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, VA(t.buckets) + 4);
+	CHECK_EQ(io.syndrome, ALIGN_SYND);
+	CHECK_EQ(m->reads + m->writes, 0);
+
+	/* cyclic chain: the absent key (lane 1) runs into the limit */
+	t.nodes[0].next = t.buckets[0];
+	node = t.buckets[0];
+	for (uint32_t i = 0; i < FSVM_HASH_MAX_CHAIN; i++)
+		node = ((const struct fsvm_hash_node *)(uintptr_t)node)->next;
+	memset(res, 0x42, sizeof(res));
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 1, VA(keys), 3, 2, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.fault_va, node);
+	CHECK_EQ(io.syndrome, DEPTH_SYND);
+	CHECK_EQ(io.items, 0);
+	CHECK_EQ(m->writes, 0);
+	CHECK_EQ(res[0], 0x4242424242424242ull);
+	taxi_reset(m);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 1, VA(keys), 3, 1, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK_EQ(io.items, 1);
+	CHECK_EQ(res[0], t.nodes[5].value);
+	CHECK_EQ(res[1], 0x4242424242424242ull);
+	table_free(&t);
+
+	/* the bucket array faults: the k head reads stop at the first */
+	table_build(&t, 100, 16, r, 0);
+	keys[0] = t.nodes[7].key;
+	keys[1] = t.nodes[8].key;
+	taxi_reset(m);
+	taxi_add_fault(m, VA(t.buckets), 16 * 8, TAXI_F_READ);
+	CHECK_EQ(fsvm_k_hash_probe_batch(m, VA(t.buckets), 16, VA(keys), 2, 2, VA(res), &io),
+		 FSVM_ST_FAULTED);
+	CHECK(m->faulted);
+	CHECK_EQ(m->calls_after_fault, 0);
+	CHECK_EQ(m->writes, 0);
+	CHECK_EQ(io.items, 0);
+	taxi_clear_faults(m);
+	taxi_reset(m);
+	table_free(&t);
+}
+
 int main(void)
 {
 	struct fsvm_axi m;
@@ -246,5 +337,6 @@ int main(void)
 	test_big(&m, &r);
 	test_bad_args(&m, &r);
 	test_depth(&m, &r);
+	test_batch_errors(&m, &r);
 	return check_exit_code("test_kernels_hash");
 }

@@ -102,6 +102,27 @@ static void check_bst(size_t nodes, size_t nkeys, uint64_t seed, size_t offset)
 	for (size_t i = 0; i < nkeys; i++)
 		bad += b.results[i] != bst_reference(tree.root, b.keys[i]);
 	CHECK_EQ(bad, 0);
+
+	/* bst_lookup_batch, k = 1, 4, 16: the same results on the device; with
+	 * enough keys, 16 lookups in flight cost fewer modelled cycles than 1 */
+	uint64_t cyc[17] = { 0 };
+
+	for (uint64_t k = 1; k <= 16; k *= 4) {
+		uint64_t bargs[] = { (uintptr_t)tree.root, (uintptr_t)b.keys, nkeys, k,
+				     (uintptr_t)b.results };
+
+		for (size_t i = 0; i < nkeys; i++)
+			b.results[i] = 0xdead;
+		CHECK_ERR(run(FSVM_K_BST_LOOKUP_BATCH, bargs, 5, &rec, NULL), FSVM_OK);
+		CHECK_EQ(rec.items, nkeys);
+		bad = 0;
+		for (size_t i = 0; i < nkeys; i++)
+			bad += b.results[i] != bst_reference(tree.root, b.keys[i]);
+		CHECK_EQ(bad, 0);
+		cyc[k] = rec.cycles;
+	}
+	if (nodes >= 1000 && nkeys >= 1000)
+		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	free(b.kbase);
 	free(b.rbase);
 	bst_free(&tree);
@@ -126,6 +147,27 @@ static void check_hash(size_t nodes, uint64_t nbuckets, size_t nkeys, uint64_t s
 	for (size_t i = 0; i < nkeys; i++)
 		bad += results[i] != hash_reference(table.buckets, nbuckets, keys[i]);
 	CHECK_EQ(bad, 0);
+
+	/* hash_probe_batch, k = 1, 4, 16: the same results; fewer modelled
+	 * cycles with more probes in flight */
+	uint64_t cyc[17] = { 0 };
+
+	for (uint64_t k = 1; k <= 16; k *= 4) {
+		uint64_t bargs[] = { (uintptr_t)table.buckets, nbuckets, (uintptr_t)keys, nkeys, k,
+				     (uintptr_t)results };
+
+		for (size_t i = 0; i < nkeys; i++)
+			results[i] = 0xdead;
+		CHECK_ERR(run(FSVM_K_HASH_PROBE_BATCH, bargs, 6, &rec, NULL), FSVM_OK);
+		CHECK_EQ(rec.items, nkeys);
+		bad = 0;
+		for (size_t i = 0; i < nkeys; i++)
+			bad += results[i] != hash_reference(table.buckets, nbuckets, keys[i]);
+		CHECK_EQ(bad, 0);
+		cyc[k] = rec.cycles;
+	}
+	if (nodes >= 1000 && nkeys >= 1000)
+		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	hash_free(&table);
 	free(keys);
 	free(results);
