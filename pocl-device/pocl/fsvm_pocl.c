@@ -138,6 +138,33 @@ static void calibrate_clock(struct fsvm_pocl_device *d)
 	d->base_host_ns = h0 + (h1 - h0) / 2;
 }
 
+/*
+ * POCL_FSVM_PROFILING: "wall" (default) or "modelled". On sim the device
+ * clock is the host's wall clock, so END - START is how long the simulator
+ * took; "modelled" makes it the cycle model's estimate for the FPGA
+ * instead. A board has only its real clock: "modelled" is ignored there.
+ */
+static void choose_profiling(struct fsvm_pocl_device *d)
+{
+	const char *v = getenv("POCL_FSVM_PROFILING");
+
+	d->profile_modelled = 0;
+	if (v == NULL || *v == 0 || strcmp(v, "wall") == 0)
+		return;
+	if (strcmp(v, "modelled") != 0 && strcmp(v, "modeled") != 0) {
+		POCL_MSG_WARN("fsvm: POCL_FSVM_PROFILING=%s is not wall or modelled; "
+			      "using wall\n", v);
+		return;
+	}
+	if (!(d->info.features & FSVM_FEAT_SIMULATED)) {
+		POCL_MSG_WARN("fsvm: POCL_FSVM_PROFILING=modelled applies to the "
+			      "simulated device only; %s profiles with its own clock\n",
+			      d->info.name);
+		return;
+	}
+	d->profile_modelled = 1;
+}
+
 static cl_int fsvm_pocl_get_timestamps(cl_device_id dev, cl_ulong *dev_ts, cl_ulong *host_ts)
 {
 	struct fsvm_pocl_device *d = dev->data;
@@ -357,6 +384,7 @@ static cl_int fsvm_pocl_init(unsigned j, cl_device_id dev, const char *parameter
 		return CL_SUCCESS;	/* listed, unavailable */
 	}
 	calibrate_clock(d);
+	choose_profiling(d);
 	if (fsvm_pocl_start_threads(d) != 0) {
 		fsvm_context_destroy(d->ctx);
 		d->ctx = NULL;

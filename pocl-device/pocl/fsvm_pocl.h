@@ -85,6 +85,10 @@ struct fsvm_pocl_device {
 	/* Device ticks -> host monotonic ns (pocl's clock), measured at init. */
 	uint64_t base_ticks;
 	uint64_t base_host_ns;
+	/* POCL_FSVM_PROFILING=modelled (sim only): a kernel's END is its START
+	 * plus the cycle model's time (cycles / clock), not the wall time the
+	 * simulator took. */
+	int profile_modelled;
 
 	/* Launches in flight, in ring order; the completion thread waits on
 	 * the head. Protected by lock. */

@@ -26,7 +26,8 @@
  * Profiling: the driver keeps its own timestamps (has_own_timer): queued,
  * submitted and host-side running/end times from pocl's host clock; start
  * and end of a kernel from the device ticks in its completion record,
- * converted with the clock pairing taken at init.
+ * converted with the clock pairing taken at init; with
+ * POCL_FSVM_PROFILING=modelled (sim), end = start + the modelled cycles.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,6 +628,13 @@ void fsvm_pocl_update_event(cl_device_id device, cl_event event)
 				event->time_start = fsvm_pocl_ticks_to_ns(d, ed->rec.start_ticks);
 			if (ed->rec.end_ticks)
 				end = fsvm_pocl_ticks_to_ns(d, ed->rec.end_ticks);
+			/* POCL_FSVM_PROFILING=modelled: the FPGA's time by the
+			 * cycle model, from the device's start */
+			if (d->profile_modelled && d->info.clock_hz)
+				end = event->time_start +
+				      ed->rec.cycles / d->info.clock_hz * 1000000000ull +
+				      ed->rec.cycles % d->info.clock_hz * 1000000000ull /
+				      d->info.clock_hz;
 		}
 		/* two clocks meet here: keep queued <= submit <= start <= end */
 		if (event->time_start < event->time_submit)
