@@ -355,6 +355,43 @@ static inline uint32_t fsvm_hls_check_count(uint64_t n)
 }
 
 /*
+ * The arguments a BST lookup (bst_lookup, bst_lookup_batch) checks first:
+ * FSVM_ST_PENDING to go on, else the kernel's final status (n == 0 DONE,
+ * n too large BAD_PACKET, a misaligned root FSVM_FAULT_ALIGNMENT). io is
+ * cleared.
+ */
+static inline uint32_t fsvm_hls_check_bst(struct fsvm_kernel_io *io, uint64_t root, uint64_t n)
+{
+	uint32_t st = fsvm_hls_check_count(n);
+
+	fsvm_hls_io_clear(io);
+	if (st != FSVM_ST_PENDING)
+		return st;
+	st = fsvm_hls_check_align(io, root, 8u, 0);
+	return st == FSVM_ST_DONE ? FSVM_ST_PENDING : st;
+}
+
+/*
+ * The same for a hash probe (hash_probe, hash_probe_batch): nbuckets a power
+ * of two >= 1 (else BAD_PACKET, checked before anything else), then n, then
+ * the alignment of buckets_va.
+ */
+static inline uint32_t fsvm_hls_check_hash(struct fsvm_kernel_io *io, uint64_t buckets_va,
+					   uint64_t nbuckets, uint64_t n)
+{
+	uint32_t st;
+
+	fsvm_hls_io_clear(io);
+	if (nbuckets == 0 || (nbuckets & (nbuckets - 1u)) != 0)
+		return FSVM_ST_BAD_PACKET;
+	st = fsvm_hls_check_count(n);
+	if (st != FSVM_ST_PENDING)
+		return st;
+	st = fsvm_hls_check_align(io, buckets_va, 8u, 0);
+	return st == FSVM_ST_DONE ? FSVM_ST_PENDING : st;
+}
+
+/*
  * Read one 32-byte node (struct fsvm_list_node, fsvm_bst_node,
  * fsvm_hash_node) at va into nb: one burst, two if it straddles a page.
  * FSVM_ST_DONE, or the kernel's final status with items = done: a node not

@@ -52,13 +52,9 @@ uint32_t fsvm_k_bst_lookup_batch(fsvm_axi_t *m, uint64_t root, uint64_t keys_va,
 #pragma HLS INTERFACE s_axilite port=results_va
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint32_t st = fsvm_hls_check_count(n);
+	uint32_t st = fsvm_hls_check_bst(io, root, n);
 
-	fsvm_hls_io_clear(io);
 	if (st != FSVM_ST_PENDING)
-		return st;
-	st = fsvm_hls_check_align(io, root, 8u, 0);
-	if (st != FSVM_ST_DONE)
 		return st;
 	return bst_batch(m, root, 0, keys_va, n, k, results_va, io);
 }

@@ -50,17 +50,9 @@ uint32_t fsvm_k_hash_probe_batch(fsvm_axi_t *m, uint64_t buckets_va, uint64_t nb
 #pragma HLS INTERFACE s_axilite port=results_va
 #pragma HLS INTERFACE s_axilite port=io
 #pragma HLS INTERFACE s_axilite port=return
-	uint64_t mask = nbuckets - 1u;
-	uint32_t st;
+	uint32_t st = fsvm_hls_check_hash(io, buckets_va, nbuckets, n);
 
-	fsvm_hls_io_clear(io);
-	if (nbuckets == 0 || (nbuckets & mask) != 0)
-		return FSVM_ST_BAD_PACKET;
-	st = fsvm_hls_check_count(n);
 	if (st != FSVM_ST_PENDING)
 		return st;
-	st = fsvm_hls_check_align(io, buckets_va, 8u, 0);
-	if (st != FSVM_ST_DONE)
-		return st;
-	return hash_batch(m, buckets_va, mask, keys_va, n, k, results_va, io);
+	return hash_batch(m, buckets_va, nbuckets - 1u, keys_va, n, k, results_va, io);
 }
