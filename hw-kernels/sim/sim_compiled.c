@@ -443,9 +443,10 @@ static int pf_one(const char *fmt, const struct fsvm_cl_pf_spec *s, va_list *ap,
  * precision, hh h hl l, vectors %vN: one argument per element, printed
  * with the same specification each and separated by ','). The text is
  * appended to the launch's printf buffer through the port. Returns 0, or
- * -1 for a malformed format or without a buffer (nothing written).
+ * -1 for a malformed format, one that wants more than the nargs arguments
+ * given, or without a buffer (nothing written).
  */
-int __fsvm_printf(uint64_t fmt_va, ...)
+int __fsvm_printf(uint64_t fmt_va, uint32_t nargs, ...)
 {
 	struct wi_state *w = cur;
 	static __thread char fmt[PRINTF_MAX], out[PRINTF_MAX], str[PRINTF_MAX];
@@ -459,7 +460,7 @@ int __fsvm_printf(uint64_t fmt_va, ...)
 		return -1;
 	port_string(fmt_va, fmt, sizeof(fmt));
 	out[0] = '\0';
-	va_start(ap, fmt_va);
+	va_start(ap, nargs);
 	for (const char *p = fmt; *p && rc == 0;) {
 		struct fsvm_cl_pf_spec s;
 		unsigned int k;
@@ -482,6 +483,11 @@ int __fsvm_printf(uint64_t fmt_va, ...)
 		for (k = 0; k < fsvm_cl_pf_nargs(&s); k++) {
 			int n;
 
+			if (nargs == 0) {	/* never read an argument not passed */
+				rc = -1;
+				break;
+			}
+			nargs--;
 			if (k)
 				out_add(out, &len, ",", 1);
 			n = pf_one(p, &s, &ap, piece, sizeof(piece), str, sizeof(str));

@@ -502,7 +502,7 @@ static void pf_vector(struct ox *o, LLVMValueRef fn, LLVMValueRef call, unsigned
 }
 
 /*
- * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, ...): every pointer
+ * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, i32 nargs, ...): every pointer
  * argument (the format, %s strings) becomes its VA, which the device reads
  * through its memory port; the engine formats and appends the text to the
  * launch's printf buffer. A string literal format (OpenCL C requires one)
@@ -530,6 +530,7 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 	LLVMPositionBuilderBefore(o->b, call);
 	fmt = literal_string(LLVMGetOperand(call, 0));
 	pf_push(o, &a, va_of(o, LLVMGetOperand(call, 0)));
+	pf_push(o, &a, NULL);	/* the argument count, below */
 	if (!fmt) {
 		/* not a literal: the engine checks the format when it runs */
 		for (unsigned int i = 1; i < n && !o->failed; i++) {
@@ -579,7 +580,10 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 		p += s.len;
 	}
 	if (!o->failed) {
-		fty = LLVMFunctionType(o->i32, &o->i64, 1, 1);
+		LLVMTypeRef pt[2] = { o->i64, o->i32 };
+
+		a.v[1] = LLVMConstInt(o->i32, a.n - 2, 0);
+		fty = LLVMFunctionType(o->i32, pt, 2, 1);
 		f = LLVMGetNamedFunction(o->mod, "__fsvm_printf");
 		if (!f)
 			f = LLVMAddFunction(o->mod, "__fsvm_printf", fty);
