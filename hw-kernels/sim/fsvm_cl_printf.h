@@ -110,8 +110,10 @@ static inline const char *fsvm_cl_pf_parse(const char *p, struct fsvm_cl_pf_spec
 	}
 	s->prefix = (size_t)(q - p);
 	s->len = s->prefix;
-	if (*q == '*')
+	if (*q == '*') {
+		s->len++;
 		return "a '*' width or precision is not supported";
+	}
 	if (s->prefix > FSVM_CL_PF_MAX_PREFIX)
 		return "flags, width and precision are too long";
 	if (*q == 'v') {

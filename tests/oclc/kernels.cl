@@ -176,6 +176,8 @@ kernel void printf_vec(global const int *iv, global const long *lv, global const
 	printf("c3 %v3hhd c4 %#v4hhx s2 %v2hd s8 %6v8hd s16 %v16hu c16 %v16hhu|\n",
 	       vload3(0, cp), as_uchar4(vload4(0, cp)), vload2(0, sp), vload8(0, sp),
 	       as_ushort16(vload16(0, sp)), as_uchar16(vload16(0, cp)));
+	/* promoted scalars: hh and h convert them back */
+	printf("sc %hhx %#hx %hhu %hd|\n", cp[1], sp[1], cp[2], sp[3]);
 	/* scalars between vectors keep their places */
 	printf("%c %v2hhx %d %v16lg %s %v3hlf %ld|\n", 'A' + (int)i, as_uchar2(vload2(0, cp)),
 	       ip[0], vload16(0, dp), i ? "odd" : "even", vload3(0, fp), lp[1]);

@@ -630,6 +630,7 @@ static void test_printf_vectors(void)
 		tadd(&want, " s8 "); tvec(&want, "%6hd", 's', 8, sp);
 		tadd(&want, " s16 "); tvec(&want, "%hu", 'S', 16, sp);
 		tadd(&want, " c16 "); tvec(&want, "%hhu", 'C', 16, cp);
+		tadd(&want, "|\nsc %hhx %#hx %hhu %hd", cp[1], sp[1], cp[2], sp[3]);
 		tadd(&want, "|\n%c ", 'A' + i); tvec(&want, "%hhx", 'C', 2, cp);
 		tadd(&want, " %d ", ip[0]); tvec(&want, "%g", 'd', 16, dp);
 		tadd(&want, " %s ", i ? "odd" : "even"); tvec(&want, "%f", 'f', 3, fp);
