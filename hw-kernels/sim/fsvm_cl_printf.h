@@ -11,7 +11,8 @@
  *
  * flags "-+ #0", width and precision decimal ('*' is not supported);
  * vN the vector specifier, N in {2, 3, 4, 8, 16} (OpenCL C 3.0, 6.15.14);
- * length hh, h, hl (vectors only), l (64-bit: OpenCL's long is 64-bit);
+ * length hh, h, hl (vectors only), l (64-bit: OpenCL's long is 64-bit;
+ * C's ll is taken as l on scalars);
  * conversions d i o u x X c s p f F e E g G a A, and "%%".
  *
  * A vector conversion needs a length modifier, which gives the element
@@ -139,6 +140,8 @@ static inline const char *fsvm_cl_pf_parse(const char *p, struct fsvm_cl_pf_spec
 	} else if (q[0] == 'l') {
 		s->length = FSVM_CL_PF_L;
 		q++;
+		if (q[0] == 'l' && !s->vec)
+			q++;	/* C's ll: 64-bit as well (kernels written for C) */
 	}
 	s->conv = *q;
 	s->len = (size_t)(q - p) + (*q ? 1 : 0);

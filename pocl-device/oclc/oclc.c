@@ -501,14 +501,37 @@ static void pf_vector(struct ox *o, LLVMValueRef fn, LLVMValueRef call, unsigned
 	}
 }
 
+/* Whether the format has a vector conversion (or a malformed one with a
+ * 'v' in it). */
+static bool pf_has_vector(const char *fmt)
+{
+	for (const char *p = fmt; *p;) {
+		struct fsvm_cl_pf_spec s;
+		const char *why;
+
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		why = fsvm_cl_pf_parse(p, &s);
+		if (s.vec || (why && memchr(p, 'v', s.len)))
+			return true;
+		p += s.len ? s.len : 1;
+	}
+	return false;
+}
+
 /*
  * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, i32 nargs, ...): every pointer
  * argument (the format, %s strings) becomes its VA, which the device reads
  * through its memory port; the engine formats and appends the text to the
  * launch's printf buffer. A string literal format (OpenCL C requires one)
- * is checked here with the engine's own grammar (fsvm_cl_printf.h): a bad
- * specification, too few arguments, or a vector argument of the wrong size
- * or for a scalar conversion fails the build. A vector conversion's
+ * with vectors is checked here with the engine's own grammar
+ * (fsvm_cl_printf.h): a bad specification, too few arguments, or a vector
+ * argument of the wrong size or for a scalar conversion fails the build.
+ * Without vectors the engine checks the format when it runs, as before
+ * (kernels keep building when a printf on a path never taken has a
+ * format the engine does not know: -1 at run time). A vector conversion's
  * argument is passed as its elements, one scalar argument each, so the
  * engine reads plain variadic scalars whatever way clang lowered the
  * vector (as a vector, a coerced scalar, or a pointer to a copy).
@@ -519,6 +542,7 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 	unsigned int n = LLVMGetNumArgOperands(call), ai = 1;
 	struct pf_args a = { NULL, 0, 0 };
 	char q[96], sq[96];
+	bool vec = false;
 	LLVMValueRef f, nc;
 	LLVMTypeRef fty;
 	char *fmt;
@@ -544,6 +568,11 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 					LLVMPointerTypeKind ? va_of(o, v) : v);
 		}
 	}
+	if (fmt) {
+		vec = pf_has_vector(fmt);
+		for (unsigned int i = 1; i < n; i++)
+			vec = vec || vector_operand(call, i);
+	}
 	for (const char *p = fmt; p && *p && !o->failed;) {
 		struct fsvm_cl_pf_spec s;
 		const char *why;
@@ -553,6 +582,18 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 			continue;
 		}
 		why = fsvm_cl_pf_parse(p, &s);
+		if (why || (fsvm_cl_pf_nargs(&s) && ai >= n)) {
+			if (!vec) {
+				/* the engine stops here when it runs: the rest as is */
+				for (; ai < n; ai++) {
+					LLVMValueRef v = LLVMGetOperand(call, ai);
+
+					pf_push(o, &a, LLVMGetTypeKind(LLVMTypeOf(v)) ==
+						LLVMPointerTypeKind ? va_of(o, v) : v);
+				}
+				break;
+			}
+		}
 		if (why) {
 			fail(o, "function %s: printf format \"%s\": \"%s\": %s", vname(fn),
 			     pf_quote(fmt, q, sizeof(q)), pf_spec(p, s.len, sq, sizeof(sq)), why);

@@ -1,5 +1,7 @@
-/* printf formats fsvm-oclc must refuse at build time (bad_printf.cmake):
- * -DCASE=n picks one; CASE 0 is a good one that must build. */
+/* printf formats with vectors that fsvm-oclc must refuse at build time
+ * (bad_printf.cmake): -DCASE=n picks one; CASE 0 is a good one that must
+ * build. (Formats without vectors are checked by the engine when they run:
+ * printf_runtime in kernels.cl.) */
 kernel void k(global int *p, global float *f, int sel)
 {
 #if CASE == 0
@@ -20,12 +22,12 @@ kernel void k(global int *p, global float *f, int sel)
 #elif CASE == 7
 	printf("%v2hls\n", vload2(0, p));		/* strings are not vectors */
 #elif CASE == 8
-	printf("%hld\n", p[0]);			/* hl only with vN */
+	printf("%v2hld %hld\n", vload2(0, p), p[0]);	/* hl only with vN */
 #elif CASE == 9
 	printf("%v16hlf\n", vload8(0, f));		/* 8 floats (by a pointer) for v16 */
 #elif CASE == 10
 	printf(sel ? "%v4hld\n" : "%v4hlx\n", vload4(0, p));	/* not a literal */
 #elif CASE == 11
-	printf("%*d\n", 4, p[0]);			/* '*' is not supported */
+	printf("%v2hld %*d\n", vload2(0, p), 4, p[0]);	/* '*' is not supported */
 #endif
 }

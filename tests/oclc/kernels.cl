@@ -197,8 +197,9 @@ kernel void printf_half(global const ushort *bits)
 }
 #endif
 
-/* Formats the build cannot check (not literals): the engine checks them
- * when it runs. r[k]: printf's result. (clang warns about them, rightly.) */
+/* Formats the build does not check (not literals, or literals without
+ * vectors): the engine checks them when it runs. r[k]: printf's result.
+ * (clang warns about them, rightly.) */
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wformat"
 #pragma clang diagnostic ignored "-Wformat-insufficient-args"
@@ -207,5 +208,8 @@ kernel void printf_runtime(global int *r, int sel)
 	r[0] = printf(sel ? "A %v5hld\n" : "A %hld\n", sel);	/* bad vector size / hl alone */
 	r[1] = printf(sel ? "B %d %d\n" : "B %d\n", sel);	/* sel: wants 2 arguments, 1 given */
 	r[2] = printf(sel ? "C %d\n" : "C %i\n", sel);
+	r[3] = printf("D %hld\n", sel);			/* hl without a vector */
+	r[4] = printf("E %#.4llx|\n", (ulong)sel + 16);	/* C's ll: 64-bit */
+	r[5] = printf("F %d %d\n", sel);			/* too few arguments */
 }
 #pragma clang diagnostic pop

@@ -687,19 +687,21 @@ static void test_printf_half(void)
 static void test_printf_runtime(void)
 {
 	uint64_t h = load_kernel("printf_runtime");
-	int32_t r[3];
+	int32_t r[6];
 	uint64_t args[2] = { (uintptr_t)r, 1 };
 	static struct text got;
 
 	memset(r, 0x55, sizeof(r));
 	run_printf(h, args, 2, 1, &got);
 	CHECK(r[0] == -1 && r[1] == -1 && r[2] == 0);	/* %v5hld; 2 wanted, 1 given */
-	CHECK(strcmp(got.s, "C 1\n") == 0);
+	CHECK(r[3] == -1 && r[4] == 0 && r[5] == -1);
+	CHECK(strcmp(got.s, "C 1\nE 0x0011|\n") == 0);
 	args[1] = 0;
 	memset(r, 0x55, sizeof(r));
 	run_printf(h, args, 2, 1, &got);
 	CHECK(r[0] == -1 && r[1] == 0 && r[2] == 0);	/* %hld without a vector */
-	CHECK(strcmp(got.s, "B 0\nC 0\n") == 0);
+	CHECK(r[3] == -1 && r[4] == 0 && r[5] == -1);
+	CHECK(strcmp(got.s, "B 0\nC 0\nE 0x0010|\n") == 0);
 	CHECK_EQ(fsvm_compiled_unregister(dev, h), FSVM_OK);
 }
 
