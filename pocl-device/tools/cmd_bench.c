@@ -586,13 +586,13 @@ static void print_text(const struct bench_results *r, const struct fsvm_device_i
 	printf("K chases interleaved (pointer_chase_batch), modelled at %.0f MHz, the K lanes "
 	       "splitting one %" PRIu64 "-node list:\n", info->clock_hz / 1e6, r->nodes);
 	/* Every column as wide as its heading, numbers right-aligned under it. */
-	printf("  %-2s  %-5s %10s %8s %8s  %-5s %10s %8s %8s\n", "K", "4 KiB", "cycles/hop",
+	printf("  %2s  %-5s %10s %8s %8s  %-5s %10s %8s %8s\n", "K", "4 KiB", "cycles/hop",
 	       "ns/hop", "hops/us", "2 MiB", "cycles/hop", "ns/hop", "hops/us");
 	for (unsigned int i = 0; i < BENCH_BATCH_KS; i++) {
 		double c4 = r->batch_cph_4k[i], c2 = r->batch_cph_2m[i];
 		double mhz = info->clock_hz / 1e6;
 
-		printf("  %-2u  %-5s %10.1f %8.1f %8.1f", bench_batch_k[i], "", c4,
+		printf("  %2u  %-5s %10.1f %8.1f %8.1f", bench_batch_k[i], "", c4,
 		       c4 / mhz * 1e3, c4 > 0 ? mhz / c4 : 0);
 		if (r->have_2m)
 			printf("  %-5s %10.1f %8.1f %8.1f\n", "", c2, c2 / mhz * 1e3,
