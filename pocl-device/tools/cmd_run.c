@@ -523,8 +523,8 @@ int cmd_run(const char *device, int argc, char **argv)
 				opts[b].name);
 	if (!(run_kernels[which].uses & OPT_K))
 		o.k = 0;
-	if (which >= 8) {		/* the _batch names: bst_lookup, hash_probe with k */
-		which -= 5;
+	if (which == 8 || which == 9) {	/* bst_lookup_batch, hash_probe_batch: */
+		which -= 5;			/* bst_lookup, hash_probe with k in flight */
 		if (!o.k)
 			o.k = FSVM_BATCH_LANES;
 	}
