@@ -349,7 +349,9 @@ static char *literal_string(LLVMValueRef v)
 	init = LLVMIsGlobalConstant(v) ? LLVMGetInitializer(v) : NULL;
 	if (!init)
 		return NULL;
-	if (LLVMIsConstantString(init))
+	/* LLVMIsConstantString casts without checking: "" is a
+	 * zeroinitializer, not a ConstantDataSequential. */
+	if (LLVMIsAConstantDataSequential(init) && LLVMIsConstantString(init))
 		t = LLVMGetAsString(init, &n);
 	else if (!LLVMIsNull(init))
 		return NULL;

@@ -7,6 +7,7 @@ kernel void k(global int *p, global float *f, int sel)
 #if CASE == 0
 	printf("%v4hld %#v16lx %v3hhd %v8hlg\n", vload4(0, p), vload16(0, (global ulong *)p),
 	       vload3(0, (global char *)p), vload8(0, f));
+	printf("");	/* its format is a zeroinitializer, not a constant string */
 #elif CASE == 1
 	printf("%v5hld\n", vload4(0, p));		/* no 5-element vectors */
 #elif CASE == 2

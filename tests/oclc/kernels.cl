@@ -211,5 +211,6 @@ kernel void printf_runtime(global int *r, int sel)
 	r[3] = printf("D %hld\n", sel);			/* hl without a vector */
 	r[4] = printf("E %#.4llx|\n", (ulong)sel + 16);	/* C's ll: 64-bit */
 	r[5] = printf("F %d %d\n", sel);			/* too few arguments */
+	r[6] = printf("");	/* a zeroinitializer, not a constant string, in the IR */
 }
 #pragma clang diagnostic pop

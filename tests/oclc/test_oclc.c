@@ -687,14 +687,14 @@ static void test_printf_half(void)
 static void test_printf_runtime(void)
 {
 	uint64_t h = load_kernel("printf_runtime");
-	int32_t r[6];
+	int32_t r[7];
 	uint64_t args[2] = { (uintptr_t)r, 1 };
 	static struct text got;
 
 	memset(r, 0x55, sizeof(r));
 	run_printf(h, args, 2, 1, &got);
 	CHECK(r[0] == -1 && r[1] == -1 && r[2] == 0);	/* %v5hld; 2 wanted, 1 given */
-	CHECK(r[3] == -1 && r[4] == 0 && r[5] == -1);
+	CHECK(r[3] == -1 && r[4] == 0 && r[5] == -1 && r[6] == 0);
 	CHECK(strcmp(got.s, "C 1\nE 0x0011|\n") == 0);
 	args[1] = 0;
 	memset(r, 0x55, sizeof(r));
