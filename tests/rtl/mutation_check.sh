@@ -32,6 +32,7 @@ muts=(
   "fsvm_shell_ctx.v@s/wire        do_reset = w_reset \&\& !en \&\& !abort \&\& !busy;/wire        do_reset = w_reset \&\& !abort \&\& !busy;/@RESET ignored while enabled"
   "fsvm_shell.v@s/end else if (s_axi_ctl_bvalid \&\& s_axi_ctl_bready) begin/end else if (s_axi_ctl_bvalid) begin/@B held until BREADY"
   "fsvm_shell.v@s/default:                 id_word = 32'd0;/default:                 id_word = 32'd1;/@reserved offsets read 0"
+  "fsvm_shell_ctx.v@s/(r_phase == \`FSVM_CP_COMPILED) ? \`FSVM_ST_BAD_PACKET :/(r_phase == \`FSVM_CP_COMPILED) ? r_status :/@compiled packets are BAD_PACKET on silicon"
   "fsvm_lite_master.v@s/if (m_awready) m_awvalid <= 1'b0;/m_awvalid <= 1'b0;/@AWVALID held until AWREADY"
 )
 

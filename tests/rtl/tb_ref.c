@@ -43,3 +43,4 @@ uint32_t tb_pack_result(uint8_t *out, uint32_t cap, const struct tb_cp_result *r
 
 uint32_t tb_phase_fetch(void) { return FSVM_CP_FETCH; }
 uint32_t tb_phase_kernel(void) { return FSVM_CP_KERNEL; }
+uint32_t tb_phase_compiled(void) { return FSVM_CP_COMPILED; }

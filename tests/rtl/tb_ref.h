@@ -22,6 +22,7 @@ uint32_t tb_kernel_nargs(uint32_t id);
 uint32_t tb_pack_result(uint8_t *out, uint32_t cap, const struct tb_cp_result *r);
 uint32_t tb_phase_fetch(void);
 uint32_t tb_phase_kernel(void);
+uint32_t tb_phase_compiled(void);
 
 #ifdef __cplusplus
 }

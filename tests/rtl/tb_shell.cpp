@@ -352,6 +352,11 @@ static void dispatch_decode(Lane &L, const std::vector<uint8_t> &pb, int hang_w)
 		L.res.status = FSVM_ST_DONE;
 		return;
 	}
+	if (L.res.type == FSVM_PKT_COMPILED) {   // for the shell's (absent) engine
+		L.res.phase = tb_phase_compiled();
+		L.res.status = FSVM_ST_DONE;
+		return;
+	}
 	if (L.res.type != FSVM_PKT_KERNEL || kid >= FSVM_K_COUNT)
 		return;
 	L.res.phase = tb_phase_kernel();
@@ -1762,6 +1767,36 @@ static void t_slverr()
 	CHECK_EQ(cr(n, FSVM_CTX_STATUS), FSVM_CSTAT_ENABLED | FSVM_CSTAT_FAULTED);
 }
 
+// Packets the command processor refuses or that need no kernel.
+static void t_packet_kinds()
+{
+	const unsigned n = 0;
+	Ring r = setup_ring(n, 8);
+	put_packet(r, 0, FSVM_PKT_BARRIER, 0, 0, {}, cpl_va(n, 0), 1);
+	put_packet(r, 1, FSVM_PKT_KERNEL, 0, 99, {}, cpl_va(n, 1), 2);          // no such kernel
+	put_packet(r, 2, 9, 0, 0, {}, cpl_va(n, 2), 3);                          // no such type
+	put_packet(r, 3, FSVM_PKT_COMPILED, 0, 0, {0x1000}, cpl_va(n, 3), 4);   // no engine in silicon
+	put_packet(r, 4, FSVM_PKT_KERNEL, 0, FSVM_K_NOP, {}, 0, 5);             // no record wanted
+	put_packet(r, 5, FSVM_PKT_KERNEL, FSVM_PKT_F_IRQ, FSVM_K_NOP, {}, cpl_va(n, 5) + 4, 6);  // misaligned record
+	put_nop(r, 6);
+	size_t c0 = lanes[NC + n].starts.size();
+	cw(n, FSVM_CTX_DOORBELL, 7);
+	wait_index(n, 7);
+	CHECK_EQ(cpl(cpl_va(n, 0)).status, FSVM_ST_DONE);
+	CHECK_EQ(cpl(cpl_va(n, 1)).status, FSVM_ST_BAD_PACKET);
+	CHECK_EQ(cpl(cpl_va(n, 2)).status, FSVM_ST_BAD_PACKET);
+	CHECK_EQ(cpl(cpl_va(n, 3)).status, FSVM_ST_BAD_PACKET);
+	CHECK_EQ(mem.rd32(cpl_va(n, 5) + 4), FSVM_ST_PENDING);   // nobody wrote the misaligned one
+	CHECK_EQ(mem.rd64(cpl_va(n, 5) + 4 + FSVM_CPL_OFF_START), 0xeeeeeeeeeeeeeeeeull);
+	CHECK_EQ(cpl(cpl_va(n, 6)).status, FSVM_ST_DONE);
+	// the complete lane ran for every packet with a (valid) record address
+	CHECK_EQ(lanes[NC + n].starts.size() - c0, 5);
+	CHECK_EQ(cr(n, FSVM_CTX_COMPLETED), 7);
+	CHECK_EQ(cr(n, FSVM_CTX_FAULT_COUNT), 0);
+	CHECK_EQ(cr(n, FSVM_CTX_IRQ_STATUS), FSVM_IRQ_COMPLETION);
+	clear_irq(n);
+}
+
 // ================================================================== main
 struct TestCase {
 	const char *name;
@@ -1769,7 +1804,8 @@ struct TestCase {
 };
 static const TestCase tests[] = {
 	{"id_page", t_id_page},         {"bus_errors", t_bus_errors},
-	{"packet", t_packet},           {"all_contexts", t_all_contexts},
+	{"packet", t_packet},           {"packet_kinds", t_packet_kinds},
+	{"all_contexts", t_all_contexts},
 	{"doorbell_overrun", t_doorbell_overrun}, {"ring_fault", t_ring_fault},
 	{"abort", t_abort},             {"enable_toggle", t_enable_toggle},
 	{"watchdog", t_watchdog},       {"slverr", t_slverr},
