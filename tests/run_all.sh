@@ -111,22 +111,27 @@ if [ -d "$rel" ]; then
 fi
 
 # --- rtl: the shell RTL on Verilator and Yosys (hw-kernels/rtl, tests/rtl) ------
-# Installs verilator and yosys (Debian 12: 5.006, 0.23) when root; SKIP when
-# they cannot be had. Lint for 1/4/8 contexts, the testbenches (ctest -L rtl)
-# in the release build, and synth_xilinx -family xcup for 4 contexts.
+# Installs verilator and yosys (Debian 12: 5.006, 0.23), tcl and
+# device-tree-compiler when root; SKIP without verilator or yosys. Lint for
+# 1/4/8 contexts, the testbenches, the dtc and tclsh checks (ctest -L rtl) in
+# the release build, and synth_xilinx -family xcup for 4 contexts.
 rtl_stage() {
 	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs
-	for p in verilator yosys; do command -v $p >/dev/null 2>&1 || pk+=($p); done
+	# tcl (tclsh-check.tcl of hw-kernels/vivado) and device-tree-compiler
+	# (the kmod/dt overlay) add their ctest -L rtl checks when present.
+	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler; do
+		command -v "${p%%:*}" >/dev/null 2>&1 || pk+=("${p#*:}")
+	done
+	: >"$log"
 	if [ ${#pk[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pk[@]}" \
-			>"$log" 2>&1 || { apt-get update -q >>"$log" 2>&1 &&
+			>>"$log" 2>&1 || { apt-get update -q >>"$log" 2>&1 &&
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 				"${pk[@]}" >>"$log" 2>&1; }
 	fi
 	for p in verilator yosys; do
 		command -v $p >/dev/null 2>&1 || { stage rtl SKIP "$p not installed (apt-get install verilator yosys as root)"; return; }
 	done
-	: >>"$log"
 	if ! { cmake "$rel" >>"$log" 2>&1 &&
 		cmake --build "$rel" -j "$jobs" --target fsvm_rtl_headers rtl_shell_tb4 rtl_shell_tb1 >>"$log" 2>&1; }; then
 		tail -n 40 "$log"
