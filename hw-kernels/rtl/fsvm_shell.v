@@ -21,7 +21,10 @@
 // 0x20 | n. Lane l's s_axi_control is at LANE_BASE + l * LANE_STRIDE on
 // m_axi_lanes, and its `interrupt` output is lane_irq[l]. The lane AXI
 // channels are flattened: lane l uses bits [l*W +: W] of each s_lane_* /
-// m_lane_* vector.
+// m_lane_* vector. lane_rst_n[l] is lane l's ap_rst_n: the shell's reset,
+// or its context's watchdog (WATCHDOG cycles after ap_start without the
+// lane's interrupt; 0 disables it) holding a hung lane in reset while its
+// port drains (fsvm_shell_ctx.v).
 // Verilog-2005.
 `include "fsvm_hw.vh"
 module fsvm_shell #(
