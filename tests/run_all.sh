@@ -110,6 +110,54 @@ if [ -d "$rel" ]; then
 	unit_summary=$ctest_summary
 fi
 
+# --- rtl: the shell RTL on Verilator and Yosys (hw-kernels/rtl, tests/rtl) ------
+# Installs verilator and yosys (Debian 12: 5.006, 0.23), tcl and
+# device-tree-compiler when root; SKIP without verilator or yosys. Lint for
+# 1/4/8 contexts, the testbenches, the dtc and tclsh checks (ctest -L rtl) in
+# the release build, and synth_xilinx -family xcup for 4 contexts.
+rtl_stage() {
+	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs
+	# tcl (tclsh-check.tcl of hw-kernels/vivado) and device-tree-compiler
+	# (the kmod/dt overlay) add their ctest -L rtl checks when present.
+	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler; do
+		command -v "${p%%:*}" >/dev/null 2>&1 || pk+=("${p#*:}")
+	done
+	: >"$log"
+	if [ ${#pk[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pk[@]}" \
+			>>"$log" 2>&1 || { apt-get update -q >>"$log" 2>&1 &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+				"${pk[@]}" >>"$log" 2>&1; }
+	fi
+	for p in verilator yosys; do
+		command -v $p >/dev/null 2>&1 || { stage rtl SKIP "$p not installed (apt-get install verilator yosys as root)"; return; }
+	done
+	if ! { cmake "$rel" >>"$log" 2>&1 &&
+		cmake --build "$rel" -j "$jobs" --target fsvm_rtl_headers rtl_shell_tb4 rtl_shell_tb1 >>"$log" 2>&1; }; then
+		tail -n 40 "$log"
+		stage rtl FAIL "testbench build failed, see $log"
+		return
+	fi
+	if ! lint=$(sh "$top/hw-kernels/rtl/lint.sh" "$rgen" 1 4 8 2>&1); then
+		printf '%s\n' "$lint" | tail -n 30
+		stage rtl FAIL "lint: $(printf '%s\n' "$lint" | tail -n 1)"
+		return
+	fi
+	if ! ctest --test-dir "$rel" -V -L rtl -E rtl_lint >>"$log" 2>&1; then
+		grep -E "FAIL|Failed" "$log" | head -n 30
+		stage rtl FAIL "$(grep -E "tests passed|tests failed" "$log" | tail -n 1), see $log"
+		return
+	fi
+	tbs=$(grep -oE "tb_shell NUM_CONTEXTS=.*" "$log" | awk '{t += $3; c += $5; v += $7} END {printf "%d testbench cases, %d checks, %d protocol violations", t, c, v}')
+	if ! synth=$(SYNTH_LOG_DIR=$out sh "$top/hw-kernels/rtl/synth.sh" "$rgen" 4 2>>"$log"); then
+		stage rtl FAIL "yosys synth_xilinx for 4 contexts failed, see $out/fsvm_shell_synth_4.log"
+		return
+	fi
+	echo "$synth" >>"$log"
+	stage rtl PASS "$(grep -E "tests passed" "$log" | tail -n 1 | sed 's/.*out of //') tests ($tbs), lint clean (1/4/8 ctx), 4 ctx: $(printf '%s' "$synth" | sed -E 's/.* LUT=([0-9]+) .* FF=([0-9]+) .*/\1 LUT, \2 FF/')"
+}
+[ -d "$rel" ] && rtl_stage
+
 # --- sanitizers: clang, ASan + UBSan, the same suite ----------------------------
 san=$out/sanitize
 if CC=clang cmake -S "$top" -B "$san" -DCMAKE_BUILD_TYPE=Sanitize -DFSVM_WERROR=ON \

@@ -21,7 +21,10 @@
 // 0x20 | n. Lane l's s_axi_control is at LANE_BASE + l * LANE_STRIDE on
 // m_axi_lanes, and its `interrupt` output is lane_irq[l]. The lane AXI
 // channels are flattened: lane l uses bits [l*W +: W] of each s_lane_* /
-// m_lane_* vector.
+// m_lane_* vector. lane_rst_n[l] is lane l's ap_rst_n: the shell's reset,
+// or its context's watchdog (WATCHDOG cycles after ap_start without the
+// lane's interrupt; 0 disables it) holding a hung lane in reset while its
+// port drains (fsvm_shell_ctx.v).
 // Verilog-2005.
 `include "fsvm_hw.vh"
 module fsvm_shell #(
@@ -32,7 +35,8 @@ module fsvm_shell #(
     parameter [31:0] STREAM_ID_BASE = 32'h200,   // HPC0: TBU0 | master 0b1000
     parameter [31:0] LANE_BASE = 32'ha010_0000,
     parameter [31:0] LANE_STRIDE = 32'h0001_0000,
-    parameter [31:0] EXTRA_FEATURES = 32'd0      // e.g. FSVM_FEAT_SIMULATED in co-simulation
+    parameter [31:0] EXTRA_FEATURES = 32'd0,     // e.g. FSVM_FEAT_SIMULATED in co-simulation
+    parameter [31:0] WATCHDOG = 32'd0            // cycles a lane may run before it is reset, 0: no limit
 ) (
     input  wire                      ap_clk,
     input  wire                      ap_rst_n,
@@ -75,6 +79,7 @@ module fsvm_shell #(
     input  wire                      m_axi_lanes_rvalid,
     output wire                      m_axi_lanes_rready,
     input  wire [2*NUM_CONTEXTS-1:0] lane_irq,
+    output reg  [2*NUM_CONTEXTS-1:0] lane_rst_n,  // each lane's ap_rst_n (watchdog)
     output wire                      irq,
     // lanes' m_axi_gmem (the lanes are the masters)
     input  wire [2*NUM_CONTEXTS*64-1:0]   s_lane_araddr,
@@ -170,13 +175,22 @@ module fsvm_shell #(
     wire [31:0]      lack_rdata;
     /* verilator lint_off UNUSEDSIGNAL */
     wire             lack_err;     // lane register bus errors: not acted on
-    wire [NL-1:0]    port_idle;
-    wire [NL*64-1:0] port_bytes;
+    wire [NL*64-1:0] port_bytes;   // complete lanes' bytes: not reported
     /* verilator lint_on UNUSEDSIGNAL */
+    wire [NL-1:0]    port_idle;
     wire [NC*2-1:0]  d_mode;
     wire [NC*64-1:0] d_win;
     wire [NC-1:0]    port_clr;
     wire [NL-1:0]    port_fault, port_fault_wr;
+    wire [NC*2-1:0]  wd_rst, wd_flush;
+    wire [NC*2-1:0]  slot_seen;
+    wire [NC*8-1:0]  slot_flags;
+    wire [NC*64-1:0] slot_cva;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [NC*2-1:0]  c_slot_seen;      // complete lanes read no ring slot
+    wire [NC*8-1:0]  c_slot_flags;
+    wire [NC*64-1:0] c_slot_cva;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [NL*64-1:0] port_fault_va;
 
     // AXI4-Lite write: address and data are held until both have arrived.
@@ -196,6 +210,7 @@ module fsvm_shell #(
             assign ctx_wr[gc] = do_write && w_ok && w_in_ctx && (w_ctx == gc);
             fsvm_shell_ctx #(
                 .STREAM_ID(STREAM_ID_BASE + gc),
+                .WATCHDOG(WATCHDOG),
                 .LANE_D(LANE_BASE + gc * LANE_STRIDE),
                 .LANE_C(LANE_BASE + (NC + gc) * LANE_STRIDE)
             ) u_ctx (
@@ -212,11 +227,24 @@ module fsvm_shell #(
                 .d_fault(port_fault[gc]), .d_fault_va(port_fault_va[gc*64 +: 64]),
                 .d_fault_wr(port_fault_wr[gc]), .d_bytes(port_bytes[gc*64 +: 64]),
                 .c_fault(port_fault[NC + gc]), .c_fault_va(port_fault_va[(NC + gc)*64 +: 64]),
-                .c_fault_wr(port_fault_wr[NC + gc])
+                .c_fault_wr(port_fault_wr[NC + gc]),
+                .d_idle(port_idle[gc]), .c_idle(port_idle[NC + gc]),
+                .d_slot_seen(slot_seen[gc*2 +: 2]), .d_slot_flags(slot_flags[gc*8 +: 8]),
+                .d_slot_cva(slot_cva[gc*64 +: 64]),
+                .lane_rst(wd_rst[gc*2 +: 2]), .flush(wd_flush[gc*2 +: 2])
             );
         end
     endgenerate
     assign irq = |ctx_irq;
+
+    // Lane resets: the shell's reset, or a context's watchdog (registered).
+    integer li;
+    always @(posedge ap_clk) begin
+        for (li = 0; li < NC; li = li + 1) begin
+            lane_rst_n[li] <= ap_rst_n && !wd_rst[li*2];
+            lane_rst_n[NC + li] <= ap_rst_n && !wd_rst[li*2 + 1];
+        end
+    end
 
     fsvm_lite_master #(.NREQ(NC)) u_lite (
         .clk(ap_clk), .rst_n(ap_rst_n),
@@ -242,9 +270,23 @@ module fsvm_shell #(
             localparam integer C = (gl < NC) ? gl : (gl - NC);
             wire [1:0]  mode = (gl < NC) ? d_mode[C*2 +: 2] : 2'd0;
             wire [63:0] win = (gl < NC) ? d_win[C*64 +: 64] : 64'd0;
+            wire        fl = (gl < NC) ? wd_flush[C*2] : wd_flush[C*2 + 1];
+            wire [1:0]  seen;
+            wire [7:0]  sflags;
+            wire [63:0] scva;
+            if (gl < NC) begin : g_d
+                assign slot_seen[C*2 +: 2] = seen;
+                assign slot_flags[C*8 +: 8] = sflags;
+                assign slot_cva[C*64 +: 64] = scva;
+            end else begin : g_c
+                assign c_slot_seen[C*2 +: 2] = seen;
+                assign c_slot_flags[C*8 +: 8] = sflags;
+                assign c_slot_cva[C*64 +: 64] = scva;
+            end
             fsvm_lane_port #(.DW(DW), .IDW(IDW), .AXI_ID(ID[5:0])) u_port (
                 .clk(ap_clk), .rst_n(ap_rst_n),
-                .mode(mode), .win(win), .clr(port_clr[C]),
+                .mode(mode), .win(win), .clr(port_clr[C]), .flush(fl),
+                .slot_seen(seen), .slot_flags(sflags), .slot_cva(scva),
                 .fault(port_fault[gl]), .fault_va(port_fault_va[gl*64 +: 64]),
                 .fault_wr(port_fault_wr[gl]), .bytes(port_bytes[gl*64 +: 64]),
                 .idle(port_idle[gl]),

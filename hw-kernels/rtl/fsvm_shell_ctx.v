@@ -20,6 +20,13 @@
 //      ap_start, wait, read its return value; an error response there or a
 //      non-zero return records a PACKET fault;
 //   4. READ_INDEX = idx + 1, COMPLETED + 1, IRQ_STATUS bits.
+// Watchdog: a lane that has not raised its interrupt WATCHDOG cycles after
+// ap_start (0: never) is held in reset (lane_rst) while its port drains
+// (flush), then the packet ends FAULTED with FAULT_VA 0 and syndrome type
+// EXTERNAL (| PACKET | WRITE for the complete lane); a dispatch lane's record
+// still goes to the completion_va its port saw in the slot read.
+// CONTROL.RESET (an idle, disabled context without ABORT pending) puts every
+// register of the page back to its reset value; otherwise it is ignored.
 // A slot whose type byte is still INVALID parks the context until the next
 // DOORBELL write. ABORT: the dispatch port passes only reads of the slot
 // being processed (so the command processor still learns the completion
@@ -32,7 +39,9 @@
 module fsvm_shell_ctx #(
     parameter [31:0] STREAM_ID = 32'h200,
     parameter [31:0] LANE_D = 32'ha010_0000,  // dispatch lane's s_axi_control
-    parameter [31:0] LANE_C = 32'ha011_0000   // complete lane's s_axi_control
+    parameter [31:0] LANE_C = 32'ha011_0000,  // complete lane's s_axi_control
+    parameter [31:0] WATCHDOG = 32'd0,        // cycles a lane may run, 0: no limit
+    parameter [31:0] LANE_RESET_CYCLES = 32'd16
 ) (
     input  wire        clk,
     input  wire        rst_n,
@@ -63,6 +72,14 @@ module fsvm_shell_ctx #(
     input  wire [63:0] d_fault_va,
     input  wire        d_fault_wr,
     input  wire [63:0] d_bytes,
+    input  wire        d_idle,
+    input  wire [1:0]  d_slot_seen,
+    input  wire [7:0]  d_slot_flags,
+    input  wire [63:0] d_slot_cva,
+    input  wire        c_idle,
+    // watchdog: hold a lane in reset and drain its port
+    output wire [1:0]  lane_rst,   // bit 0 dispatch, bit 1 complete
+    output wire [1:0]  flush,
     input  wire        c_fault,
     input  wire [63:0] c_fault_va,
     input  wire        c_fault_wr
@@ -70,7 +87,7 @@ module fsvm_shell_ctx #(
     // ---- sequencer states
     localparam [3:0] ST_IDLE = 4'd0, ST_DW = 4'd1, ST_DWAIT = 4'd2, ST_DR = 4'd3,
                      ST_DEC = 4'd4, ST_CW = 4'd5, ST_CWAIT = 4'd6, ST_CR = 4'd7,
-                     ST_CDONE = 4'd8, ST_FIN = 4'd9;
+                     ST_CDONE = 4'd8, ST_FIN = 4'd9, ST_WDOG = 4'd10;
     localparam [4:0] DW_LAST = 5'd6, DR_LAST = 5'd11, CW_LAST = 5'd20, CR_LAST = 5'd2;
     localparam [31:0] IRQ_BITS = `FSVM_IRQ_COMPLETION | `FSVM_IRQ_FAULT;
     localparam [31:0] SYND_EXT = `FSVM_FAULT_EXTERNAL << `FSVM_SYND_TYPE_SHIFT;
@@ -100,6 +117,9 @@ module fsvm_shell_ctx #(
     reg [31:0] idx;
     reg [63:0] t_start;
     reg [31:0] irq_pend;
+    reg [31:0] wd_cnt;      // cycles in DWAIT/CWAIT, then in reset (ST_WDOG)
+    reg        wd_c;        // the watchdog fired on the complete lane
+    reg        wd_d_fired;  // ... on the dispatch lane, for this packet
     // struct fsvm_cp_result words
     reg [31:0] r_status, r_phase, r_items, r_synd;
     reg [7:0]  r_type, r_flags;
@@ -112,6 +132,11 @@ module fsvm_shell_ctx #(
     wire        r_fetch = (r_phase == `FSVM_CP_FETCH);
 
     assign busy = (st != ST_IDLE);
+    wire   wd_expired = (WATCHDOG != 32'd0) && (wd_cnt >= WATCHDOG - 32'd1);
+    wire   wd_hold = (st == ST_WDOG);
+    assign lane_rst = wd_hold ? (wd_c ? 2'b10 : 2'b01) : 2'b00;
+    assign flush = lane_rst;
+    wire   wd_drained = (wd_cnt >= LANE_RESET_CYCLES) && (wd_c ? c_idle : d_idle);
     assign irq = irq_en && (irq_st != 32'd0);
     assign d_mode = (abort || draining) ? 2'd1 : 2'd0;
     assign d_win = ring_va + {26'd0, slot, 6'd0};
@@ -240,23 +265,27 @@ module fsvm_shell_ctx #(
                    (ring_size <= 32'd65536) && ((ring_size & (ring_size - 32'd1)) == 32'd0);
     wire [31:0] irq_set = (st == ST_FIN) ? irq_pend : 32'd0;
     wire [31:0] irq_clr = (wr_en && wreg == `FSVM_CTX_IRQ_STATUS) ? wr_data : 32'd0;
+    wire        w_reset = w_ctrl && ((wr_data & `FSVM_CTRL_RESET) != 32'd0);
+    wire        do_reset = w_reset && !en && !abort && !busy;
 
     // What the dispatch lane's packet ends as (ST_DEC).
-    wire        parkable = !draining && !abort_seen && !d_fault &&
+    wire        parkable = !wd_d_fired && !draining && !abort_seen && !d_fault &&
                            r_status == `FSVM_ST_BAD_PACKET && r_fetch &&
                            {24'd0, r_type} == `FSVM_PKT_INVALID;
     wire [31:0] d_synd = (d_fault_wr ? `FSVM_SYND_WRITE : 32'd0) | SYND_EXT |
                          (r_fetch ? `FSVM_SYND_PACKET : 32'd0);
-    wire [31:0] dec_status = d_fault ? `FSVM_ST_FAULTED :
+    wire [31:0] dec_status = (d_fault || wd_d_fired) ? `FSVM_ST_FAULTED :
                              (abort_seen || draining) ? `FSVM_ST_ABORTED :
                              (r_phase == `FSVM_CP_COMPILED) ? `FSVM_ST_BAD_PACKET :  // no engine in silicon
                              r_status;
-    wire        dec_own_fault = !d_fault && !abort_seen && !draining &&
+    wire        dec_own_fault = !d_fault && !wd_d_fired && !abort_seen && !draining &&
                                 r_phase != `FSVM_CP_COMPILED && r_status == `FSVM_ST_FAULTED;
     wire [63:0] dec_fva = d_fault ? d_fault_va : dec_own_fault ? r_fva : 64'd0;
-    wire [31:0] dec_synd = d_fault ? d_synd : dec_own_fault ? r_synd : 32'd0;
+    wire [31:0] dec_synd = d_fault ? d_synd : wd_d_fired ? SYND_EXT :
+                           dec_own_fault ? r_synd : 32'd0;
     wire        dec_record = (r_cva != 64'd0) &&
-                             (!draining || ({24'd0, r_type} != `FSVM_PKT_INVALID && !d_fault));
+                             (!draining || wd_d_fired ||
+                              ({24'd0, r_type} != `FSVM_PKT_INVALID && !d_fault));
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -275,6 +304,7 @@ module fsvm_shell_ctx #(
             c_status <= 32'd0; c_synd <= 32'd0; c_items <= 32'd0; c_ret <= 32'd0;
             c_fva <= 64'd0; c_start <= 64'd0; c_end <= 64'd0; c_cycles <= 64'd0;
             c_bytes <= 64'd0;
+            wd_cnt <= 32'd0; wd_c <= 1'b0; wd_d_fired <= 1'b0;
         end else begin
             // ---------------- sequencer
             if (abort && (st == ST_DW || st == ST_DWAIT || st == ST_DR))
@@ -294,6 +324,7 @@ module fsvm_shell_ctx #(
                     stale <= 1'b0;
                     t_start <= now;
                     irq_pend <= 32'd0;
+                    wd_d_fired <= 1'b0;
                     step <= 5'd0;
                     st <= ST_DW;
                 end else if (abort) begin
@@ -302,7 +333,39 @@ module fsvm_shell_ctx #(
                 end
             end
             ST_DW: if (ack && step == DW_LAST) st <= ST_DWAIT;
-            ST_DWAIT: if (irq_d) st <= ST_DR;
+            ST_DWAIT: begin
+                wd_cnt <= wd_cnt + 32'd1;
+                if (irq_d) begin
+                    wd_cnt <= 32'd0;
+                    st <= ST_DR;
+                end else if (wd_expired) begin
+                    wd_cnt <= 32'd0;
+                    wd_c <= 1'b0;
+                    st <= ST_WDOG;
+                end
+            end
+            ST_WDOG: begin
+                wd_cnt <= wd_cnt + 32'd1;
+                if (wd_drained) begin
+                    wd_cnt <= 32'd0;
+                    if (wd_c) begin
+                        c_ret <= 32'd0;
+                        st <= ST_CDONE;
+                    end else begin
+                        // what the slot read showed; the lane's result is lost
+                        wd_d_fired <= 1'b1;
+                        r_status <= `FSVM_ST_FAULTED;
+                        r_phase <= `FSVM_CP_KERNEL;
+                        r_items <= 32'd0;
+                        r_type <= 8'd0;
+                        r_flags <= d_slot_seen[0] ? d_slot_flags : 8'd0;
+                        r_cva <= (d_slot_seen[1] && d_slot_cva[2:0] == 3'd0) ? d_slot_cva : 64'd0;
+                        r_fva <= 64'd0;
+                        r_synd <= 32'd0;
+                        st <= ST_DEC;
+                    end
+                end
+            end
             ST_DR: if (ack) begin
                 case (step)
                 5'd2: r_status <= ack_rdata;
@@ -348,7 +411,17 @@ module fsvm_shell_ctx #(
                 end
             end
             ST_CW: if (ack && step == CW_LAST) st <= ST_CWAIT;
-            ST_CWAIT: if (irq_c) st <= ST_CR;
+            ST_CWAIT: begin
+                wd_cnt <= wd_cnt + 32'd1;
+                if (irq_c) begin
+                    wd_cnt <= 32'd0;
+                    st <= ST_CR;
+                end else if (wd_expired) begin
+                    wd_cnt <= 32'd0;
+                    wd_c <= 1'b1;
+                    st <= ST_WDOG;
+                end
+            end
             ST_CR: if (ack) begin
                 if (step == CR_LAST) begin
                     c_ret <= ack_rdata;
@@ -356,10 +429,12 @@ module fsvm_shell_ctx #(
                 end
             end
             ST_CDONE: begin
-                if (c_fault || c_ret != 32'd0) begin
-                    fault_va <= c_fault ? c_fault_va : r_cva;
+                wd_c <= 1'b0;
+                if (wd_c || c_fault || c_ret != 32'd0) begin
+                    fault_va <= wd_c ? r_cva : c_fault ? c_fault_va : r_cva;
                     fault_synd <= `FSVM_SYND_PACKET |
-                                  (c_fault ? ((c_fault_wr ? `FSVM_SYND_WRITE : 32'd0) | SYND_EXT) :
+                                  (wd_c ? (`FSVM_SYND_WRITE | SYND_EXT) :
+                                   c_fault ? ((c_fault_wr ? `FSVM_SYND_WRITE : 32'd0) | SYND_EXT) :
                                    (`FSVM_SYND_WRITE | SYND_ALIGN));
                     fault_packet <= idx;
                     fault_count <= fault_count + 32'd1;
@@ -375,6 +450,7 @@ module fsvm_shell_ctx #(
                 end
                 draining <= 1'b0;
                 abort_seen <= 1'b0;
+                wd_d_fired <= 1'b0;
                 st <= ST_IDLE;
             end
             endcase
@@ -390,7 +466,17 @@ module fsvm_shell_ctx #(
                     db_written <= 1'b1;
                 end
             end
-            if (w_ctrl) begin
+            if (do_reset) begin
+                ring_base_lo <= 32'd0; ring_base_hi <= 32'd0; ring_size <= 32'd0;
+                en <= 1'b0; abort <= 1'b0; irq_en <= 1'b0;
+                doorbell <= 32'd0; read_index <= 32'd0;
+                faulted <= 1'b0; bad_ring <= 1'b0; irq_st <= 32'd0;
+                fault_va <= 64'd0; fault_synd <= 32'd0; fault_packet <= 32'd0;
+                fault_count <= 32'd0; completed <= 32'd0;
+                ring_va <= 64'd0; ring_n <= 32'd0; ring_valid <= 1'b0;
+                parked <= 1'b0; db_written <= 1'b0; stale <= 1'b0;
+            end
+            if (w_ctrl && !w_reset) begin
                 irq_en <= (wr_data & `FSVM_CTRL_IRQ_EN) != 32'd0;
                 if ((wr_data & `FSVM_CTRL_ABORT) != 32'd0) abort <= 1'b1;
                 if (!en && w_new_en) begin

@@ -127,6 +127,7 @@ set stubs {
     }
     proc get_property {k obj} {
         if {$k eq "PROGRESS"} { return 100% }
+        if {$k eq "NAME" && [string match busif:* $obj]} { return [string range $obj 6 end] }
         if {[info exists ::props($obj,$k)]} { return $::props($obj,$k) }
         return ""
     }
@@ -151,6 +152,66 @@ set stubs {
         log export_design {*}$args
     }
     proc close_project {} { log close_project }
+    # Vivado IP packager (package_shell_ip.tcl). package_project "infers"
+    # what Vivado would from the real top's port and parameter names:
+    # <prefix>_<AXI signal> groups, ap_clk/ap_rst_n, the module parameters.
+    proc update_compile_order {args} { log update_compile_order {*}$args }
+    namespace eval ::ipx {}
+    proc ipx::package_project {args} {
+        foreach o {-root_dir -vendor -library -set_current} {
+            if {[lsearch $args $o] < 0} { err "ipx::package_project without $o" }
+        }
+        set ::props(core,VENDOR) [lindex $args [expr {[lsearch $args -vendor] + 1}]]
+        set ::props(core,LIBRARY) [lindex $args [expr {[lsearch $args -library] + 1}]]
+        set f [open $::shell_top]; set src [read $f]; close $f
+        set axil {awaddr awvalid awready wdata wstrb wvalid wready bresp bvalid bready
+                  araddr arvalid arready rdata rresp rvalid rready}
+        set ::busifs {}
+        foreach pre {s_axi_ctl m_axi_lanes s_lane m_lane} {
+            set n 0
+            foreach sig $axil { if {[regexp "\\m${pre}_${sig}\\M" $src]} { incr n } }
+            if {$n == [llength $axil]} { lappend ::busifs $pre }
+        }
+        foreach c {ap_clk ap_rst_n} { if {[regexp "\\m${c}\\M" $src]} { lappend ::busifs $c } }
+        set ::user_params [regexp -all -inline {parameter\s+(?:\[[^]]*\]\s*|integer\s+)?([A-Z_]+)\s*=} $src]
+        log ipx::package_project {*}$args
+    }
+    proc ipx::current_core {} { return core }
+    proc ipx::get_bus_interfaces {args} {
+        if {[lindex $args 0] eq "-of_objects"} { return [lmap b $::busifs {set b busif:$b}] }
+        set n [lindex $args 0]
+        if {[lsearch -exact $::busifs $n] >= 0} { return busif:$n }
+        return {}
+    }
+    proc ipx::remove_bus_interface {n core} {
+        set i [lsearch -exact $::busifs $n]
+        if {$i < 0} { err "ipx::remove_bus_interface: no $n" } else { set ::busifs [lreplace $::busifs $i $i] }
+    }
+    proc ipx::associate_bus_interfaces {args} {
+        set b [lindex $args [expr {[lsearch $args -busif] + 1}]]
+        set c [lindex $args [expr {[lsearch $args -clock] + 1}]]
+        if {[lsearch -exact $::busifs $b] < 0 || [lsearch -exact $::busifs $c] < 0} {
+            err "ipx::associate_bus_interfaces $args: unknown interface"
+        }
+        lappend ::assoc $b:$c
+    }
+    proc ipx::infer_bus_interface {port vlnv core} {
+        set f [open $::shell_top]; set src [read $f]; close $f
+        if {![regexp "output\\s+(wire|reg)\\s+$port\\M" $src]} { err "ipx::infer_bus_interface: no output port $port" }
+        lappend ::busifs $port
+    }
+    proc ipx::add_bus_parameter {n bi} { return $bi,$n }
+    proc ipx::add_memory_map {n core} { return mm:$n }
+    proc ipx::add_address_block {n mm} { return $mm/$n }
+    proc ipx::add_address_space {n core} { return as:$n }
+    proc ipx::get_user_parameters {n args} {
+        foreach {all p} $::user_params { if {$p eq $n} { return param:$n } }
+        return {}
+    }
+    proc ipx::create_xgui_files {core} { log ipx::create_xgui_files }
+    proc ipx::update_checksums {core} { log ipx::update_checksums }
+    proc ipx::check_integrity {core} { return 1 }
+    proc ipx::save_core {core} { log ipx::save_core }
 }
 
 set failures 0
@@ -159,6 +220,7 @@ proc run {script want catalog argv {envset {}}} {
     global stubs failures
     set i [interp create]
     interp eval $i [list set ::catalog $catalog]
+    interp eval $i [list set ::shell_top [file join [file dirname $::here] rtl fsvm_shell.v]]
     interp eval $i $stubs
     interp eval $i {rename exit __real_exit; proc exit {{code 0}} { return -code error -errorcode [list EXIT $code] "exit $code" }}
     interp eval $i [list set ::argv $argv]
@@ -248,6 +310,37 @@ set i [run [file join $here export_hls_ip.tcl] 0 {} {} [list FSVM_HLS_BUILD $hls
 if {$i ne ""} { interp delete $i }
 set i [run [file join $here export_hls_ip.tcl] 1 {} {} [list FSVM_HLS_BUILD $tmp/none]]
 if {$i ne ""} { interp delete $i }
+
+# package_shell_ip.tcl: the IP create_fsvm_bd.tcl looks for (its default shell_vlnv)
+set pk [file join $here package_shell_ip.tcl]
+set gen [file join $tmp gen]
+file mkdir $gen
+foreach f {fsvm_hw.vh fsvm_ktab.vh fsvm_lane_map.vh} { close [open [file join $gen $f] w] }
+set i [run $pk 0 {} [list gen_dir=$gen ip_dir=$tmp/shell_ip]]
+if {$i ne ""} {
+    set f [open $bd]; set bdsrc [read $f]; close $f
+    regexp {shell_vlnv\s+(\S+)} $bdsrc -> want_vlnv
+    set got [join [list [interp eval $i {set ::props(core,VENDOR)}] [interp eval $i {set ::props(core,LIBRARY)}] \
+                        [interp eval $i {set ::props(core,name)}] [interp eval $i {set ::props(core,version)}]] :]
+    if {$got ne $want_vlnv} { puts "FAIL packaged VLNV $got, create_fsvm_bd.tcl wants $want_vlnv"; incr failures }
+    set b [lsort [interp eval $i {set ::busifs}]]
+    if {$b ne [lsort {s_axi_ctl m_axi_lanes ap_clk ap_rst_n irq}]} { puts "FAIL shell IP interfaces: $b"; incr failures }
+    if {[interp eval $i {set ::props(mm:s_axi_ctl/ctl,range)}] != 0x20000} { puts "FAIL s_axi_ctl range"; incr failures }
+    if {[interp eval $i {set ::props(param:NUM_CONTEXTS,value_validation_range_maximum)}] != 8} {
+        puts "FAIL NUM_CONTEXTS range"; incr failures
+    }
+    if {[lsearch -glob [interp eval $i {set ::calls}] {ipx::save_core}] < 0} { puts "FAIL core not saved"; incr failures }
+    # every pin create_fsvm_bd.tcl uses on the shell is a port or interface of the IP
+    foreach pin [regexp -all -inline {\$shell/([a-z_]+)} $bdsrc] {
+        if {[string match {$shell/*} $pin]} continue
+        if {[lsearch -exact [concat $b lane_irq] $pin] < 0} { puts "FAIL create_fsvm_bd.tcl uses shell pin $pin"; incr failures }
+    }
+    interp delete $i
+}
+foreach {want argv} [list 2 {} 1 [list gen_dir=$tmp/nogen] 2 [list bogus=1]] {
+    set i [run $pk $want {} $argv]
+    if {$i ne ""} { interp delete $i }
+}
 
 file delete -force $tmp
 if {$failures} {

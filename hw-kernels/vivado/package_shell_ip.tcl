@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+#
+# package_shell_ip.tcl - package the RTL shell (hw-kernels/rtl, top
+# fsvm_shell) as the Vivado IP create_fsvm_bd.tcl expects:
+# fsvm.dev:fsvm:fsvm_shell:1.0 with s_axi_ctl (AXI4-Lite slave, 128 KiB),
+# m_axi_lanes (AXI4-Lite master), lane_irq, irq (level interrupt), ap_clk,
+# ap_rst_n and the parameter NUM_CONTEXTS (1..8).
+#
+# NOT RUN IN THIS WORKPLACE (no Vivado here): written against Vivado's
+# create_project / add_files / ipx:: commands and checked only with plain
+# tclsh and stub commands (tclsh-check.tcl). The RTL itself was checked with
+# Verilator and Yosys (docs/hw-interface.md section 8).
+#
+# Usage, after a CMake build has generated the RTL's headers:
+#   vivado -mode batch -source hw-kernels/vivado/package_shell_ip.tcl \
+#       -tclargs gen_dir=<build>/hw-kernels/rtl/gen [ip_dir=<dir>] [part=<part>]
+# then FSVM_BD_EXTRA_IP_REPO=<ip_dir> for create_fsvm_bd.tcl.
+#
+# The lane ports (s_lane_* from the lanes' m_axi_gmem, m_lane_* to the
+# crossbar) and lane_rst_n are packaged as plain flattened ports, not as one
+# AXI interface per lane, and create_fsvm_bd.tcl does not connect them yet:
+# in that design the lanes still reach the crossbar directly (README.md).
+
+set script_dir [file dirname [file normalize [info script]]]
+set rtl_dir    [file join [file dirname $script_dir] rtl]
+
+array set opt [list \
+    gen_dir {} \
+    ip_dir  [file join $script_dir build fsvm_shell_ip] \
+    part    xczu9eg-ffvb1156-2-e \
+]
+foreach a $::argv {
+    if {![regexp {^([a-z_]+)=(.*)$} $a -> k v] || ![info exists opt($k)]} {
+        puts stderr "package_shell_ip.tcl: unknown argument '$a' (gen_dir= ip_dir= part=)"
+        exit 2
+    }
+    set opt($k) $v
+}
+if {$opt(gen_dir) eq ""} {
+    puts stderr "package_shell_ip.tcl: gen_dir=<build>/hw-kernels/rtl/gen is required (cmake --build <build> --target fsvm_rtl_headers)"
+    exit 2
+}
+set gen_dir [file normalize $opt(gen_dir)]
+set ip_dir  [file normalize $opt(ip_dir)]
+
+set vendor  fsvm.dev
+set library fsvm
+set name    fsvm_shell
+set version 1.0
+
+# Sources: the RTL, and the headers generated from fsvm_hw.h (never copies).
+set rtl {}
+foreach f {fsvm_shell.v fsvm_shell_ctx.v fsvm_lite_master.v fsvm_lane_port.v} {
+    lappend rtl [file join $rtl_dir $f]
+}
+set headers {}
+foreach f {fsvm_hw.vh fsvm_ktab.vh fsvm_lane_map.vh} {
+    lappend headers [file join $gen_dir $f]
+}
+foreach f [concat $rtl $headers] {
+    if {![file exists $f]} {
+        puts stderr "package_shell_ip.tcl: $f does not exist"
+        exit 1
+    }
+}
+
+file mkdir $ip_dir
+set proj_dir [file join $ip_dir proj]
+create_project fsvm_shell_pkg $proj_dir -part $opt(part) -force
+add_files -norecurse $rtl
+add_files -norecurse $headers
+set_property file_type {Verilog Header} [get_files $headers]
+set_property is_global_include true [get_files $headers]
+set_property top fsvm_shell [current_fileset]
+update_compile_order -fileset [current_fileset]
+
+ipx::package_project -root_dir $ip_dir -vendor $vendor -library $library \
+    -taxonomy /UserIP -import_files -set_current true
+set core [ipx::current_core]
+set_property -dict [list \
+    name $name version $version display_name "fsvm shell" \
+    description "fsvm_hw.h control window, ring sequencer, lane ports (hw-kernels/rtl)" \
+    vendor_display_name fsvm] $core
+
+# Keep only the interfaces the block design uses: inference may have made
+# AXI interfaces of the flattened lane vectors (s_lane_*, m_lane_*).
+set keep {s_axi_ctl m_axi_lanes ap_clk ap_rst_n}
+foreach bi [ipx::get_bus_interfaces -of_objects $core] {
+    set bn [get_property NAME $bi]
+    if {[lsearch -exact $keep $bn] < 0} { ipx::remove_bus_interface $bn $core }
+}
+foreach bn {s_axi_ctl m_axi_lanes} {
+    if {[llength [ipx::get_bus_interfaces $bn -of_objects $core]] != 1} {
+        puts stderr "package_shell_ip.tcl: interface $bn was not inferred from the ports"
+        exit 1
+    }
+    ipx::associate_bus_interfaces -busif $bn -clock ap_clk $core
+}
+ipx::infer_bus_interface irq xilinx.com:signal:interrupt_rtl:1.0 $core
+set irq_bi [ipx::get_bus_interfaces irq -of_objects $core]
+set_property value LEVEL_HIGH [ipx::add_bus_parameter SENSITIVITY $irq_bi]
+
+# s_axi_ctl: the 128 KiB window (FSVM_WINDOW_SIZE).
+set mm [ipx::add_memory_map s_axi_ctl $core]
+set_property slave_memory_map_ref s_axi_ctl [ipx::get_bus_interfaces s_axi_ctl -of_objects $core]
+set ab [ipx::add_address_block ctl $mm]
+set_property range 0x20000 $ab
+set_property width 32 $ab
+# m_axi_lanes: 32-bit addresses (the lanes at LANE_BASE + 64 KiB x slot).
+set as [ipx::add_address_space m_axi_lanes $core]
+set_property master_address_space_ref m_axi_lanes [ipx::get_bus_interfaces m_axi_lanes -of_objects $core]
+set_property range 4G $as
+set_property width 32 $as
+
+# NUM_CONTEXTS 1..8 (16 crossbar slots), as create_fsvm_bd.tcl sets it.
+set p [ipx::get_user_parameters NUM_CONTEXTS -of_objects $core]
+if {$p eq ""} {
+    puts stderr "package_shell_ip.tcl: no user parameter NUM_CONTEXTS"
+    exit 1
+}
+set_property value_validation_type range_long $p
+set_property value_validation_range_minimum 1 $p
+set_property value_validation_range_maximum 8 $p
+
+ipx::create_xgui_files $core
+ipx::update_checksums $core
+if {![ipx::check_integrity $core]} {
+    puts stderr "package_shell_ip.tcl: ipx::check_integrity failed"
+    exit 1
+}
+ipx::save_core $core
+close_project
+puts "package_shell_ip.tcl: $vendor:$library:$name:$version in $ip_dir"
+puts "  FSVM_BD_EXTRA_IP_REPO=$ip_dir vivado -mode batch -source hw-kernels/vivado/create_fsvm_bd.tcl"
+exit 0
