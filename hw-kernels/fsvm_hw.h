@@ -494,8 +494,10 @@ FSVM_STATIC_ASSERT(sizeof(struct fsvm_chase_result) == FSVM_CHASE_RESULT_BYTES, 
  * addresses and offset=direct: memory is indexed by VA. HLS masters ignore
  * AXI response codes, so the shell must watch for the SMMU's error response
  * and abort the kernel (the accessors cannot fail from the kernel's point
- * of view). That shell logic exists only in the device model so far: see
- * docs/hw-interface.md, "What exists as hardware today".
+ * of view). That shell logic is the device model's in C simulation and
+ * hw-kernels/rtl/fsvm_lane_port.v in the RTL shell (docs/hw-interface.md
+ * section 8, "What exists as hardware today": checked on Verilator and
+ * Yosys, never on a board).
  *
  * In C simulation the device model implements them (hw-kernels/model):
  * bursts of at most 4 KiB that never cross a 4 KiB boundary, through the
