@@ -35,6 +35,7 @@
 
 struct fsvm_dev;
 struct fsvm_emu;
+struct seq_file;
 
 /*
  * Counters of one context (debugfs, FSVM_IOC_DIAG): atomics, written from
@@ -165,6 +166,8 @@ struct fsvm_dev_ops {
 	unsigned int drain_ms;
 	/* The last reference to the device is gone: free it (see fsvm_dev_put). */
 	void (*release)(struct fsvm_dev *fd);
+	/* More lines for debugfs state (or NULL). */
+	void (*dbg_show)(struct fsvm_dev *fd, struct seq_file *s);
 };
 
 /*

@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -363,6 +364,35 @@ static void emu_release(struct fsvm_dev *fd)
 	kfree(e);
 }
 
+/*
+ * debugfs: what the SMMU model saw. model_bypassed counts every
+ * transaction it let through untranslated (PA = VA: sCR0.CLIENTPD, an
+ * unmatched StreamID under USFCFG=0, S2CR bypass, a bank with SCTLR.M
+ * clear); fsvm's streams must never get there (issue 8 C1, QEMU s40).
+ * model_stream_faults counts the transactions the stream mapping
+ * terminated (sGFSR: a parked stream's S2CR fault, an unmatched StreamID
+ * under USFCFG=1).
+ */
+static void emu_dbg_show(struct fsvm_dev *fd, struct seq_file *s)
+{
+	struct fsvm_emu *e = container_of(fd, struct fsvm_emu, fd);
+	struct smmu_stats st;
+	unsigned long flags;
+	u32 scr0;
+
+	scr0 = fd->io.read32(fd->io.priv, SMMU_GR0_SCR0);
+	spin_lock_irqsave(&e->lock, flags);
+	st = fsvm_model_smmu(e->m)->stats;
+	spin_unlock_irqrestore(&e->lock, flags);
+	seq_printf(s, "smmu model: sCR0 0x%08x (unmatched streams %s)\n", scr0,
+		   scr0 & SMMU_SCR0_USFCFG ? "fault" : "bypass");
+	seq_printf(s, "model_transactions %llu\n", (u64)st.translations);
+	seq_printf(s, "model_bypassed %llu\n", (u64)st.bypassed);
+	seq_printf(s, "model_stream_faults %llu\n", (u64)st.global_faults);
+	seq_printf(s, "model_context_faults %llu\n", (u64)st.faults);
+	seq_printf(s, "model_stalls %llu\n", (u64)st.stalls);
+}
+
 static const struct fsvm_dev_ops emu_ops = {
 	.name = "emulated",
 	.info_flags = FSVM_INFO_F_EMULATED | FSVM_INFO_F_REG_IOCTL,
@@ -382,6 +412,7 @@ static const struct fsvm_dev_ops emu_ops = {
 	 */
 	.drain_ms = 2000,
 	.release = emu_release,
+	.dbg_show = emu_dbg_show,
 };
 
 static u32 emu_smmu_read32(void *priv, u32 off)
