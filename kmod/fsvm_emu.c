@@ -438,14 +438,18 @@ static void emu_smmu_write64(void *priv, u32 off, u64 val)
 /*
  * Between the polls of a TLB sync. A sync waits for the device thread's
  * burst in flight (a <= 4 KiB copy), and that thread runs on another
- * (virtual) CPU which the host may deschedule for milliseconds under
- * QEMU/TCG: spread the fixed number of polls over about 50 ms instead of
+ * (virtual) CPU which the host may deschedule for a while under
+ * QEMU/TCG: spread the fixed number of polls over about 250 ms instead of
  * one, so a sync times out (and the slot is quarantined) only when the
- * device thread is really stuck. Silicon drains in hardware time.
+ * device thread is really stuck. 50 ms was not enough on a 2-core host
+ * at load 6: a munmap's sync timed out and quarantined a healthy slot
+ * (QEMU full suite, cortex-a76 mirror, s04). The wait ends as soon as the
+ * burst does; only a stuck device thread costs the whole budget.
+ * Silicon drains in hardware time.
  */
 static void emu_relax(void *priv)
 {
-	u64 until = ktime_get_ns() + 50 * NSEC_PER_USEC;
+	u64 until = ktime_get_ns() + 250 * NSEC_PER_USEC;
 
 	/* The callers hold a spinlock: busy-wait, never sleep. */
 	while (ktime_get_ns() < until)
