@@ -324,6 +324,9 @@ struct fsvm_ctx *fsvm_ctx_bind(struct fsvm_dev *fd, int want_mode)
 	/* Empty in every mode: teardown splices it in shared mode too. */
 	INIT_LIST_HEAD(&ctx->mpt_freed);
 	spin_lock_init(&ctx->fault_lock);
+	ratelimit_state_init(&ctx->log_rs, FSVM_LOG_INTERVAL, FSVM_LOG_BURST);
+	/* No "callbacks suppressed" lines: fsvm_fault_stop says how many. */
+	ratelimit_set_flags(&ctx->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	kref_init(&ctx->ref);
 	init_waitqueue_head(&ctx->wq);
 	fsvm_faultq_init(&ctx->faults);

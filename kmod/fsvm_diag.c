@@ -157,6 +157,8 @@ static int fsvm_dbg_show(struct seq_file *s, void *unused)
 		   fd->caps.cttw, fd->fw_coherent);
 	seq_printf(s, "smmu context irqs %d, global faults %d\n",
 		   atomic_read(&fd->smmu_irqs), atomic_read(&fd->global_faults));
+	if (fd->ops->dbg_show)
+		fd->ops->dbg_show(fd, s);
 	mutex_lock(&fd->lock);
 	for (i = 0; i < fd->nctx; i++) {
 		struct fsvm_ctx *ctx = fd->ctx[i];

@@ -536,11 +536,10 @@ static int fsvm_mirror_fault(struct fsvm_ctx *ctx, u64 va, bool write)
 		put_page(page);
 		fsvm_mpt_release(ctx, &freed);
 		if (ret == -ENOSPC)
-			dev_warn_ratelimited(ctx->fd->dev, "context %u: mirror table full (%lu pages, module parameter mirror_max_tables): 0x%llx not mapped\n",
-					     ctx->idx, ctx->mpt.max_tables, va);
+			fsvm_ctx_log(ctx, warn, "mirror table full (%lu pages, module parameter mirror_max_tables): 0x%llx not mapped\n",
+				     ctx->mpt.max_tables, va);
 		else if (ret == -EIO)
-			dev_err_ratelimited(ctx->fd->dev, "context %u: mirror table page would be bounced by the DMA API (swiotlb?): refused\n",
-					    ctx->idx);
+			fsvm_ctx_log(ctx, err, "mirror table page would be bounced by the DMA API (swiotlb?): refused\n");
 		return ret;
 	}
 }
@@ -825,9 +824,9 @@ static void fsvm_fault_report(struct fsvm_ctx *ctx, const struct fsvm_cb_fault *
 	fsvm_faultq_push(&ctx->faults, &e);
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 	if (!retry)
-		dev_warn_ratelimited(fd->dev, "context %u: %s %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) terminated (%d)\n",
-				     ctx->idx, write ? "write" : "read", fsvm_fault_name(synd),
-				     f->far, f->fsr, f->fsynr0, err);
+		fsvm_ctx_log(ctx, warn, "%s %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) terminated (%d)\n",
+			     write ? "write" : "read", fsvm_fault_name(synd),
+			     f->far, f->fsr, f->fsynr0, err);
 	else
 		dev_dbg_ratelimited(fd->dev, "context %u: %s fault at 0x%llx resolved\n",
 				    ctx->idx, fsvm_fault_name(synd), f->far);
@@ -844,6 +843,48 @@ static void fsvm_stall_resume(struct fsvm_ctx *ctx, u32 fsr, bool retry)
 		fsvm_cb_resume(&fd->io, ctx->bank, fsr & SMMU_FSR_SS, retry);
 	spin_unlock_irqrestore(&fd->smmu_lock, flags);
 	fsvm_stall_resolved(fd);
+}
+
+/*
+ * The fault budget of one packet (issue 8 L9): a job that faults on every
+ * page (a memset over gigabytes of untouched memory, pages the CPU takes
+ * away again and again) costs one serial stall round trip per fault, and
+ * holds the command processor that serves every context meanwhile. A
+ * packet's fault beyond fault_budget is terminated (-EDQUOT): the kernel
+ * stops there and the job completes FAULTED. The next
+ * FSVM_FAULT_BUDGET_TAIL faults of that packet are resolved again (the
+ * shell's completion record, which mirror mode may not have mapped yet);
+ * any beyond those are terminated too, so even a kernel that carried on
+ * after a terminated access would end. 0: no budget.
+ */
+static unsigned int fault_budget = 262144;
+module_param(fault_budget, uint, 0644);
+MODULE_PARM_DESC(fault_budget,
+		 "SMMU faults one packet (job) may take; the one beyond is terminated and the job ends FAULTED with -EDQUOT (0: no limit; default 262144, 1 GiB of 4 KiB pages touched first by the device)");
+
+#define FSVM_FAULT_BUDGET_TAIL	16
+
+/* The fault worker, for each fault it would resolve: over budget? */
+static bool fsvm_fault_over_budget(struct fsvm_ctx *ctx, u64 va)
+{
+	unsigned int budget = READ_ONCE(fault_budget);
+	u32 pkt = fsvm_win_read(ctx->fd, FSVM_CTX_OFF(ctx->idx) + FSVM_CTX_READ_INDEX);
+
+	if (!ctx->budget_valid || pkt != ctx->budget_packet) {
+		ctx->budget_valid = true;
+		ctx->budget_packet = pkt;
+		ctx->packet_faults = 0;
+	}
+	if (ctx->packet_faults < UINT_MAX)
+		ctx->packet_faults++;
+	if (!budget || ctx->packet_faults <= budget)
+		return false;
+	if (ctx->packet_faults == budget + 1) {
+		fsvm_ctx_log(ctx, warn, "packet %u took more than %u SMMU faults (module parameter fault_budget): the fault at 0x%llx is terminated (%d), the job ends FAULTED; prefault its buffers (FSVM_IOC_PREFAULT) or raise fault_budget\n",
+			     pkt, budget, va, -EDQUOT);
+		return true;
+	}
+	return ctx->packet_faults - budget - 1 > FSVM_FAULT_BUDGET_TAIL;
 }
 
 /* One captured fault: resolve it in the bound mm, or terminate it. */
@@ -891,7 +932,9 @@ static void fsvm_fault_one(struct fsvm_ctx *ctx)
 			ctx->same_va_count = 1;
 		}
 		ctx->last_fault_ns = now;
-		if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT) {
+		if (fsvm_fault_over_budget(ctx, f.far)) {
+			err = -EDQUOT;	/* a fault storm: see fault_budget */
+		} else if (ctx->same_va_count > FSVM_FAULT_RETRY_LIMIT) {
 			err = -ELOOP;	/* resolved again and again: something else is wrong */
 		} else if (f.far >= TASK_SIZE) {
 			err = -EFAULT;
@@ -1041,6 +1084,10 @@ void fsvm_fault_stop(struct fsvm_ctx *ctx)
 		send_sig(SIGKILL, fw->task, 1);
 	wait_event(fw->idle_wq, !READ_ONCE(fw->busy));
 	cancel_delayed_work_sync(&ctx->stall_wd);
+	if (ctx->log_rs.missed)
+		dev_info(ctx->fd->dev, "context %u: %d log messages left out (at most %d every %d s per context)\n",
+			 ctx->idx, ctx->log_rs.missed, FSVM_LOG_BURST, FSVM_LOG_INTERVAL / HZ);
+	ctx->log_rs.missed = 0;
 }
 
 /* Every slot's worker, at device removal: after every context is gone. */
