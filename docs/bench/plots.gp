@@ -1,4 +1,4 @@
-# fsvm bench --plot: device sim (simulated), host vm, commit 41c4fdbe98de, 2026-12-04T06:38:26Z
+# fsvm bench --plot: device sim (simulated), host vm, commit c6b390b39553, 2026-12-04T20:05:08Z
 # each point: median (min, max) of 5 runs
 # columns: (gnuplot script; run in this directory)
 set terminal pngcairo size 800,480 font ',10'
@@ -41,3 +41,16 @@ set xlabel 'microseconds'
 set ylabel 'launches'
 set style fill solid 0.6
 plot 'dispatch.dat' using (sqrt($1*$2)):($3 > 0 ? $3 : 1/0):($2-$1) with boxes title 'launches per bin'
+
+set output 'batch.png'
+set title 'K chases in flight (pointer\_chase\_batch), modelled cycles per hop'
+unset logscale y
+set yrange [0:*]
+set xrange [*:*]
+set logscale x 2
+set format x '%g'
+set style fill empty
+set xlabel 'K, chases interleaved'
+set ylabel 'cycles per hop'
+plot 'batch.dat' using 1:2 with linespoints title '4 KiB pages', \
+     '' using 1:3 with linespoints title '2 MiB pages'
