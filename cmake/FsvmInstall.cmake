@@ -73,3 +73,10 @@ install(FILES ${PROJECT_BINARY_DIR}/install/fsvmConfig.cmake
 # doctor, workloads); the simulated device is inside it, so FSVM_DEVICE=sim
 # needs no file at run time, wherever the tree is installed.
 install(TARGETS fsvm_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT fsvm-tools)
+# Its man page fsvm(1) and bash completion (both checked against the
+# binary's --help by CTest cli_man_completion).
+install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/man/fsvm.1
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT fsvm-tools)
+install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/completion/fsvm.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME fsvm
+  COMPONENT fsvm-tools)
