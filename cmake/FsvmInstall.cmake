@@ -80,3 +80,109 @@ install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/man/fsvm.1
 install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/completion/fsvm.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME fsvm
   COMPONENT fsvm-tools)
+
+# --- fsvm-dkms: fsvm.ko's source for DKMS, the udev rule, modules-load.d -----------
+# <prefix>/src/fsvm-<version>/ (/usr/src/fsvm-0.1.0 in the .deb) holds
+# dkms.conf, kmod/ (Makefile, Kbuild, prepare-build.sh, sources, compat/,
+# include/uapi/) and the freestanding model sources of hw-kernels/ that the
+# emulation mode compiles, in the layout prepare-build.sh expects.
+set(FSVM_INSTALL_DKMSDIR src/fsvm-${PROJECT_VERSION})
+configure_file(${PROJECT_SOURCE_DIR}/kmod/dkms.conf.in ${PROJECT_BINARY_DIR}/install/dkms.conf @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/install/dkms.conf DESTINATION ${FSVM_INSTALL_DKMSDIR}
+  COMPONENT fsvm-dkms)
+file(GLOB _kmod_src ${PROJECT_SOURCE_DIR}/kmod/*.c ${PROJECT_SOURCE_DIR}/kmod/*.h)
+install(FILES ${_kmod_src} ${PROJECT_SOURCE_DIR}/kmod/Kbuild ${PROJECT_SOURCE_DIR}/kmod/Makefile
+  ${PROJECT_SOURCE_DIR}/kmod/README.md
+  DESTINATION ${FSVM_INSTALL_DKMSDIR}/kmod COMPONENT fsvm-dkms)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/kmod/prepare-build.sh
+  DESTINATION ${FSVM_INSTALL_DKMSDIR}/kmod COMPONENT fsvm-dkms)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/kmod/compat ${PROJECT_SOURCE_DIR}/kmod/include
+  DESTINATION ${FSVM_INSTALL_DKMSDIR}/kmod COMPONENT fsvm-dkms)
+install(FILES ${PROJECT_SOURCE_DIR}/hw-kernels/fsvm_hw.h ${PROJECT_SOURCE_DIR}/hw-kernels/fsvm_kernels.def
+  DESTINATION ${FSVM_INSTALL_DKMSDIR}/hw-kernels COMPONENT fsvm-dkms)
+foreach(_d smmu model hls)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/hw-kernels/${_d}/
+    DESTINATION ${FSVM_INSTALL_DKMSDIR}/hw-kernels/${_d} COMPONENT fsvm-dkms
+    FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "vitis" EXCLUDE)
+endforeach()
+# /dev/fsvmN: group fsvm, mode 0660 (the package's postinst creates the group).
+install(FILES ${PROJECT_SOURCE_DIR}/kmod/udev/60-fsvm.rules
+  DESTINATION lib/udev/rules.d COMPONENT fsvm-dkms)
+install(FILES ${PROJECT_SOURCE_DIR}/kmod/packaging/fsvm.modules-load.conf
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}-dkms/examples/modules-load.d RENAME fsvm.conf
+  COMPONENT fsvm-dkms)
+
+# --- Debian packages: cpack -G DEB (in a tree configured with -DCMAKE_INSTALL_PREFIX=/usr)
+# CPack rather than a debian/ directory: the packages come from the same
+# install() rules `cmake --install` uses (one list of what goes where),
+# and a board's packages come from the same tree (docs/install.md).
+if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  message(STATUS "fsvm: CMAKE_INSTALL_PREFIX is ${CMAKE_INSTALL_PREFIX}: configure with "
+    "-DCMAKE_INSTALL_PREFIX=/usr for .deb packages (multiarch libdir, plugin directory)")
+endif()
+execute_process(COMMAND git log -1 "--format=%an <%ae>" WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  OUTPUT_VARIABLE _fsvm_author OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0 OR NOT _fsvm_author MATCHES "<.+@.+>")
+  set(_fsvm_author "fsvm maintainers <root@localhost>")
+endif()
+set(FSVM_DEB_MAINTAINER "${_fsvm_author}" CACHE STRING "Maintainer field of the .deb packages")
+set(CPACK_PACKAGE_NAME fsvm)
+set(CPACK_PACKAGE_VENDOR "fsvm")
+# (no CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPackDeb would put it above each
+# package's own first line, the synopsis)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "${FSVM_DEB_MAINTAINER}")
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
+set(CPACK_GENERATOR DEB)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${FSVM_DEB_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)          # Depends from dpkg-shlibdeps
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)    # shlibs + ldconfig trigger of libfsvm0
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
+
+set(CPACK_DEBIAN_LIBFSVM0_PACKAGE_NAME libfsvm0)
+set(CPACK_DEBIAN_LIBFSVM0_PACKAGE_SECTION libs)
+set(CPACK_DEBIAN_LIBFSVM0_DESCRIPTION "fsvm user-space library (libfsvm.so.0)
+libfsvm opens an fsvm device (an FPGA whose kernels take raw process
+virtual addresses through the SMMU) or the simulated device built into
+the library, and launches kernels on it.")
+
+set(CPACK_DEBIAN_LIBFSVM-DEV_PACKAGE_NAME libfsvm-dev)
+set(CPACK_DEBIAN_LIBFSVM-DEV_PACKAGE_SECTION libdevel)
+set(CPACK_COMPONENT_LIBFSVM-DEV_DEPENDS libfsvm0)
+set(CPACK_DEBIAN_LIBFSVM-DEV_DESCRIPTION "fsvm user-space library: development files
+Headers (include/fsvm), libfsvm.so, the static libfsvm.a, fsvm.pc for
+pkg-config, the CMake package (find_package(fsvm): fsvm::fsvm) and the
+SDK of fsvm_add_device() for devices with your own HLS kernels.")
+
+set(CPACK_DEBIAN_FSVM-TOOLS_PACKAGE_NAME fsvm-tools)
+set(CPACK_DEBIAN_FSVM-TOOLS_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_FSVM-TOOLS_DESCRIPTION "fsvm command-line tool
+fsvm info, run, bench and doctor: look at an fsvm device or the simulated
+one, run a kernel on malloc'ed data and check it against the CPU, measure,
+check a board's SMMU setup. With the fsvm(1) man page and bash completion.")
+
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_NAME fsvm-dkms)
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_SECTION kernel)
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_ARCHITECTURE all)
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_DEPENDS "dkms, make")
+set(CPACK_DEBIAN_FSVM-DKMS_DESCRIPTION "fsvm kernel module (fsvm.ko) source for DKMS
+fsvm.ko hands a process's address space to the FPGA through the ZynqMP
+SMMU-500 (/dev/fsvmN). DKMS builds it for each installed kernel with
+headers. Also the udev rule (group fsvm, mode 0660) and a modules-load.d
+example.")
+foreach(_s postinst prerm)
+  configure_file(${PROJECT_SOURCE_DIR}/kmod/packaging/dkms-${_s}.in
+    ${PROJECT_BINARY_DIR}/install/dkms/${_s} @ONLY FILE_PERMISSIONS OWNER_READ OWNER_WRITE
+    OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+endforeach()
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_EXTRA
+  ${PROJECT_BINARY_DIR}/install/dkms/postinst ${PROJECT_BINARY_DIR}/install/dkms/prerm)
+set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+include(CPack)

@@ -71,13 +71,18 @@ else()
 endif()
 
 # --- the installed files ---------------------------------------------------------
-# (an installed prefix's libdir may be lib/<multiarch>: there pkg-config's
-# default path finds fsvm.pc)
-run("pkg-config --variable=libdir" "." ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${P}/lib/pkgconfig"
+# fsvm.pc is in <libdir>/pkgconfig: lib/, lib64/ or lib/<multiarch>/ (a
+# tree configured for /usr).
+file(GLOB _pcs ${P}/lib/pkgconfig/fsvm.pc ${P}/lib64/pkgconfig/fsvm.pc ${P}/lib/*/pkgconfig/fsvm.pc)
+list(LENGTH _pcs _npc)
+check("_npc;EQUAL;1" "not exactly one fsvm.pc under ${P}/lib: ${_pcs}")
+get_filename_component(_pcpath ${_pcs} DIRECTORY)
+run("pkg-config --variable=libdir" "." ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${_pcpath}"
   ${PKG_CONFIG} --variable=libdir fsvm)
 string(STRIP "${last_out}" _libdir)
 get_filename_component(_libdir ${_libdir} REALPATH)
-set(_pcpath "${_libdir}/pkgconfig")
+get_filename_component(_pcreal ${_pcpath} REALPATH)
+check("_pcreal;STREQUAL;${_libdir}/pkgconfig" "fsvm.pc's libdir ${_libdir} is not where it is (${_pcreal})")
 message("libdir ${_libdir}")
 foreach(f ${_libdir}/libfsvm.so ${_libdir}/libfsvm.so.${SOVERSION}
     ${_libdir}/libfsvm.so.${VERSION} ${_libdir}/libfsvm.a ${_libdir}/pkgconfig/fsvm.pc
@@ -133,7 +138,12 @@ string(STRIP "${_pc}" _pc)
 message("pkg-config --cflags --libs fsvm: ${_pc}")
 separate_arguments(_pcflags UNIX_COMMAND "${_pc}")
 set(_w -Wall -Wextra -Wpedantic -Werror)
-set(_rp -Wl,-rpath,${_libdir})
+# The system prefix needs no RUNPATH (ld.so finds the installed libfsvm.so.0).
+if(P STREQUAL "/usr")
+  set(_rp)
+else()
+  set(_rp -Wl,-rpath,${_libdir})
+endif()
 run("pkg-config: cc hello.c" "" ${CC} -std=c11 ${_w} ${_uflags} ${SRC}/consumer/hello.c
   ${_pcflags} ${_rp} -o ${OUT}/pc_hello_c)
 run("pkg-config: hello_c NEEDs libfsvm.so.${SOVERSION}" "${_need_re}" ${READELF} -d ${OUT}/pc_hello_c)
