@@ -8,8 +8,11 @@
 #   - the completion, sourced into bash, completes commands, kernels and
 #     options to the right words;
 #   - the man page formats without groff warnings (when man is installed).
+# $FSVM_EMULATOR (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu") runs a
+# cross-built fsvm.
 set -u
-fsvm=$1 man=$2 comp=$3
+fsvm_bin=$1 man=$2 comp=$3
+fsvm() { ${FSVM_EMULATOR:-} "$fsvm_bin" "$@"; }
 fails=0
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -20,9 +23,9 @@ mantext=$(sed 's/\\-/-/g' "$man")
 described=$(awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' <<<"$mantext")
 # The words the completion offers (its compgen -W lists and *_opts lists).
 offered=$(grep -E 'compgen -W|_opts=' "$comp")
-helps=$("$fsvm" --help)
+helps=$(fsvm --help)
 for c in info run bench doctor; do
-	helps+=$'\n'$("$fsvm" "$c" --help) || bad "fsvm $c --help failed"
+	helps+=$'\n'$(fsvm "$c" --help) || bad "fsvm $c --help failed"
 done
 opts=$(grep -oE '(^|[ [])--?[a-z][a-z-]*' <<<"$helps" | sed 's/^[ [ ]*//' | sort -u)
 [ "$(wc -l <<<"$opts")" -ge 15 ] || bad "only $(wc -l <<<"$opts") options read from --help: $opts"
@@ -36,7 +39,7 @@ for c in $cmds; do
 	grep -qE "^\.SS $c( |$)" "$man" || bad "command $c has no section in $man"
 	grep -qE "commands=\"[^\"]*\<$c\>" "$comp" || bad "command $c is not completed"
 done
-kernels=$("$fsvm" run --help | sed -n '/^Kernels:/,/^$/p' | sed 's/^Kernels://' | tr ',' ' ')
+kernels=$(fsvm run --help | sed -n '/^Kernels:/,/^$/p' | sed 's/^Kernels://' | tr ',' ' ')
 [ -n "$(tr -d ' \n' <<<"$kernels")" ] || bad "no kernels read from fsvm run --help"
 for k in $kernels; do
 	grep -qE "(^|[ ,])$k([ ,.]|$)" <<<"$mantext" || bad "kernel $k (fsvm run --help) is not in $man"

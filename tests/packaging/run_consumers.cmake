@@ -7,7 +7,11 @@
 #         -DCC=<c compiler> "-DCXX=<c++ compiler>;..." -DGENERATOR=<gen>
 #         -DREADELF=<readelf> -DPKG_CONFIG=<pkg-config> -DSOVERSION=0 -DVERSION=0.1.0
 #         [-DEXAMPLE=<examples/custom-kernel>] [-DUSER_FLAGS=<sanitizer flags>]
+#         ["-DEMULATOR=qemu-aarch64|-L|/usr/aarch64-linux-gnu" -DTOOLCHAIN=<file>]
 #         -P run_consumers.cmake
+#   EMULATOR/TOOLCHAIN: a cross build (cmake/toolchain-aarch64-linux-gnu.cmake):
+#   the programs are built with CC/CXX = the cross compilers, CMake projects
+#   with TOOLCHAIN, and every program runs under EMULATOR.
 #   or: -DPREFIX=<an installed prefix> instead of BUILD (the .deb check:
 #       PREFIX=/usr, nothing is installed or moved).
 #
@@ -34,6 +38,14 @@ foreach(v OUT SRC CC CXX GENERATOR READELF PKG_CONFIG SOVERSION VERSION)
 endforeach()
 if(NOT DEFINED USER_FLAGS)
   set(USER_FLAGS "")
+endif()
+if(NOT DEFINED EMULATOR)
+  set(EMULATOR "")
+endif()
+string(REPLACE "|" ";" EMULATOR "${EMULATOR}")
+set(_tc)
+if(TOOLCHAIN)
+  set(_tc -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
 endif()
 separate_arguments(_uflags UNIX_COMMAND "${USER_FLAGS}")
 
@@ -125,7 +137,7 @@ run("readelf -d libfsvm.so.${VERSION}" "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SO
   ${READELF} -d ${_libdir}/libfsvm.so.${VERSION})
 
 set(_env ${CMAKE_COMMAND} -E env FSVM_DEVICE=sim --unset=FSVM_DEVICE_PATH
-  --unset=LD_LIBRARY_PATH)
+  --unset=LD_LIBRARY_PATH ${EMULATOR})
 set(_c_re "c: vadd success: 11 22 33\n")
 set(_cxx_re "c\\+\\+17: list_search: found 1, payload 30, node 3: yes\n")
 set(_need_re "\\(NEEDED\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]")
@@ -160,7 +172,7 @@ endforeach()
 list(GET CXX 0 _cxx0)
 set(_cb ${OUT}/cmake-consumer)
 run("find_package: configure" "" ${CMAKE_COMMAND} -S ${SRC}/consumer -B ${_cb} -G ${GENERATOR}
-  -DCMAKE_PREFIX_PATH=${P} -DCMAKE_C_COMPILER=${CC} -DCMAKE_CXX_COMPILER=${_cxx0}
+  ${_tc} -DCMAKE_PREFIX_PATH=${P} -DCMAKE_C_COMPILER=${CC} -DCMAKE_CXX_COMPILER=${_cxx0}
   "-DCMAKE_C_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
   "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
   "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}")
@@ -176,17 +188,18 @@ run("find_package: hello_static (libfsvm.a alone) on sim" "^${_c_re}$" ${_env} $
 
 # --- the fsvm command ------------------------------------------------------------
 run("installed fsvm info" "device +: sim \\(backend sim\\).*kernels +: 11" ${_env} ${P}/bin/fsvm info)
-run("installed fsvm --help" "usage: fsvm .*Commands:.*doctor" ${P}/bin/fsvm --help)
+run("installed fsvm --help" "usage: fsvm .*Commands:.*doctor" ${EMULATOR} ${P}/bin/fsvm --help)
 
 # --- the SDK: your own kernel against the installed tree ---------------------------
 if(DEFINED EXAMPLE)
   set(_eb ${OUT}/custom-kernel)
   run("SDK: configure examples/custom-kernel" "" ${CMAKE_COMMAND} -S ${EXAMPLE} -B ${_eb}
-    -G ${GENERATOR} -Dfsvm_DIR=${_libdir}/cmake/fsvm -DCMAKE_C_COMPILER=${CC}
+    -G ${GENERATOR} ${_tc} -Dfsvm_DIR=${_libdir}/cmake/fsvm -DCMAKE_C_COMPILER=${CC}
     "-DCMAKE_C_FLAGS=${USER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}"
     "-DCMAKE_MODULE_LINKER_FLAGS=${USER_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${USER_FLAGS}")
   run("SDK: build" "" ${CMAKE_COMMAND} --build ${_eb} --target bfs_host)
   run("SDK: bfs_host on sim:graph" "bfs: 20000 vertices, .* matches the CPU"
-    ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${_eb}/bfs_host 20000 6)
+    ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${EMULATOR}
+    ${_eb}/bfs_host 20000 6)
 endif()
 message("packaging consumers: PASS")
