@@ -185,4 +185,22 @@ endforeach()
 set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_EXTRA
   ${PROJECT_BINARY_DIR}/install/dkms/postinst ${PROJECT_BINARY_DIR}/install/dkms/prerm)
 set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+
+# A board's packages (cmake/toolchain-aarch64-linux-gnu.cmake): the target's
+# Debian architecture, and libc6's version from the binaries themselves
+# (FsvmCPackProject.cmake.in, at cpack time).
+if(CMAKE_CROSSCOMPILING)
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+    set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE arm64)
+  else()
+    message(STATUS "fsvm: no Debian architecture known for ${CMAKE_SYSTEM_PROCESSOR}: "
+      "set CPACK_DEBIAN_PACKAGE_ARCHITECTURE for cpack")
+  endif()
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/FsvmCPackProject.cmake.in
+    ${PROJECT_BINARY_DIR}/install/FsvmCPackProject.cmake.gen @ONLY)
+  file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/install/FsvmCPackProject.cmake
+    INPUT ${PROJECT_BINARY_DIR}/install/FsvmCPackProject.cmake.gen)
+  set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_BINARY_DIR}/install/FsvmCPackProject.cmake)
+endif()
 include(CPack)

@@ -18,7 +18,12 @@
 #      arm64 headers (cross, from KMOD_OUT = kmod/ci-build.sh's directory),
 #      and `make -C kmod KDIR=... modules modules_install` of a copy of that
 #      tree (relative symlinks only), fsvm.ko an AArch64 ELF;
-#   6. dpkg -P of the four: nothing of them is left (dpkg, DKMS, /usr/src).
+#   6. dpkg -P of the four: nothing of them is left (dpkg, DKMS, /usr/src);
+#   7. a board's user space: a cross build with
+#      cmake/toolchain-aarch64-linux-gnu.cmake (Debian's cross gcc), its
+#      libfsvm, CLI, example and packaging tests run under qemu-aarch64 on
+#      the simulated device, cpack's arm64 .debs checked, unpacked with
+#      dpkg -x and the consumers (cross-built) run against them under qemu.
 # If one of the packages is installed already (a real installation), the
 # stage does not touch it: step 4 and 5 use `dpkg -x` into a scratch root
 # instead (the consumers then build against that root; no DKMS).
@@ -41,7 +46,51 @@ say() { echo "packaging: $*"; }
 checked=()
 
 installed_by_us=0
+# 7: the arm64 build, its tests under qemu-user, its .debs.
+cross_step() {
+	local xb=$out/arm64 xroot=$out/arm64-root p d
+	say "arm64: configure + build ($xb, cmake/toolchain-aarch64-linux-gnu.cmake)"
+	rm -rf "$xb"
+	cmake -S "$top" -B "$xb" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-aarch64-linux-gnu.cmake" \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_WERROR=ON -DCMAKE_INSTALL_PREFIX=/usr \
+		>>"$log" 2>&1 || fail "arm64: configure failed"
+	nice cmake --build "$xb" -j "$jobs" >>"$log" 2>&1 || fail "arm64: build failed"
+	readelf -h "$xb/pocl-device/tools/fsvm" | grep -q "Machine:.*AArch64" || fail "arm64: fsvm is not AArch64"
+	# libfsvm's own tests, the CLI's, the examples and the packaging checks
+	# (cli_bench_plot runs gnuplot, which qemu-user cannot start from an arm64 process).
+	say "arm64: ctest under qemu-aarch64"
+	ctest --test-dir "$xb" -R '^(cli_|example_|libfsvm_|model_sim$|sdk_plugins$|packaging_|kmod_uapi$)' \
+		-E '^cli_bench_plot$' --output-on-failure >>"$log" 2>&1 || fail "arm64: ctest under qemu-aarch64 failed"
+	local xn
+	xn=$(ctest --test-dir "$xb" -R '^(cli_|example_|libfsvm_|model_sim$|sdk_plugins$|packaging_|kmod_uapi$)' \
+		-E '^cli_bench_plot$' -N | sed -n 's/^Total Tests: //p')
+	[ "${xn:-0}" -ge 15 ] || fail "arm64: only ${xn:-0} tests selected"
+	say "arm64: cpack -G DEB"
+	(cd "$xb" && cpack -G DEB) >>"$log" 2>&1 || fail "arm64: cpack -G DEB failed"
+	rm -rf "$xroot"
+	for p in libfsvm0 libfsvm-dev fsvm-tools; do
+		d=$xb/packages/${p}_${ver}-1_arm64.deb
+		[ -f "$d" ] || fail "arm64: cpack made no $d"
+		[ "$(dpkg-deb -f "$d" Architecture)" = arm64 ] || fail "arm64: $d is not Architecture arm64"
+		dpkg-deb -x "$d" "$xroot" || fail "arm64: dpkg -x $d"
+	done
+	dpkg-deb -f "$xb/packages/libfsvm0_${ver}-1_arm64.deb" Depends | grep -qE '^libc6 \(>= 2\.[0-9]+\)$' ||
+		fail "arm64: libfsvm0 has no libc6 (>= 2.x) Depends"
+	readelf -h "$xroot/usr/lib/aarch64-linux-gnu/libfsvm.so.$ver" | grep -q "Machine:.*AArch64" ||
+		fail "arm64: the arm64 libfsvm0 has no AArch64 usr/lib/aarch64-linux-gnu/libfsvm.so.$ver"
+	say "arm64: consumers against the dpkg -x tree, under qemu-aarch64"
+	cmake -DPREFIX="$xroot/usr" -DOUT="$out/arm64-consumers" -DSRC="$here" \
+		-DCC=/usr/bin/aarch64-linux-gnu-gcc -DCXX=/usr/bin/aarch64-linux-gnu-g++ \
+		"-DGENERATOR=Unix Makefiles" -DREADELF=/usr/bin/readelf -DPKG_CONFIG=/usr/bin/pkg-config \
+		-DSOVERSION=0 -DVERSION="$ver" -DEXAMPLE="$top/examples/custom-kernel" \
+		"-DEMULATOR=$(command -v qemu-aarch64)|-L|/usr/aarch64-linux-gnu" \
+		-DTOOLCHAIN="$top/cmake/toolchain-aarch64-linux-gnu.cmake" \
+		-P "$here/run_consumers.cmake" >>"$log" 2>&1 || fail "arm64: consumers against the arm64 .debs failed"
+	checked+=("arm64 (toolchain-aarch64-linux-gnu.cmake): $xn tests (libfsvm, CLI, examples, packaging) under qemu-aarch64 on sim; arm64 .debs (libc6 Depends from the binaries) unpacked, C/C++17 consumers with pkg-config and find_package, fsvm and the SDK example run on sim under qemu-aarch64")
+}
+
 finish() {
+	cross_step
 	say "PASS"
 	printf 'packaging: %s' "${checked[0]}"
 	printf '; %s' "${checked[@]:1}"
@@ -61,7 +110,8 @@ is_root=0
 
 # --- what the stage needs ------------------------------------------------------
 need=()
-for p in dpkg-dev pkg-config g++ clang cmake make binutils dkms man-db; do
+for p in dpkg-dev pkg-config g++ clang cmake make binutils dkms man-db \
+	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
