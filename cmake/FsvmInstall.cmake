@@ -75,7 +75,9 @@ install(FILES ${PROJECT_BINARY_DIR}/install/fsvmConfig.cmake
 install(TARGETS fsvm_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT fsvm-tools)
 # Its man page fsvm(1) and bash completion (both checked against the
 # binary's --help by CTest cli_man_completion).
-install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/man/fsvm.1
+configure_file(${PROJECT_SOURCE_DIR}/pocl-device/tools/man/fsvm.1.in
+  ${PROJECT_BINARY_DIR}/install/fsvm.1 @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/install/fsvm.1
   DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT fsvm-tools)
 install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/completion/fsvm.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME fsvm

@@ -22,7 +22,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  --device NAME  device to open: \"sim\" (default, or $FSVM_DEVICE)\n"
 		"  -v, --verbose  log at info level (FSVM_LOG=debug|info|warn|error also works)\n"
-		"  -h, --help     this text; \"fsvm <command> --help\" describes a command\n");
+		"  -h, --help     this text; \"fsvm <command> --help\" describes a command\n"
+		"  --version      print fsvm's version and exit\n");
 }
 
 int main(int argc, char **argv)
@@ -37,6 +38,9 @@ int main(int argc, char **argv)
 	while (i < argc && argv[i][0] == '-') {
 		if (is_help(argv[i])) {
 			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("fsvm %s\n", fsvm_version());
 			return 0;
 		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			fsvm_log_set_level(FSVM_LOG_INFO);

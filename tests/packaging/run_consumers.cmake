@@ -138,7 +138,8 @@ run("readelf -d libfsvm.so.${VERSION}" "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SO
 
 set(_env ${CMAKE_COMMAND} -E env FSVM_DEVICE=sim --unset=FSVM_DEVICE_PATH
   --unset=LD_LIBRARY_PATH ${EMULATOR})
-set(_c_re "c: vadd success: 11 22 33\n")
+string(REPLACE "." "\\." _vre "${VERSION}")
+set(_c_re "c: libfsvm ${_vre} \\(fsvm\\.h ${_vre}\\): vadd success: 11 22 33\n")
 set(_cxx_re "c\\+\\+17: list_search: found 1, payload 30, node 3: yes\n")
 set(_need_re "\\(NEEDED\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]")
 

@@ -12,7 +12,7 @@ _fsvm()
 		cword=$COMP_CWORD
 	}
 
-	local global_opts="--device -v --verbose -h --help"
+	local global_opts="--device -v --verbose -h --help --version"
 	local commands="info run bench doctor help"
 	local kernels="nop pointer_chase list_search bst_lookup hash_probe vadd memcpy memset bst_lookup_batch hash_probe_batch"
 

@@ -9,7 +9,8 @@ int main(void)
 	if (fsvm_device_open(NULL, &dev) || fsvm_context_create(dev, 0, &ctx))
 		return 2;
 	int err = fsvm_run(ctx, FSVM_K_VADD, args, 4, &rec, 0, FSVM_TIMEOUT_INFINITE, &f);
-	printf("c: vadd %s: %g %g %g\n", fsvm_strerror(err), c[0], c[1], c[2]);
+	printf("c: libfsvm %s (fsvm.h %s): vadd %s: %g %g %g\n", fsvm_version(),
+	       FSVM_VERSION_STRING, fsvm_strerror(err), c[0], c[1], c[2]);
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
 	return err != FSVM_OK;
