@@ -77,8 +77,17 @@ install(TARGETS fsvm_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT f
 # binary's --help by CTest cli_man_completion).
 configure_file(${PROJECT_SOURCE_DIR}/pocl-device/tools/man/fsvm.1.in
   ${PROJECT_BINARY_DIR}/install/fsvm.1 @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/install/fsvm.1
-  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT fsvm-tools)
+# Installed gzipped (Debian policy; man reads it as it is).
+find_program(FSVM_GZIP gzip)
+if(FSVM_GZIP)
+  execute_process(COMMAND ${FSVM_GZIP} -9n -c ${PROJECT_BINARY_DIR}/install/fsvm.1
+    OUTPUT_FILE ${PROJECT_BINARY_DIR}/install/fsvm.1.gz)
+  install(FILES ${PROJECT_BINARY_DIR}/install/fsvm.1.gz
+    DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT fsvm-tools)
+else()
+  install(FILES ${PROJECT_BINARY_DIR}/install/fsvm.1
+    DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT fsvm-tools)
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/pocl-device/tools/completion/fsvm.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME fsvm
   COMPONENT fsvm-tools)
@@ -187,6 +196,49 @@ endforeach()
 set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_EXTRA
   ${PROJECT_BINARY_DIR}/install/dkms/postinst ${PROJECT_BINARY_DIR}/install/dkms/prerm)
 set(CPACK_DEBIAN_FSVM-DKMS_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+# libfsvm0: ldconfig through the trigger (CPack's postinst/postrm call it too).
+file(WRITE ${PROJECT_BINARY_DIR}/install/libfsvm0/triggers "activate-noawait ldconfig\n")
+set(CPACK_DEBIAN_LIBFSVM0_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/install/libfsvm0/triggers)
+set(CPACK_STRIP_FILES TRUE)    # no -dbgsym packages: the .debs carry stripped objects
+
+# Each package's /usr/share/doc/<package>/copyright (DEP-5, from LICENSE and
+# the SPDX lines of kmod/) and changelog.Debian.gz (this version, this
+# commit). Only in component installs (EXCLUDE_FROM_ALL), that is in the
+# .debs, not in a plain `cmake --install`.
+file(STRINGS ${PROJECT_SOURCE_DIR}/LICENSE _lic)
+set(FSVM_MIT_TEXT "")
+foreach(_l IN LISTS _lic)
+  if(_l STREQUAL "")
+    string(APPEND FSVM_MIT_TEXT " .\n")
+  else()
+    string(APPEND FSVM_MIT_TEXT " ${_l}\n")
+  endif()
+endforeach()
+string(REGEX REPLACE "\n$" "" FSVM_MIT_TEXT "${FSVM_MIT_TEXT}")
+execute_process(COMMAND git log -1 --format=%h WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  OUTPUT_VARIABLE FSVM_DEB_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+execute_process(COMMAND git log -1 --format=%aD WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  OUTPUT_VARIABLE FSVM_DEB_DATE OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT FSVM_DEB_COMMIT OR NOT FSVM_DEB_DATE)
+  set(FSVM_DEB_COMMIT "unknown")
+  string(TIMESTAMP FSVM_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/debian/copyright.in ${PROJECT_BINARY_DIR}/install/copyright @ONLY)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/debian/changelog.Debian.in
+  ${PROJECT_BINARY_DIR}/install/changelog.Debian @ONLY)
+find_program(FSVM_GZIP gzip)
+if(FSVM_GZIP)
+  execute_process(COMMAND ${FSVM_GZIP} -9n -c ${PROJECT_BINARY_DIR}/install/changelog.Debian
+    OUTPUT_FILE ${PROJECT_BINARY_DIR}/install/changelog.Debian.gz)
+endif()
+foreach(_c libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms)
+  install(FILES ${PROJECT_BINARY_DIR}/install/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${_c}
+    COMPONENT ${_c} EXCLUDE_FROM_ALL)
+  if(FSVM_GZIP)
+    install(FILES ${PROJECT_BINARY_DIR}/install/changelog.Debian.gz
+      DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${_c} COMPONENT ${_c} EXCLUDE_FROM_ALL)
+  endif()
+endforeach()
 
 # A board's packages (cmake/toolchain-aarch64-linux-gnu.cmake): the target's
 # Debian architecture, and libc6's version from the binaries themselves

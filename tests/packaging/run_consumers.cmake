@@ -102,7 +102,7 @@ foreach(f ${_libdir}/libfsvm.so ${_libdir}/libfsvm.so.${SOVERSION}
     ${_libdir}/cmake/fsvm/fsvmTargets.cmake
     ${P}/include/fsvm/fsvm.h ${P}/include/fsvm/fsvm_log.h ${P}/include/fsvm/fsvm_hw.h
     ${P}/include/fsvm/fsvm_cl_abi.h ${P}/share/fsvm/sdk/cmake/FsvmDevice.cmake
-    ${P}/bin/fsvm ${P}/share/man/man1/fsvm.1 ${P}/share/bash-completion/completions/fsvm)
+    ${P}/bin/fsvm ${P}/share/man/man1/fsvm.1.gz ${P}/share/bash-completion/completions/fsvm)
   check("EXISTS;${f}" "not installed: ${f}")
 endforeach()
 file(READ_SYMLINK ${_libdir}/libfsvm.so _l1)

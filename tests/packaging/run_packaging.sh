@@ -9,7 +9,8 @@
 #      pkg-config and find_package consumers in C and C++17 on sim),
 #      cli_man_completion (fsvm(1) and the completion against --help);
 #   3. cpack -G DEB: libfsvm0, libfsvm-dev, fsvm-tools, fsvm-dkms, each
-#      checked for its files, Depends and (dkms) maintainer scripts;
+#      checked for its files, Depends and (dkms) maintainer scripts, and
+#      lintian without errors;
 #   4. dpkg -i of the four into this machine (dkms from apt), then
 #      run_consumers.cmake against /usr: programs built with pkg-config and
 #      with find_package against the installed libfsvm-dev run on sim, as do
@@ -43,6 +44,9 @@ log=$out/packaging.log
 skip() { echo "packaging: SKIP - $*"; exit 77; }
 fail() { echo "packaging: FAIL - $* (see $log)"; cleanup_debs; exit 1; }
 say() { echo "packaging: $*"; }
+# grep -q in a pipeline under pipefail: grep exits at the first match and
+# the writer may die of SIGPIPE, failing the pipeline. qgrep reads it all.
+qgrep() { grep "$@" >/dev/null; }
 checked=()
 
 installed_by_us=0
@@ -55,7 +59,7 @@ cross_step() {
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSVM_WERROR=ON -DCMAKE_INSTALL_PREFIX=/usr \
 		>>"$log" 2>&1 || fail "arm64: configure failed"
 	nice cmake --build "$xb" -j "$jobs" >>"$log" 2>&1 || fail "arm64: build failed"
-	readelf -h "$xb/pocl-device/tools/fsvm" | grep -q "Machine:.*AArch64" || fail "arm64: fsvm is not AArch64"
+	readelf -h "$xb/pocl-device/tools/fsvm" | qgrep "Machine:.*AArch64" || fail "arm64: fsvm is not AArch64"
 	# libfsvm's own tests, the CLI's, the examples and the packaging checks
 	# (cli_bench_plot runs gnuplot, which qemu-user cannot start from an arm64 process).
 	say "arm64: ctest under qemu-aarch64"
@@ -74,9 +78,9 @@ cross_step() {
 		[ "$(dpkg-deb -f "$d" Architecture)" = arm64 ] || fail "arm64: $d is not Architecture arm64"
 		dpkg-deb -x "$d" "$xroot" || fail "arm64: dpkg -x $d"
 	done
-	dpkg-deb -f "$xb/packages/libfsvm0_${ver}-1_arm64.deb" Depends | grep -qE '^libc6 \(>= 2\.[0-9]+\)$' ||
+	dpkg-deb -f "$xb/packages/libfsvm0_${ver}-1_arm64.deb" Depends | qgrep -E '^libc6 \(>= 2\.[0-9]+\)$' ||
 		fail "arm64: libfsvm0 has no libc6 (>= 2.x) Depends"
-	readelf -h "$xroot/usr/lib/aarch64-linux-gnu/libfsvm.so.$ver" | grep -q "Machine:.*AArch64" ||
+	readelf -h "$xroot/usr/lib/aarch64-linux-gnu/libfsvm.so.$ver" | qgrep "Machine:.*AArch64" ||
 		fail "arm64: the arm64 libfsvm0 has no AArch64 usr/lib/aarch64-linux-gnu/libfsvm.so.$ver"
 	say "arm64: consumers against the dpkg -x tree, under qemu-aarch64"
 	cmake -DPREFIX="$xroot/usr" -DOUT="$out/arm64-consumers" -DSRC="$here" \
@@ -110,7 +114,7 @@ is_root=0
 
 # --- what the stage needs ------------------------------------------------------
 need=()
-for p in dpkg-dev pkg-config g++ clang cmake make binutils dkms man-db \
+for p in dpkg-dev pkg-config g++ clang cmake make binutils dkms man-db lintian \
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
@@ -168,27 +172,35 @@ has libfsvm0 usr/lib/$ml/libfsvm.so.$ver usr/lib/$ml/libfsvm.so.0
 has libfsvm-dev usr/lib/$ml/libfsvm.so usr/lib/$ml/libfsvm.a usr/include/fsvm/fsvm.h \
 	usr/include/fsvm/fsvm_log.h usr/include/fsvm/fsvm_hw.h usr/lib/$ml/pkgconfig/fsvm.pc \
 	usr/lib/$ml/cmake/fsvm/fsvmConfig.cmake usr/share/fsvm/sdk/cmake/FsvmDevice.cmake
-has fsvm-tools usr/bin/fsvm usr/share/man/man1/fsvm.1 usr/share/bash-completion/completions/fsvm
+has fsvm-tools usr/bin/fsvm usr/share/man/man1/fsvm.1.gz usr/share/bash-completion/completions/fsvm
 has fsvm-dkms usr/src/fsvm-$ver/dkms.conf usr/src/fsvm-$ver/kmod/Makefile \
 	usr/src/fsvm-$ver/kmod/Kbuild usr/src/fsvm-$ver/kmod/prepare-build.sh \
 	usr/src/fsvm-$ver/kmod/include/uapi/fsvm_uapi.h usr/src/fsvm-$ver/hw-kernels/fsvm_hw.h \
 	usr/src/fsvm-$ver/hw-kernels/smmu/smmu500_walk.c usr/lib/udev/rules.d/60-fsvm.rules \
 	usr/share/doc/fsvm-dkms/examples/modules-load.d/fsvm.conf
-if dpkg-deb -c "${deb[libfsvm0]}" | awk '{print $6}' | grep -qE '\.(h|a|pc)$|/libfsvm\.so$'; then
+if dpkg-deb -c "${deb[libfsvm0]}" | awk '{print $6}' | qgrep -E '\.(h|a|pc)$|/libfsvm\.so$'; then
 	fail "libfsvm0 carries development files"
 fi
-dpkg-deb -f "${deb[libfsvm-dev]}" Depends | grep -q "libfsvm0 (= $ver-1)" ||
+dpkg-deb -f "${deb[libfsvm-dev]}" Depends | qgrep "libfsvm0 (= $ver-1)" ||
 	fail "libfsvm-dev does not depend on libfsvm0 (= $ver-1)"
-dpkg-deb -f "${deb[libfsvm0]}" Depends | grep -q "libc6" || fail "libfsvm0 has no libc6 Depends (shlibdeps)"
-dpkg-deb -f "${deb[fsvm-dkms]}" Depends | grep -q "dkms" || fail "fsvm-dkms does not depend on dkms"
+dpkg-deb -f "${deb[libfsvm0]}" Depends | qgrep "libc6" || fail "libfsvm0 has no libc6 Depends (shlibdeps)"
+dpkg-deb -f "${deb[fsvm-dkms]}" Depends | qgrep "dkms" || fail "fsvm-dkms does not depend on dkms"
 dpkg-deb --ctrl-tarfile "${deb[libfsvm0]}" | tar xO ./shlibs 2>/dev/null |
-	grep -q "^libfsvm 0 libfsvm0" || fail "libfsvm0 has no shlibs entry for libfsvm.so.0"
+	qgrep "^libfsvm 0 libfsvm0" || fail "libfsvm0 has no shlibs entry for libfsvm.so.0"
 for s in postinst prerm; do
-	dpkg-deb --ctrl-tarfile "${deb[fsvm-dkms]}" | tar t | grep -qx "./$s" || fail "fsvm-dkms has no $s"
+	dpkg-deb --ctrl-tarfile "${deb[fsvm-dkms]}" | tar t | qgrep -x "./$s" || fail "fsvm-dkms has no $s"
 done
 rule=$(dpkg-deb --fsys-tarfile "${deb[fsvm-dkms]}" | tar xO ./usr/lib/udev/rules.d/60-fsvm.rules)
 grep -qE 'KERNEL=="fsvm\[0-9\]\*".*GROUP="fsvm".*MODE="0660"' <<<"$rule" ||
 	fail "60-fsvm.rules does not give /dev/fsvm* group fsvm mode 0660"
+for p in "${!deb[@]}"; do
+	dpkg-deb -c "${deb[$p]}" | awk '{print $6}' | qgrep -x "./usr/share/doc/$p/copyright" ||
+		fail "$p has no /usr/share/doc/$p/copyright"
+done
+lintian --fail-on error "${deb[@]}" >"$out/lintian.log" 2>&1 ||
+	{ cat "$out/lintian.log" >>"$log"; fail "lintian reports errors: $(grep -c '^E:' "$out/lintian.log") (see $out/lintian.log)"; }
+lw=$(grep -c '^W:' "$out/lintian.log")
+checked+=("lintian: 0 errors, $lw warnings")
 checked+=("cpack: 4 .debs with their files, Depends (libfsvm0 (= $ver-1), libc6, dkms), shlibs, dkms postinst/prerm, udev rule 0660 fsvm")
 
 # --- 4. install them --------------------------------------------------------------------
@@ -222,7 +234,7 @@ dpkg -i "${deb[libfsvm0]}" "${deb[libfsvm-dev]}" "${deb[fsvm-tools]}" "${deb[fsv
 for p in libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms; do
 	[ "$(dpkg-query -W -f '${Status}' "$p")" = "install ok installed" ] || fail "$p is not installed"
 done
-dkms status -m fsvm -v "$ver" | grep -q "^fsvm/$ver" || fail "fsvm $ver is not in DKMS after dpkg -i"
+dkms status -m fsvm -v "$ver" | qgrep "^fsvm/$ver" || fail "fsvm $ver is not in DKMS after dpkg -i"
 getent group fsvm >/dev/null || fail "the postinst did not create the group fsvm"
 [ "$(command -v fsvm)" = /usr/bin/fsvm ] || fail "fsvm is not /usr/bin/fsvm"
 say "consumers against /usr"
@@ -249,7 +261,7 @@ if [ -n "$kdir" ] && command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
 		-a arm64 --kernelsourcedir "$kdir" -j "$jobs" >>"$log" 2>&1 ||
 		fail "dkms build against $kver failed"
 	ko=$(find "/var/lib/dkms/fsvm/$ver/$kver" -name fsvm.ko | head -n 1)
-	[ -n "$ko" ] && readelf -h "$ko" 2>>"$log" | grep -q "Machine:.*AArch64" ||
+	[ -n "$ko" ] && readelf -h "$ko" 2>>"$log" | qgrep "Machine:.*AArch64" ||
 		fail "dkms made no AArch64 fsvm.ko (${ko:-none} under /var/lib/dkms/fsvm/$ver/$kver)"
 	say "make -C kmod modules modules_install from a copy of /usr/src/fsvm-$ver"
 	src=$out/dkms-src
@@ -272,7 +284,7 @@ fi
 say "dpkg -P (remove and purge)"
 dpkg -P fsvm-dkms fsvm-tools libfsvm-dev libfsvm0 >>"$log" 2>&1 || fail "dpkg -P failed"
 installed_by_us=0
-dkms status -m fsvm | grep -q . && fail "fsvm is still in DKMS after dpkg -P"
+dkms status -m fsvm | qgrep . && fail "fsvm is still in DKMS after dpkg -P"
 [ -e "/usr/src/fsvm-$ver" ] && fail "/usr/src/fsvm-$ver is still there after dpkg -P"
 [ -e "/usr/lib/$ml/libfsvm.so.0" ] && fail "libfsvm.so.0 is still there after dpkg -P"
 for p in libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms; do
