@@ -5,12 +5,14 @@
  * malloc'ed arrays too. Nothing is copied or serialized.
  *
  * Run: ./bst_lookup [nodes] [keys]     (default 100000 nodes, 10000 keys)
- * Exit status 0 when every device answer equals the CPU's.
+ * Exit status 0 when every device answer equals the CPU's, 1 when one
+ * differs or something failed (said on stderr), 2 for a bad command line.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "example_args.h"
 #include "fsvm.h"
 
 static uint64_t next_random(uint64_t *state)
@@ -74,9 +76,8 @@ static void free_tree(struct fsvm_bst_node *node)
 
 int main(int argc, char **argv)
 {
-	size_t nodes = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000;
-	size_t nkeys = argc > 2 ? strtoull(argv[2], NULL, 0) : 10000;
-	struct fsvm_bst_node *root = NULL;
+	size_t nodes, nkeys;
+	struct fsvm_bst_node *root = NULL, *pending = NULL;
 	uint64_t *keys, *results, seed = 0x9e3779b97f4a7c15ull;
 	struct fsvm_device *dev = NULL;
 	struct fsvm_context *ctx = NULL;
@@ -86,17 +87,46 @@ int main(int argc, char **argv)
 	size_t found = 0, wrong = 0;
 	int err;
 
+	example_args(argc, argv, 2, "[nodes] [keys]\n"
+		     "Builds a binary search tree of nodes (1..2^32, default 100000) with\n"
+		     "malloc and looks up keys (0..2^32, default 10000) on the device.\n");
+	nodes = example_count(argc, argv, 1, "nodes", 100000, 1, 1ull << 32);
+	nkeys = example_count(argc, argv, 2, "keys", 10000, 0, FSVM_MAX_ELEMS);
+
 	keys = malloc((nkeys ? nkeys : 1) * sizeof(*keys));
 	results = malloc((nkeys ? nkeys : 1) * sizeof(*results));
-	if (!keys || !results)
+	if (!keys || !results) {
+		fprintf(stderr, "%s: out of memory for the key and result arrays "
+			"(2 x %zu bytes)\n", example_name(argv), nkeys * sizeof(*keys));
 		return 1;
+	}
 
-	/* Random keys below 4 * nodes: some lookups hit, some miss. */
+	/*
+	 * All the nodes first, one calloc each, chained through their right
+	 * links: running out of memory shows up after a second, not after
+	 * minutes of inserting into a tree that can never be finished.
+	 */
 	for (size_t i = 0; i < nodes; i++) {
 		struct fsvm_bst_node *node = calloc(1, sizeof(*node));
 
-		if (!node)
+		if (!node) {
+			fprintf(stderr, "%s: out of memory after %zu of %zu tree nodes "
+				"(%zu bytes each, one malloc per node)\n", example_name(argv),
+				i, nodes, sizeof(*node));
+			free_tree(pending);
+			free(keys);
+			free(results);
 			return 1;
+		}
+		node->right = (uint64_t)(uintptr_t)pending;
+		pending = node;
+	}
+	/* Random keys below 4 * nodes: some lookups hit, some miss. */
+	while (pending) {
+		struct fsvm_bst_node *node = pending;
+
+		pending = (struct fsvm_bst_node *)(uintptr_t)node->right;
+		node->right = 0;
 		node->key = next_random(&seed) % (4 * (uint64_t)nodes + 1);
 		node->value = node->key * 10 + 1;
 		insert(&root, node);

@@ -8,13 +8,15 @@
  * program passes the head pointer as the kernel argument, nothing else.
  *
  * Build: see examples/CMakeLists.txt (links libfsvm). Run:
- *	./pointer_chase [nodes]          (default 1000000)
- * Exit status 0 when the device's answer equals the CPU's.
+ *	./pointer_chase [nodes]          (1..2^32, default 1000000)
+ * Exit status 0 when the device's answer equals the CPU's, 1 when it differs
+ * or something failed (said on stderr), 2 for a bad command line.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "example_args.h"
 #include "fsvm.h"
 
 /* A small xorshift generator: deterministic data, no libc rand() state. */
@@ -74,7 +76,7 @@ static struct fsvm_chase_result cpu_chase(const struct fsvm_list_node *node)
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 1000000;
+	size_t n;
 	struct fsvm_list_node **nodes;
 	struct fsvm_list_node *head;
 	struct fsvm_chase_result device_result = { 0 }, cpu_result;
@@ -86,14 +88,17 @@ int main(int argc, char **argv)
 	struct fsvm_fault fault;
 	int err, ok;
 
-	if (n == 0) {
-		fprintf(stderr, "usage: %s [nodes > 0]\n", argv[0]);
-		return 2;
-	}
+	example_args(argc, argv, 1, "[nodes]\n"
+		     "Builds a linked list of nodes (1..2^32, default 1000000) with malloc\n"
+		     "and walks it on the device, passing only the head pointer.\n");
+	/* Up to FSVM_MAX_HOPS nodes: the kernel stops after that many hops. */
+	n = example_count(argc, argv, 1, "nodes", 1000000, 1, FSVM_MAX_HOPS);
 	nodes = malloc(n * sizeof(*nodes));
 	head = nodes ? build_list(nodes, n, 0x2545f4914f6cdd1dull) : NULL;
 	if (!head) {
-		fprintf(stderr, "out of memory for %zu nodes\n", n);
+		fprintf(stderr, "%s: out of memory for %zu nodes of %zu bytes each\n",
+			example_name(argv), n, sizeof(struct fsvm_list_node));
+		free(nodes);
 		return 1;
 	}
 	printf("Built a linked list of %zu nodes with malloc(), linked in random order.\n", n);

@@ -538,11 +538,21 @@ int fsvm_axi_write(fsvm_axi_t *m, uint64_t va, const void *src, uint32_t len);
  * master keeps them outstanding together instead of one after the other.
  * Synthesis: nothing (the unrolled lanes are the overlap). C simulation:
  * the device model's cycle model charges the group as overlapped
- * (cycle_model.c); a port without them (weak) simply ignores the hint.
+ * (cycle_model.c); a user-space port without them (weak) simply ignores
+ * the hint.
  */
 #ifdef __SYNTHESIS__
 static inline void fsvm_axi_overlap_begin(fsvm_axi_t *m) { (void)m; }
 static inline void fsvm_axi_overlap_end(fsvm_axi_t *m) { (void)m; }
+#define FSVM_AXI_HAS_OVERLAP(f)	1
+#elif defined(__KERNEL__)
+/*
+ * The module always links the cycle model. A weak reference would be
+ * reached through the GOT, and arm64's module loader refuses GOT
+ * relocations ("unsupported RELA relocation", insmod: invalid format).
+ */
+void fsvm_axi_overlap_begin(fsvm_axi_t *m);
+void fsvm_axi_overlap_end(fsvm_axi_t *m);
 #define FSVM_AXI_HAS_OVERLAP(f)	1
 #else
 void fsvm_axi_overlap_begin(fsvm_axi_t *m) __attribute__((weak));

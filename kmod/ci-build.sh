@@ -123,6 +123,12 @@ if grep -E "warning:" "$out/build.log"; then
 	fail "the build printed warnings (see $out/build.log)"
 fi
 [ -f "$bld/fsvm.ko" ] || fail "no fsvm.ko after the build"
+# arm64's module loader (apply_relocate_add) has no GOT: a weak or
+# -fPIC reference built into the module would make insmod fail with
+# "invalid module format" on every board, so refuse it here.
+got=$(aarch64-linux-gnu-readelf -rW "$bld/fsvm.ko" | grep -c "_GOT" || true)
+[ "$got" = 0 ] ||
+	fail "fsvm.ko has $got GOT relocations, which arm64 cannot load (aarch64-linux-gnu-readelf -rW $bld/fsvm.ko | grep _GOT)"
 
 # --- sparse --------------------------------------------------------------------------
 say "running sparse (C=2)"

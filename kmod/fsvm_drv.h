@@ -80,15 +80,8 @@ struct fsvm_ctx {
 	/* Unlinked table pages waiting for the TLB invalidation (under mirror_lock). */
 	struct list_head mpt_freed;
 
-	/*
-	 * Faults. Each context has its own worker thread ("fsvm-fault/N"):
-	 * one context blocked in GUP (FUSE, a hard NFS mount, userfaultfd)
-	 * never delays another's faults, and the thread accepts SIGKILL, so
-	 * teardown and the stall watchdog can end a killable wait in GUP.
-	 */
-	struct task_struct *fault_task;
-	wait_queue_head_t fault_wq;	/* the worker sleeps here */
-	bool fault_kick;		/* under fault_lock: look at the bank */
+	/* Faults: the slot's worker (struct fsvm_fault_worker), from bind on. */
+	struct fsvm_fault_worker *fw;
 	spinlock_t fault_lock;		/* pending, stall_*, the queue */
 	bool pending;			/* a captured fault waits for the worker */
 	struct fsvm_cb_fault pending_fault;
@@ -124,6 +117,26 @@ struct fsvm_ctx {
 	struct fsvm_ctx_stats st;
 	u32 *emu_page;			/* emulation: published registers */
 	struct page *emu_pg;
+};
+
+/*
+ * A context slot's fault worker thread ("fsvm-fault/N"). Each slot has its
+ * own: one context blocked in GUP (FUSE, a hard NFS mount, userfaultfd)
+ * never delays another's faults, and the thread accepts SIGKILL, so
+ * teardown and the stall watchdog can end a killable wait in GUP. It is
+ * created at the slot's first bind and kept until the device goes
+ * (fsvm_fault_workers_stop): a thread per bind left vmap'd stacks and
+ * task structs behind at every unbind, freed only lazily, which a user
+ * binding in a loop turned into unbounded kernel memory (QEMU s09).
+ */
+struct fsvm_fault_worker {
+	struct task_struct *task;	/* get_task_struct'ed; NULL before the first bind */
+	wait_queue_head_t wq;		/* the worker sleeps here */
+	wait_queue_head_t idle_wq;	/* teardown waits here for !busy */
+	spinlock_t lock;		/* ctx, kick, busy */
+	struct fsvm_ctx *ctx;		/* the bound context; NULL between binds */
+	bool kick;			/* look at ctx's bank */
+	bool busy;			/* inside fsvm_fault_one(ctx) */
 };
 
 /*
@@ -208,6 +221,7 @@ struct fsvm_dev {
 	 */
 	struct fsvm_ctx *ctx[FSVM_MAX_CTX];
 	spinlock_t ctx_lock;		/* ctx[] for interrupt paths */
+	struct fsvm_fault_worker fw[FSVM_MAX_CTX];	/* per slot */
 	struct fsvm_uapi_limits lim;
 
 	struct mutex files_lock;	/* files, gone; taken before a file's lock */

@@ -701,15 +701,21 @@ static bool fsvm_stall_claim(struct fsvm_ctx *ctx, u64 seq)
 	return mine;
 }
 
-/* Wake the context's fault worker (any context, any lock). */
-void fsvm_fault_kick(struct fsvm_ctx *ctx)
+/* Wake a slot's fault worker (any context, any lock). */
+static void fsvm_fw_kick(struct fsvm_fault_worker *fw)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&ctx->fault_lock, flags);
-	ctx->fault_kick = true;
-	spin_unlock_irqrestore(&ctx->fault_lock, flags);
-	wake_up(&ctx->fault_wq);
+	spin_lock_irqsave(&fw->lock, flags);
+	fw->kick = true;
+	spin_unlock_irqrestore(&fw->lock, flags);
+	wake_up(&fw->wq);
+}
+
+/* Wake the context's fault worker (any context, any lock). */
+void fsvm_fault_kick(struct fsvm_ctx *ctx)
+{
+	fsvm_fw_kick(ctx->fw);
 	/*
 	 * In emulation the worker captures the fault: if it is stuck in
 	 * GUP, the watchdog captures (and ends) the new stall.
@@ -752,9 +758,8 @@ static bool fsvm_fault_capture(struct fsvm_ctx *ctx)
 	} else {
 		ctx->stall_fault.fsr |= f.fsr & SMMU_FSR_SS;
 	}
-	ctx->fault_kick = true;
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
-	wake_up(&ctx->fault_wq);
+	fsvm_fw_kick(ctx->fw);
 	fsvm_stall_watch(ctx, fsvm_stall_timeout_ns());
 	return true;
 }
@@ -949,68 +954,108 @@ static void fsvm_stall_watchdog(struct work_struct *work)
 		return;
 	fsvm_stall_resume(ctx, f.fsr, false);
 	if (kill)
-		send_sig(SIGKILL, ctx->fault_task, 1);
+		send_sig(SIGKILL, ctx->fw->task, 1);
 	fsvm_fault_decide(f.fsr, f.fsynr0, &write, &synd);
 	fsvm_fault_report(ctx, &f, synd, write, false, -ETIMEDOUT);
 }
 
 /*
- * The context's fault worker. It takes SIGKILL (allow_signal): the
- * watchdog and teardown send it to end a killable wait in GUP; a signal
- * left pending is flushed before the next fault.
+ * A slot's fault worker. It takes SIGKILL (allow_signal): the watchdog
+ * and teardown send it to end a killable wait in GUP; a signal left
+ * pending is flushed before the next fault. Between binds it sleeps with
+ * no context.
  */
 static int fsvm_fault_thread(void *data)
 {
-	struct fsvm_ctx *ctx = data;
+	struct fsvm_fault_worker *fw = data;
+	struct fsvm_ctx *ctx;
 	unsigned long flags;
-	bool kick;
 
 	allow_signal(SIGKILL);
 	for (;;) {
-		wait_event_interruptible(ctx->fault_wq, READ_ONCE(ctx->fault_kick) ||
-					 kthread_should_stop());
+		wait_event_interruptible(fw->wq, READ_ONCE(fw->kick) || kthread_should_stop());
 		if (kthread_should_stop())
 			break;
 		if (signal_pending(current))
 			flush_signals(current);
-		spin_lock_irqsave(&ctx->fault_lock, flags);
-		kick = ctx->fault_kick;
-		ctx->fault_kick = false;
-		spin_unlock_irqrestore(&ctx->fault_lock, flags);
-		if (kick)
-			fsvm_fault_one(ctx);
+		spin_lock_irqsave(&fw->lock, flags);
+		ctx = fw->kick ? fw->ctx : NULL;
+		fw->kick = false;
+		fw->busy = !!ctx;
+		spin_unlock_irqrestore(&fw->lock, flags);
+		if (!ctx)
+			continue;
+		fsvm_fault_one(ctx);
+		spin_lock_irqsave(&fw->lock, flags);
+		fw->busy = false;
+		spin_unlock_irqrestore(&fw->lock, flags);
+		wake_up(&fw->idle_wq);
 	}
 	return 0;
 }
 
-/* At bind, once the mm is attached. */
+/* At bind, once the mm is attached; the slot is the caller's alone. */
 int fsvm_fault_start(struct fsvm_ctx *ctx)
 {
-	struct task_struct *t;
+	struct fsvm_fault_worker *fw = &ctx->fd->fw[ctx->idx];
+	unsigned long flags;
 
-	init_waitqueue_head(&ctx->fault_wq);
 	INIT_DELAYED_WORK(&ctx->stall_wd, fsvm_stall_watchdog);
-	t = kthread_run(fsvm_fault_thread, ctx, "fsvm-fault/%u", ctx->idx);
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	get_task_struct(t);
-	ctx->fault_task = t;
+	if (!fw->task) {
+		struct task_struct *t;
+
+		t = kthread_run(fsvm_fault_thread, fw, "fsvm-fault/%u", ctx->idx);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		get_task_struct(t);
+		fw->task = t;
+	}
+	spin_lock_irqsave(&fw->lock, flags);
+	fw->ctx = ctx;
+	fw->kick = false;	/* a kick of the previous binder's */
+	spin_unlock_irqrestore(&fw->lock, flags);
+	ctx->fw = fw;
 	return 0;
 }
 
 /*
  * Teardown, after the bank is disabled and ctx[] no longer points here (no
- * interrupt path kicks it any more): interrupt a wait in GUP, stop the
- * worker, then the watchdog. Bounded: every wait of the worker is
- * killable.
+ * interrupt path kicks it any more): take the context from its worker,
+ * interrupt a wait in GUP for it and wait until the worker has let go,
+ * then stop the watchdog. Bounded: every wait of the worker is killable.
+ * The worker stays, asleep, for the slot's next binder.
  */
 void fsvm_fault_stop(struct fsvm_ctx *ctx)
 {
-	if (!ctx->fault_task)
+	struct fsvm_fault_worker *fw = ctx->fw;
+	unsigned long flags;
+	bool busy;
+
+	if (!fw)
 		return;
-	send_sig(SIGKILL, ctx->fault_task, 1);
-	kthread_stop(ctx->fault_task);
-	put_task_struct(ctx->fault_task);
-	ctx->fault_task = NULL;
+	spin_lock_irqsave(&fw->lock, flags);
+	fw->ctx = NULL;
+	busy = fw->busy;
+	spin_unlock_irqrestore(&fw->lock, flags);
+	if (busy)
+		send_sig(SIGKILL, fw->task, 1);
+	wait_event(fw->idle_wq, !READ_ONCE(fw->busy));
 	cancel_delayed_work_sync(&ctx->stall_wd);
+}
+
+/* Every slot's worker, at device removal: after every context is gone. */
+void fsvm_fault_workers_stop(struct fsvm_dev *fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < FSVM_MAX_CTX; i++) {
+		struct fsvm_fault_worker *fw = &fd->fw[i];
+
+		if (!fw->task)
+			continue;
+		WARN_ON(fw->ctx);
+		kthread_stop(fw->task);
+		put_task_struct(fw->task);
+		fw->task = NULL;
+	}
 }

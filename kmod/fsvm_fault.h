@@ -22,6 +22,7 @@ irqreturn_t fsvm_smmu_irq(int irq, void *data);
 int fsvm_fault_start(struct fsvm_ctx *ctx);
 void fsvm_fault_stop(struct fsvm_ctx *ctx);
 void fsvm_fault_kick(struct fsvm_ctx *ctx);
+void fsvm_fault_workers_stop(struct fsvm_dev *fd);
 int fsvm_prefault(struct fsvm_ctx *ctx, u64 start, u64 end, bool write);
 struct device *fsvm_mpt_dma_dev(struct fsvm_dev *fd);
 int fsvm_dma_setup(struct fsvm_dev *fd);

@@ -18,6 +18,7 @@
 
 #include "fsvm_backend.h"
 #include "fsvm_drv.h"
+#include "fsvm_fault.h"
 #include "fsvm_hw.h"
 #include "fsvm_layout.h"
 
@@ -70,6 +71,8 @@ static void fsvm_cpu_config(struct fsvm_dev *fd)
  */
 void fsvm_dev_init(struct fsvm_dev *fd, struct device *dev, const struct fsvm_dev_ops *ops)
 {
+	unsigned int i;
+
 	kref_init(&fd->kref);
 	fd->dev = get_device(dev);
 	fd->ops = ops;
@@ -80,6 +83,11 @@ void fsvm_dev_init(struct fsvm_dev *fd, struct device *dev, const struct fsvm_de
 	INIT_LIST_HEAD(&fd->files);
 	atomic_set(&fd->smmu_irqs, 0);
 	atomic_set(&fd->global_faults, 0);
+	for (i = 0; i < FSVM_MAX_CTX; i++) {
+		spin_lock_init(&fd->fw[i].lock);
+		init_waitqueue_head(&fd->fw[i].wq);
+		init_waitqueue_head(&fd->fw[i].idle_wq);
+	}
 }
 
 void fsvm_dev_get(struct fsvm_dev *fd)
@@ -190,6 +198,7 @@ void fsvm_dev_unregister(struct fsvm_dev *fd)
 {
 	fsvm_debugfs_exit(fd);
 	fsvm_cdev_unregister(fd);
+	fsvm_fault_workers_stop(fd);	/* every context is torn down */
 	ida_free(&fsvm_ida, fd->id);
 }
 

@@ -186,15 +186,16 @@ static uint64_t model_compiled(const char *name, uint64_t *args, unsigned nargs,
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : (1u << 20);
-	int nops = argc > 2 ? atoi(argv[2]) : 2000;
+	size_t n;
+	int nops;
 	cl_int err;
 
-	if (n < 64)
-		n = 64;
-	n &= ~(size_t)63;
-	if (nops < 10)
-		nops = 10;
+	example_args(argc, argv, 2, "[nodes] [nops]\n"
+		     "OpenCL C kernels against the built-in ones over a list of nodes\n"
+		     "(64..2^32, rounded down to a multiple of 64, default 2^20) and nops\n"
+		     "empty-kernel launches (10..10^8, default 2000).\n");
+	n = example_count(argc, argv, 1, "nodes", 1u << 20, 64, 1ull << 32) & ~(size_t)63;
+	nops = (int)example_count(argc, argv, 2, "nops", 2000, 10, 100000000);
 	if (!getenv("OCL_ICD_VENDORS") && FSVM_POCL_VENDORS_DIR[0])
 		setenv("OCL_ICD_VENDORS", FSVM_POCL_VENDORS_DIR, 1);
 	cl_device_id dev = fsvm_cl_find_device(NULL);

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../example_args.h"	/* example_args(), example_count() */
+
 #define CL_CHECK(call)                                                         \
 	do {                                                                   \
 		cl_int _e = (call);                                            \

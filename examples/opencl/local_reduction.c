@@ -30,11 +30,15 @@ static const char *src =
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 1u << 18;
-	size_t local = 256, groups;
+	size_t n, local = 256, groups;
 	cl_platform_id plat;
-	cl_device_id dev = fsvm_cl_find_device(&plat);
 	cl_int err;
+
+	example_args(argc, argv, 1, "[n]\n"
+		     "Sums n 32-bit values (1..2^32, rounded up to a multiple of 256,\n"
+		     "default 2^18) with a work-group reduction in local memory.\n");
+	n = example_count(argc, argv, 1, "n", 1u << 18, 1, 1ull << 32);
+	cl_device_id dev = fsvm_cl_find_device(&plat);
 
 	n = (n + local - 1) / local * local;
 	groups = n / local;

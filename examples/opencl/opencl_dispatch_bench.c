@@ -164,11 +164,13 @@ static int run_child(const char *devices, const char *almaif_params, const char 
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 10000;
+	size_t n;
 	struct result f, a;
 
-	if (n < 10)
-		n = 10;
+	example_args(argc, argv, 1, "[N]\n"
+		     "Empty-kernel round trips, N of them (10..10^8, default 10000) on the\n"
+		     "fsvm device and on pocl's almaif emulation device.\n");
+	n = example_count(argc, argv, 1, "N", 10000, 10, 100000000);
 	if (!getenv("OCL_ICD_VENDORS") && FSVM_POCL_VENDORS_DIR[0])
 		setenv("OCL_ICD_VENDORS", FSVM_POCL_VENDORS_DIR, 1);
 	printf("OpenCL empty-kernel dispatch, enqueue -> clFinish, %zu round trips each\n", n);

@@ -25,11 +25,13 @@ static uint64_t rnd(uint64_t *s)
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 100000;
+	size_t n;
 	cl_int err;
 
-	if (n < 1)
-		n = 1;
+	example_args(argc, argv, 1, "[nodes]\n"
+		     "Walks a list of nodes (1..2^32, default 100000) in fine-grained SVM\n"
+		     "on the fsvm device.\n");
+	n = example_count(argc, argv, 1, "nodes", 100000, 1, 1ull << 32);
 	cl_device_id dev = fsvm_cl_find_device(NULL);
 	cl_context ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
 	CL_CHECK_ERR(err);

@@ -12,6 +12,8 @@
  * Each result is checked against the CPU (IEEE float32 adds).
  *
  *   OCL_ICD_VENDORS=<build>/pocl/vendors POCL_DEVICES=fsvm ./svm_vadd [n]
+ *
+ * n: floats per array, 2..2^32 (default 2^20).
  */
 #include <stdint.h>
 
@@ -32,12 +34,14 @@ static size_t check(const float *a, const float *b, const float *c, size_t n)
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 1 << 20;
-	size_t bad = 0;
+	size_t n, bad = 0;
 	cl_int err;
 
-	if (n < 2)
-		n = 2;
+	example_args(argc, argv, 1, "[n]\n"
+		     "c = a + b over n floats (2..2^32, default 2^20) on the fsvm device,\n"
+		     "through coarse-grained SVM, cl_mem buffers and pointers into the\n"
+		     "middle of an SVM allocation.\n");
+	n = example_count(argc, argv, 1, "n", 1 << 20, 2, 1ull << 32);
 	cl_device_id dev = fsvm_cl_find_device(NULL);
 	cl_context ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
 	CL_CHECK_ERR(err);
@@ -85,26 +89,6 @@ int main(int argc, char **argv)
 	clReleaseEvent(ev);
 	bad += b1;
 
-	/* 3. pointers into the middle of the same allocations */
-	size_t h = n / 2;
-	cl_ulong hn = n - h;
-	CL_CHECK(clEnqueueSVMMemFill(q, c, &(float){ -1.0f }, sizeof(float), bytes, 0, NULL, NULL));
-	CL_CHECK(clSetKernelArgSVMPointer(k, 0, a + h));
-	CL_CHECK(clSetKernelArgSVMPointer(k, 1, b + h));
-	CL_CHECK(clSetKernelArgSVMPointer(k, 2, c + h));
-	CL_CHECK(clSetKernelArg(k, 3, sizeof(hn), &hn));
-	size_t hg = n - h;
-	CL_CHECK(clEnqueueNDRangeKernel(q, k, 1, NULL, &hg, NULL, 0, NULL, NULL));
-	CL_CHECK(clEnqueueSVMMap(q, CL_TRUE, CL_MAP_READ, c, bytes, 0, NULL, NULL));
-	size_t b3 = check(a + h, b + h, c + h, n - h);
-	for (size_t i = 0; i < h; i++)
-		if (c[i] != -1.0f)
-			b3++;	/* the first half must be untouched */
-	CL_CHECK(clEnqueueSVMUnmap(q, c, 0, NULL, NULL));
-	CL_CHECK(clFinish(q));
-	printf("3. pointers into the middle (a+%zu, b+%zu, c+%zu): %s\n", h, h, h, b3 ? "FAIL" : "ok");
-	bad += b3;
-
 	/* 2. cl_mem buffers, zero copy */
 	cl_mem ba = clCreateBuffer(ctx, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
 	CL_CHECK_ERR(err);
@@ -141,6 +125,26 @@ int main(int argc, char **argv)
 	CL_CHECK(clFinish(q));
 	printf("2. cl_mem buffers (zero copy, mapped at %p): %s\n", (void *)mc, b2 ? "FAIL" : "ok");
 	bad += b2;
+
+	/* 3. pointers into the middle of the same allocations */
+	size_t h = n / 2;
+	cl_ulong hn = n - h;
+	CL_CHECK(clEnqueueSVMMemFill(q, c, &(float){ -1.0f }, sizeof(float), bytes, 0, NULL, NULL));
+	CL_CHECK(clSetKernelArgSVMPointer(k, 0, a + h));
+	CL_CHECK(clSetKernelArgSVMPointer(k, 1, b + h));
+	CL_CHECK(clSetKernelArgSVMPointer(k, 2, c + h));
+	CL_CHECK(clSetKernelArg(k, 3, sizeof(hn), &hn));
+	size_t hg = n - h;
+	CL_CHECK(clEnqueueNDRangeKernel(q, k, 1, NULL, &hg, NULL, 0, NULL, NULL));
+	CL_CHECK(clEnqueueSVMMap(q, CL_TRUE, CL_MAP_READ, c, bytes, 0, NULL, NULL));
+	size_t b3 = check(a + h, b + h, c + h, n - h);
+	for (size_t i = 0; i < h; i++)
+		if (c[i] != -1.0f)
+			b3++;	/* the first half must be untouched */
+	CL_CHECK(clEnqueueSVMUnmap(q, c, 0, NULL, NULL));
+	CL_CHECK(clFinish(q));
+	printf("3. pointers into the middle (a+%zu, b+%zu, c+%zu): %s\n", h, h, h, b3 ? "FAIL" : "ok");
+	bad += b3;
 
 	printf("%s\n", bad ? "FAIL" : "PASS: all three match the CPU");
 	clReleaseMemObject(ba);

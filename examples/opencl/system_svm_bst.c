@@ -67,9 +67,14 @@ static void free_tree(struct fsvm_bst_node *n)
 
 int main(int argc, char **argv)
 {
-	size_t nodes = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000;
-	size_t nkeys = argc > 2 ? strtoull(argv[2], NULL, 0) : 5000;
+	size_t nodes, nkeys;
 	cl_int err;
+
+	example_args(argc, argv, 2, "[nodes] [lookups]\n"
+		     "Looks up keys (1..2^32, default 5000) in a malloc'ed binary search\n"
+		     "tree of nodes (1..2^32, default 20000) through system SVM.\n");
+	nodes = example_count(argc, argv, 1, "nodes", 20000, 1, 1ull << 32);
+	nkeys = example_count(argc, argv, 2, "lookups", 5000, 1, 1ull << 32);
 
 	cl_device_id dev = fsvm_cl_find_device(NULL);
 	cl_device_svm_capabilities caps = 0;

@@ -47,12 +47,16 @@ static uint64_t hash(uint64_t k)
 
 int main(int argc, char **argv)
 {
-	size_t rows = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
-	size_t probes = argc > 2 ? strtoul(argv[2], NULL, 0) : 20000;
-	size_t nb = 1;
+	size_t rows, probes, nb = 1;
 	cl_platform_id plat;
-	cl_device_id dev = fsvm_cl_find_device(&plat);
 	cl_int err;
+
+	example_args(argc, argv, 2, "[rows] [probes]\n"
+		     "Probes a malloc'ed chained hash table of rows (1..2^32, default\n"
+		     "100000) with probes keys (1..2^32, default 20000) in OpenCL C.\n");
+	rows = example_count(argc, argv, 1, "rows", 100000, 1, 1ull << 32);
+	probes = example_count(argc, argv, 2, "probes", 20000, 1, 1ull << 32);
+	cl_device_id dev = fsvm_cl_find_device(&plat);
 
 	while (nb < rows / 2)
 		nb <<= 1;

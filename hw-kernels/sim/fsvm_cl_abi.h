@@ -64,9 +64,12 @@ void __fsvm_stn(uint64_t va, const void *src, uint64_t n);
 void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n);
 void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n);
 
-/* printf(fmt, ...) of a kernel; pointer arguments (the format, %s) as VAs.
- * Formats into the launch's printf buffer (fsvm_hw.h). 0 or -1. */
-int __fsvm_printf(uint64_t fmt_va, ...);
+/* printf(fmt, ...) of a kernel: nargs arguments follow; pointer arguments
+ * (the format, %s) as VAs, a vector conversion's elements as one scalar
+ * argument each (the grammar and argument kinds: fsvm_cl_printf.h). A
+ * format that wants more than nargs arguments, or is malformed, prints
+ * nothing. Formats into the launch's printf buffer (fsvm_hw.h). 0 or -1. */
+int __fsvm_printf(uint64_t fmt_va, uint32_t nargs, ...);
 
 /*
  * The OpenCL C work-item functions the engine provides, by their mangled

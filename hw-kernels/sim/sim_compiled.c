@@ -57,6 +57,7 @@
 #endif
 
 #include "fsvm_cl_abi.h"
+#include "fsvm_cl_printf.h"
 #include "fsvm_sim_internal.h"
 
 #define CT_SLOTS	256u
@@ -377,18 +378,79 @@ static void out_add(char *out, size_t *len, const char *s, size_t n)
 	out[*len] = '\0';
 }
 
+/* One argument of __fsvm_printf formatted by the specification s (its
+ * flags, width and precision, the C length modifier its kind needs). */
+static int pf_one(const char *fmt, const struct fsvm_cl_pf_spec *s, va_list *ap,
+		  char *piece, size_t cap, char *str, size_t strcap)
+{
+	char spec[FSVM_CL_PF_MAX_PREFIX + 8];
+	size_t sl = s->prefix;
+
+	memcpy(spec, fmt, sl);
+	spec[sl] = '\0';
+	if (fsvm_cl_pf_is_int(s->conv)) {
+		if (s->length == FSVM_CL_PF_L) {
+			const char *m = s->conv == 'd' ? PRId64 : s->conv == 'i' ? PRIi64 :
+					s->conv == 'o' ? PRIo64 : s->conv == 'u' ? PRIu64 :
+					s->conv == 'x' ? PRIx64 : PRIX64;
+
+			memcpy(spec + sl, m, strlen(m) + 1);
+			if (s->conv == 'd' || s->conv == 'i')
+				return snprintf(piece, cap, spec, va_arg(*ap, int64_t));
+			return snprintf(piece, cap, spec, va_arg(*ap, uint64_t));
+		}
+		/* hh and h convert the promoted int back, as C's printf does */
+		if (s->length == FSVM_CL_PF_HH)
+			memcpy(spec + sl, "hh", 3);
+		else if (s->length == FSVM_CL_PF_H)
+			memcpy(spec + sl, "h", 2);
+		sl = strlen(spec);
+		spec[sl] = s->conv;
+		spec[sl + 1] = '\0';
+		if (s->conv == 'd' || s->conv == 'i')
+			return snprintf(piece, cap, spec, va_arg(*ap, int));
+		return snprintf(piece, cap, spec, va_arg(*ap, unsigned int));
+	}
+	if (fsvm_cl_pf_is_float(s->conv)) {	/* promoted or widened to double */
+		spec[sl] = s->conv;
+		spec[sl + 1] = '\0';
+		return snprintf(piece, cap, spec, va_arg(*ap, double));
+	}
+	if (s->conv == 'c') {
+		spec[sl] = 'c';
+		spec[sl + 1] = '\0';
+		return snprintf(piece, cap, spec, va_arg(*ap, int));
+	}
+	spec[sl] = 's';
+	spec[sl + 1] = '\0';
+	if (s->conv == 's') {
+		uint64_t sva = va_arg(*ap, uint64_t);
+
+		/* a NULL string prints "(null)", as the CPU drivers do */
+		if (sva == 0)
+			snprintf(str, strcap, "(null)");
+		else
+			port_string(sva, str, strcap);
+	} else {		/* %p: 0x..., then the width and flags of the spec */
+		snprintf(str, strcap, "0x%" PRIx64, va_arg(*ap, uint64_t));
+	}
+	return snprintf(piece, cap, spec, str);
+}
+
 /*
  * OpenCL C printf: the format (and every %s) is read by VA through the
- * memory port; conversions d i o u x X c s p f F e E g G a A %, with flags,
- * width, precision and the length modifiers hh h l (OpenCL's long is 64-bit).
- * The text is appended to the launch's printf buffer through the port.
- * Returns 0, or -1 for a malformed format or without a buffer (nothing written).
+ * memory port; the specifications of fsvm_cl_printf.h (flags, width,
+ * precision, hh h hl l, vectors %vN: one argument per element, printed
+ * with the same specification each and separated by ','). The text is
+ * appended to the launch's printf buffer through the port. Returns 0, or
+ * -1 for a malformed format, one that wants more than the nargs arguments
+ * given, or without a buffer (nothing written).
  */
-int __fsvm_printf(uint64_t fmt_va, ...)
+int __fsvm_printf(uint64_t fmt_va, uint32_t nargs, ...)
 {
 	struct wi_state *w = cur;
 	static __thread char fmt[PRINTF_MAX], out[PRINTF_MAX], str[PRINTF_MAX];
-	char piece[PRINTF_MAX], spec[32];
+	char piece[PRINTF_MAX];
 	uint64_t used, room;
 	size_t len = 0;
 	va_list ap;
@@ -398,114 +460,45 @@ int __fsvm_printf(uint64_t fmt_va, ...)
 		return -1;
 	port_string(fmt_va, fmt, sizeof(fmt));
 	out[0] = '\0';
-	va_start(ap, fmt_va);
+	va_start(ap, nargs);
 	for (const char *p = fmt; *p && rc == 0;) {
-		const char *q = p;
-		size_t sl;
-		int lng = 0, n = 0;
-		char conv;
+		struct fsvm_cl_pf_spec s;
+		unsigned int k;
 
 		if (*p != '%') {
+			const char *q = p;
+
 			while (*q && *q != '%')
 				q++;
 			out_add(out, &len, p, (size_t)(q - p));
 			p = q;
 			continue;
 		}
-		if (p[1] == '%') {
+		if (fsvm_cl_pf_parse(p, &s) != NULL) {
+			rc = -1;
+			break;
+		}
+		if (s.conv == '%')
 			out_add(out, &len, "%", 1);
-			p += 2;
-			continue;
-		}
-		q = p + 1;
-		while (*q && strchr("-+ #0", *q))
-			q++;
-		while (*q >= '0' && *q <= '9')
-			q++;
-		if (*q == '.') {
-			q++;
-			while (*q >= '0' && *q <= '9')
-				q++;
-		}
-		sl = (size_t)(q - p);
-		if (q[0] == 'h' && q[1] == 'h')
-			q += 2;
-		else if (q[0] == 'h' && q[1] != 'l')
-			q++;
-		else if (q[0] == 'l') {
-			lng = 1;
-			q++;
-		}
-		conv = *q;
-		if (conv == '\0' || !strchr("diouxXcspfFeEgGaA", conv) || sl + 4 > sizeof(spec)) {
-			rc = -1;
-			break;
-		}
-		memcpy(spec, p, sl);
-		switch (conv) {
-		case 'd':
-		case 'i':
-			if (lng) {
-				memcpy(spec + sl, PRId64, sizeof(PRId64));
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int64_t));
-			} else {
-				spec[sl] = conv;
-				spec[sl + 1] = '\0';
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
-			}
-			break;
-		case 'o':
-		case 'u':
-		case 'x':
-		case 'X':
-			if (lng) {
-				const char *m = conv == 'o' ? PRIo64 : conv == 'u' ? PRIu64 :
-						conv == 'x' ? PRIx64 : PRIX64;
+		for (k = 0; k < fsvm_cl_pf_nargs(&s); k++) {
+			int n;
 
-				memcpy(spec + sl, m, strlen(m) + 1);
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, uint64_t));
-			} else {
-				spec[sl] = conv;
-				spec[sl + 1] = '\0';
-				n = snprintf(piece, sizeof(piece), spec, va_arg(ap, unsigned int));
+			if (nargs == 0) {	/* never read an argument not passed */
+				rc = -1;
+				break;
 			}
-			break;
-		case 'c':
-			spec[sl] = 'c';
-			spec[sl + 1] = '\0';
-			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, int));
-			break;
-		case 's': {
-			uint64_t sva = va_arg(ap, uint64_t);
-
-			/* a NULL string prints "(null)", as the CPU drivers do */
-			if (sva == 0)
-				snprintf(str, sizeof(str), "(null)");
-			else
-				port_string(sva, str, sizeof(str));
-			spec[sl] = 's';
-			spec[sl + 1] = '\0';
-			n = snprintf(piece, sizeof(piece), spec, str);
-			break;
+			nargs--;
+			if (k)
+				out_add(out, &len, ",", 1);
+			n = pf_one(p, &s, &ap, piece, sizeof(piece), str, sizeof(str));
+			if (n < 0) {
+				rc = -1;
+				break;
+			}
+			out_add(out, &len, piece,
+				(size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
 		}
-		case 'p':	/* 0x..., then the width and flags of the spec */
-			snprintf(str, sizeof(str), "0x%" PRIx64, va_arg(ap, uint64_t));
-			spec[sl] = 's';
-			spec[sl + 1] = '\0';
-			n = snprintf(piece, sizeof(piece), spec, str);
-			break;
-		default:	/* floating point: promoted to double */
-			spec[sl] = conv;
-			spec[sl + 1] = '\0';
-			n = snprintf(piece, sizeof(piece), spec, va_arg(ap, double));
-			break;
-		}
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		out_add(out, &len, piece, (size_t)n < sizeof(piece) ? (size_t)n : sizeof(piece) - 1);
-		p = q + 1;
+		p += s.len;
 	}
 	va_end(ap);
 	if (rc != 0)

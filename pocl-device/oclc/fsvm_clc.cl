@@ -13,7 +13,8 @@
  * libm (the simulated device runs on the host CPU); accuracy is libm's.
  *
  * Vector forms apply the scalar form per component. Not provided: half,
- * images, atomics, sub-groups, vector printf, vload_half/vstore_half.
+ * images, atomics, sub-groups, vload_half/vstore_half. (printf, vectors
+ * included, is rewritten by fsvm-oclc for the device's engine.)
  */
 #define OVL __attribute__((overloadable))
 

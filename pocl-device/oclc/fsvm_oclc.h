@@ -30,11 +30,15 @@ struct fsvm_oclc_stats {
  *
  * Returns 0, or -1 with a one-line reason in err (the module may then be
  * partly rewritten: throw it away). Rejected with a clear reason:
- * atomics on device memory, barriers and any other call of a function the
- * device runtime does not provide (printf, math built-ins), intrinsics
- * other than memcpy/memmove/memset on device pointers, kernel arguments
- * passed by value as vectors or structs, more than FSVM_COMPILED_MAX_ARGS
- * arguments. stats may be NULL.
+ * atomics on device memory, barriers other than barrier() and
+ * work_group_barrier(), any other call of a function the device runtime
+ * does not provide (built-ins not linked in with -L), intrinsics other
+ * than memcpy/memmove/memset on device pointers, kernel arguments passed
+ * by value as vectors or structs, more than FSVM_COMPILED_MAX_ARGS
+ * arguments, and printf calls whose literal format is malformed or does
+ * not fit their arguments (fsvm_cl_printf.h; printf becomes
+ * __fsvm_printf, vector arguments one scalar per element). stats may be
+ * NULL.
  */
 int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
 			 char *err, size_t errlen);

@@ -15,6 +15,7 @@
 #include <llvm-c/Target.h>
 
 #include "fsvm_cl_abi.h"
+#include "fsvm_cl_printf.h"
 #include "fsvm_oclc.h"
 
 /* clang's OpenCL address spaces with -ffake-address-space-map. */
@@ -301,51 +302,340 @@ static bool provided_builtin(const char *name)
 	return starts(name, "__fsvm_");
 }
 
+/* The text of a string literal v (a constant global, or a constant GEP
+ * into one), NUL-terminated, malloc'ed; NULL if v is not one. */
+static char *literal_string(LLVMValueRef v)
+{
+	uint64_t off = 0;
+	size_t n = 0;
+	const char *t = "";
+	LLVMValueRef init;
+	char *r;
+
+	for (;;) {
+		if (LLVMIsAGlobalVariable(v))
+			break;
+		if (!LLVMIsAConstantExpr(v))
+			return NULL;
+		switch (LLVMGetConstOpcode(v)) {
+		case LLVMAddrSpaceCast:
+		case LLVMBitCast:
+			v = LLVMGetOperand(v, 0);
+			continue;
+		case LLVMGetElementPtr: {
+			/* i8 GEP with one index, or [N x i8] GEP with (0, k) */
+			LLVMTypeRef st = LLVMGetGEPSourceElementType(v);
+			unsigned int ni = (unsigned int)LLVMGetNumOperands(v) - 1;
+			LLVMValueRef last = LLVMGetOperand(v, ni);
+			bool byte = LLVMGetTypeKind(st) == LLVMIntegerTypeKind &&
+				    LLVMGetIntTypeWidth(st) == 8;
+			bool arr = LLVMGetTypeKind(st) == LLVMArrayTypeKind &&
+				   LLVMGetTypeKind(LLVMGetElementType(st)) == LLVMIntegerTypeKind &&
+				   LLVMGetIntTypeWidth(LLVMGetElementType(st)) == 8;
+
+			if (!LLVMIsAConstantInt(last) || !((byte && ni == 1) || (arr && ni == 2)))
+				return NULL;
+			if (arr && (!LLVMIsAConstantInt(LLVMGetOperand(v, 1)) ||
+				    LLVMConstIntGetZExtValue(LLVMGetOperand(v, 1)) != 0))
+				return NULL;
+			off += LLVMConstIntGetZExtValue(last);
+			v = LLVMGetOperand(v, 0);
+			continue;
+		}
+		default:
+			return NULL;
+		}
+	}
+	init = LLVMIsGlobalConstant(v) ? LLVMGetInitializer(v) : NULL;
+	if (!init)
+		return NULL;
+	/* LLVMIsConstantString casts without checking: "" is a
+	 * zeroinitializer, not a ConstantDataSequential. */
+	if (LLVMIsAConstantDataSequential(init) && LLVMIsConstantString(init))
+		t = LLVMGetAsString(init, &n);
+	else if (!LLVMIsNull(init))
+		return NULL;
+	if (off > n)
+		return NULL;
+	t += off;
+	n -= (size_t)off;
+	n = strnlen(t, n);
+	r = malloc(n + 1);
+	if (r) {
+		memcpy(r, t, n);
+		r[n] = '\0';
+	}
+	return r;
+}
+
+/* clang passes a vector to a variadic function as a vector, coerced to
+ * a scalar of its size, or as a pointer to a private copy (byval on
+ * x86-64, plain on AArch64 for vectors over 16 bytes). */
+static LLVMTypeRef byval_type(LLVMValueRef call, unsigned int i)
+{
+	unsigned int kind = LLVMGetEnumAttributeKindForName("byval", 5);
+	LLVMAttributeRef a = LLVMGetCallSiteEnumAttribute(call, i + 1, kind);
+
+	return a ? LLVMGetTypeAttributeValue(a) : NULL;
+}
+
+static bool vector_operand(LLVMValueRef call, unsigned int i)
+{
+	return LLVMGetTypeKind(LLVMTypeOf(LLVMGetOperand(call, i))) == LLVMVectorTypeKind ||
+	       byval_type(call, i) != NULL;
+}
+
+/* fmt for a one-line message: escapes for control characters, at most
+ * about 60 characters. */
+static const char *pf_quote(const char *fmt, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (const char *p = fmt; *p && n + 8 < cap; p++) {
+		if (n >= 60) {
+			memcpy(buf + n, "...", 3);
+			n += 3;
+			break;
+		}
+		if (*p == '\n' || *p == '\t' || *p == '"' || *p == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : *p;
+		} else if ((unsigned char)*p < 0x20) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", (unsigned char)*p);
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The specification at p (len characters) quoted like pf_quote. */
+static const char *pf_spec(const char *p, size_t len, char *buf, size_t cap)
+{
+	char t[40];
+
+	if (len >= sizeof(t))
+		len = sizeof(t) - 1;
+	memcpy(t, p, len);
+	t[len] = '\0';
+	return pf_quote(t, buf, cap);
+}
+
+struct pf_args {
+	LLVMValueRef *v;
+	unsigned int n, cap;
+};
+
+static bool pf_push(struct ox *o, struct pf_args *a, LLVMValueRef v)
+{
+	if (a->n == a->cap) {
+		unsigned int cap = a->cap ? a->cap * 2 : 16;
+		LLVMValueRef *nv = realloc(a->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			fail(o, "out of memory");
+			return false;
+		}
+		a->v = nv;
+		a->cap = cap;
+	}
+	a->v[a->n++] = v;
+	return true;
+}
+
 /*
- * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, ...): every pointer
+ * Operand i of a printf call, for the vector conversion s (text sp): its
+ * elements become scalar arguments (fsvm_cl_printf.h: int for elements
+ * narrower than 32 bits, 64-bit integers for l, double for floating
+ * point), read from the vector's bytes in private memory. The operand's
+ * size must be the vector's (N elements, 3 stored as 4; a vector under 4
+ * bytes may arrive in a 32-bit register).
+ */
+static void pf_vector(struct ox *o, LLVMValueRef fn, LLVMValueRef call, unsigned int i,
+		      const struct fsvm_cl_pf_spec *s, const char *sp, struct pf_args *a)
+{
+	LLVMValueRef op = LLVMGetOperand(call, i), mem = op;
+	LLVMTypeRef t = LLVMTypeOf(op), bt = byval_type(call, i), et;
+	unsigned int esz = fsvm_cl_pf_elem_bytes(s);
+	uint64_t want = (uint64_t)(s->vec == 3 ? 4 : s->vec) * esz, got = 0;
+	bool fp = fsvm_cl_pf_is_float(s->conv);
+
+	if (bt) {
+		got = LLVMABISizeOfType(o->td, bt);
+	} else if (LLVMGetTypeKind(t) == LLVMPointerTypeKind) {
+		if (LLVMGetPointerAddressSpace(t) != AS_PRIVATE) {
+			fail(o, "function %s: printf argument %u for \"%.*s\" is a pointer, "
+			     "not a vector", vname(fn), i, (int)s->len, sp);
+			return;
+		}
+		/* a private copy; its size is known when it is an alloca */
+		got = LLVMIsAAllocaInst(op) ?
+		      LLVMABISizeOfType(o->td, LLVMGetAllocatedType(op)) : want;
+	} else {
+		got = LLVMABISizeOfType(o->td, t);
+		mem = entry_alloca(o, fn, t);
+		LLVMBuildStore(o->b, op, mem);
+	}
+	if (got != want && !(want < 4 && got == 4)) {
+		fail(o, "function %s: printf argument %u (%llu bytes) does not match \"%.*s\" "
+		     "(%u elements of %u bytes)", vname(fn), i, (unsigned long long)got,
+		     (int)s->len, sp, s->vec, esz);
+		return;
+	}
+	if (fp)
+		et = esz == 2 ? LLVMHalfTypeInContext(o->c) : esz == 4 ?
+		     LLVMFloatTypeInContext(o->c) : LLVMDoubleTypeInContext(o->c);
+	else
+		et = LLVMIntTypeInContext(o->c, esz * 8);
+	for (unsigned int e = 0; e < s->vec && !o->failed; e++) {
+		LLVMValueRef off = LLVMConstInt(o->i64, (unsigned long long)e * esz, 0);
+		LLVMValueRef p = LLVMBuildGEP2(o->b, o->i8, mem, &off, 1, "");
+		LLVMValueRef v = LLVMBuildLoad2(o->b, et, p, "fsvm.pf");
+
+		LLVMSetAlignment(v, 1);
+		if (fp && esz != 8)
+			v = LLVMBuildFPExt(o->b, v, LLVMDoubleTypeInContext(o->c), "");
+		else if (!fp && esz < 4)
+			v = s->conv == 'd' || s->conv == 'i' ?
+			    LLVMBuildSExt(o->b, v, o->i32, "") : LLVMBuildZExt(o->b, v, o->i32, "");
+		pf_push(o, a, v);
+	}
+}
+
+/* Whether the format has a vector conversion (or a malformed one with a
+ * 'v' in it). */
+static bool pf_has_vector(const char *fmt)
+{
+	for (const char *p = fmt; *p;) {
+		struct fsvm_cl_pf_spec s;
+		const char *why;
+
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		why = fsvm_cl_pf_parse(p, &s);
+		if (s.vec || (why && memchr(p, 'v', s.len)))
+			return true;
+		p += s.len ? s.len : 1;
+	}
+	return false;
+}
+
+/*
+ * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, i32 nargs, ...): every pointer
  * argument (the format, %s strings) becomes its VA, which the device reads
  * through its memory port; the engine formats and appends the text to the
- * launch's printf buffer. Vector arguments (%v) are rejected here.
+ * launch's printf buffer. A string literal format (OpenCL C requires one)
+ * with vectors is checked here with the engine's own grammar
+ * (fsvm_cl_printf.h): a bad specification, too few arguments, or a vector
+ * argument of the wrong size or for a scalar conversion fails the build.
+ * Without vectors the engine checks the format when it runs, as before
+ * (kernels keep building when a printf on a path never taken has a
+ * format the engine does not know: -1 at run time). A vector conversion's
+ * argument is passed as its elements, one scalar argument each, so the
+ * engine reads plain variadic scalars whatever way clang lowered the
+ * vector (as a vector, a coerced scalar, or a pointer to a copy).
+ * Arguments beyond the format are evaluated but not passed.
  */
 static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 {
-	unsigned int n = LLVMGetNumArgOperands(call);
-	LLVMValueRef *a;
+	unsigned int n = LLVMGetNumArgOperands(call), ai = 1;
+	struct pf_args a = { NULL, 0, 0 };
+	char q[96], sq[96];
+	bool vec = false;
 	LLVMValueRef f, nc;
 	LLVMTypeRef fty;
+	char *fmt;
 
 	if (n == 0) {
 		fail(o, "function %s: printf without a format", vname(fn));
 		return;
 	}
-	a = calloc(n, sizeof(*a));
-	if (!a) {
-		fail(o, "out of memory");
-		return;
-	}
 	LLVMPositionBuilderBefore(o->b, call);
-	for (unsigned int i = 0; i < n && !o->failed; i++) {
-		LLVMValueRef v = LLVMGetOperand(call, i);
-		LLVMTypeKind k = LLVMGetTypeKind(LLVMTypeOf(v));
+	fmt = literal_string(LLVMGetOperand(call, 0));
+	pf_push(o, &a, va_of(o, LLVMGetOperand(call, 0)));
+	pf_push(o, &a, NULL);	/* the argument count, below */
+	if (!fmt) {
+		/* not a literal: the engine checks the format when it runs */
+		for (unsigned int i = 1; i < n && !o->failed; i++) {
+			LLVMValueRef v = LLVMGetOperand(call, i);
 
-		if (k == LLVMPointerTypeKind)
-			a[i] = va_of(o, v);
-		else if (k == LLVMVectorTypeKind)
-			fail(o, "function %s: printf of a vector (%%v) is not supported by "
-			     "the fsvm compiled-kernel engine", vname(fn));
-		else
-			a[i] = v;
+			if (vector_operand(call, i))
+				fail(o, "function %s: printf of a vector needs a string literal "
+				     "format", vname(fn));
+			else
+				pf_push(o, &a, LLVMGetTypeKind(LLVMTypeOf(v)) ==
+					LLVMPointerTypeKind ? va_of(o, v) : v);
+		}
+	}
+	if (fmt) {
+		vec = pf_has_vector(fmt);
+		for (unsigned int i = 1; i < n; i++)
+			vec = vec || vector_operand(call, i);
+	}
+	for (const char *p = fmt; p && *p && !o->failed;) {
+		struct fsvm_cl_pf_spec s;
+		const char *why;
+
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		why = fsvm_cl_pf_parse(p, &s);
+		if (why || (fsvm_cl_pf_nargs(&s) && ai >= n)) {
+			if (!vec) {
+				/* the engine stops here when it runs: the rest as is */
+				for (; ai < n; ai++) {
+					LLVMValueRef v = LLVMGetOperand(call, ai);
+
+					pf_push(o, &a, LLVMGetTypeKind(LLVMTypeOf(v)) ==
+						LLVMPointerTypeKind ? va_of(o, v) : v);
+				}
+				break;
+			}
+		}
+		if (why) {
+			fail(o, "function %s: printf format \"%s\": \"%s\": %s", vname(fn),
+			     pf_quote(fmt, q, sizeof(q)), pf_spec(p, s.len, sq, sizeof(sq)), why);
+			break;
+		}
+		if (fsvm_cl_pf_nargs(&s) && ai >= n) {
+			fail(o, "function %s: printf format \"%s\" needs more arguments than the "
+			     "%u given", vname(fn), pf_quote(fmt, q, sizeof(q)), n - 1);
+			break;
+		}
+		if (s.vec) {
+			pf_vector(o, fn, call, ai++, &s, p, &a);
+		} else if (s.conv != '%') {
+			LLVMValueRef v = LLVMGetOperand(call, ai);
+
+			if (vector_operand(call, ai))
+				fail(o, "function %s: printf argument %u is a vector but \"%.*s\" "
+				     "is not a vector conversion (%%vN...)", vname(fn), ai,
+				     (int)s.len, p);
+			else
+				pf_push(o, &a, LLVMGetTypeKind(LLVMTypeOf(v)) ==
+					LLVMPointerTypeKind ? va_of(o, v) : v);
+			ai++;
+		}
+		p += s.len;
 	}
 	if (!o->failed) {
-		fty = LLVMFunctionType(o->i32, &o->i64, 1, 1);
+		LLVMTypeRef pt[2] = { o->i64, o->i32 };
+
+		a.v[1] = LLVMConstInt(o->i32, a.n - 2, 0);
+		fty = LLVMFunctionType(o->i32, pt, 2, 1);
 		f = LLVMGetNamedFunction(o->mod, "__fsvm_printf");
 		if (!f)
 			f = LLVMAddFunction(o->mod, "__fsvm_printf", fty);
-		nc = LLVMBuildCall2(o->b, fty, f, a, n, "");
+		nc = LLVMBuildCall2(o->b, fty, f, a.v, a.n, "");
 		LLVMReplaceAllUsesWith(call, nc);
 		LLVMInstructionEraseFromParent(call);
 	}
-	free(a);
+	free(a.v);
+	free(fmt);
 }
 
 static void check_call(struct ox *o, LLVMValueRef fn, LLVMValueRef call)

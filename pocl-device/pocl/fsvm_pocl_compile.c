@@ -381,6 +381,7 @@ static int compile_source(cl_program program, cl_uint device_i, const struct wdi
 	argv[n++] = "-fno-vectorize";
 	argv[n++] = "-fno-slp-vectorize";
 	argv[n++] = "-fno-builtin-printf";	/* keep printf a printf (not puts/putchar) */
+	argv[n++] = "-Dcl_khr_int64";		/* in CL_DEVICE_EXTENSIONS (fsvm_pocl.c) */
 	argv[n++] = "-emit-llvm";
 	argv[n++] = "-c";
 	argv[n++] = "-I";

@@ -145,8 +145,8 @@ static int plot_dispatch(const struct plot_env *e, struct fsvm_context *ctx, uin
 	for (int k = 0; k <= NBINS; k++)
 		fprintf(f, "%.4g %.4g %" PRIu64 "\n", pow(10.0, (double)k / PER_DECADE - 1.0),
 			pow(10.0, (double)(k + 1) / PER_DECADE - 1.0), bins[k]);
-	printf("dispatch: %" PRIu64 " launches, median %.2f us, p99 %.2f us (host wall time)\n",
-	       iters, lat[iters / 2], lat[iters * 99 / 100]);
+	printf("dispatch: %" PRIu64 " %s, median %.2f us, p99 %.2f us (host wall time)\n",
+	       iters, plural(iters, "launch", "launches"), lat[iters / 2], lat[iters * 99 / 100]);
 	free(lat);
 	return close_data(f, e, "dispatch.dat");
 }

@@ -11,22 +11,56 @@
 
 #include "cli.h"
 
+const char *cli_cmd = "fsvm";
+
 int is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
+const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+const char *fmt_limit(uint64_t v, char *buf, size_t size)
+{
+	uint64_t p = 1;
+	int e = 0;
+
+	if (v == UINT64_MAX) {
+		snprintf(buf, size, "2^64-1");
+		return buf;
+	}
+	if (v >= 65536 && (v & (v - 1)) == 0) {
+		while ((1ull << e) != v)
+			e++;
+		snprintf(buf, size, "2^%d", e);
+		return buf;
+	}
+	while (p < v && p <= UINT64_MAX / 10) {
+		p *= 10;
+		e++;
+	}
+	if (p == v && e >= 6)
+		snprintf(buf, size, "10^%d", e);
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+	return buf;
+}
+
+/* 0, -1 not a number, -2 a number too large for 64 bits. */
 static int parse_u64(const char *text, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 	unsigned shift = 0;
 
-	if (!*text || *text == '-')
-		return -1;
+	if (*text < '0' || *text > '9')
+		return -1;	/* also rejects "-1", "+1" and " 1" */
 	errno = 0;
 	v = strtoull(text, &end, 0);
-	if (errno || end == text)
+	if (end == text)
 		return -1;
 	switch (*end) {
 	case 'k': case 'K': shift = 10; end++; break;
@@ -34,17 +68,25 @@ static int parse_u64(const char *text, uint64_t *out)
 	case 'g': case 'G': shift = 30; end++; break;
 	default: break;
 	}
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
+	if (*end)
+		return -1;
+	if (errno == ERANGE || (shift && v > (UINT64_MAX >> shift)))
+		return -2;
+	if (errno)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
 }
 
-int opt_u64(int argc, char **argv, int *i, const char *name, uint64_t *out)
+int opt_u64(int argc, char **argv, int *i, const char *name, uint64_t min, uint64_t max,
+	    uint64_t *out)
 {
 	const char *arg = argv[*i];
 	size_t len = strlen(name);
 	const char *value;
+	char lo[32], hi[32];
+	uint64_t v = 0;
+	int r;
 
 	if (strncmp(arg, name, len) != 0)
 		return 0;
@@ -52,35 +94,87 @@ int opt_u64(int argc, char **argv, int *i, const char *name, uint64_t *out)
 		value = arg + len + 1;
 	} else if (arg[len] == '\0') {
 		if (*i + 1 >= argc) {
-			fprintf(stderr, "fsvm: option %s needs a value\n", name);
+			fprintf(stderr, "%s: option %s needs a value\n", cli_cmd, name);
 			return -1;
 		}
 		value = argv[++*i];
 	} else {
 		return 0;	/* a longer option sharing the prefix */
 	}
-	if (parse_u64(value, out) != 0) {
-		fprintf(stderr, "fsvm: option %s: \"%s\" is not an unsigned number\n",
-			name, value);
+	fmt_limit(min, lo, sizeof(lo));
+	fmt_limit(max, hi, sizeof(hi));
+	r = parse_u64(value, &v);
+	if (r == -1) {
+		fprintf(stderr, "%s: option %s: \"%s\" is not an unsigned number (decimal or 0x "
+			"hex, optional suffix k/M/G = 2^10/2^20/2^30)\n", cli_cmd, name, value);
 		return -1;
 	}
+	if (r == -2) {
+		fprintf(stderr, "%s: option %s: %s is out of range: it must be %s..%s\n",
+			cli_cmd, name, value, lo, hi);
+		return -1;
+	}
+	if (v < min || v > max) {
+		char dec[32], shown[96];
+
+		/* Say what a suffix or 0x made of the value. */
+		snprintf(dec, sizeof(dec), "%" PRIu64, v);
+		if (strcmp(dec, value) != 0)
+			snprintf(shown, sizeof(shown), "%.40s (= %s)", value, dec);
+		else
+			snprintf(shown, sizeof(shown), "%s", value);
+		fprintf(stderr, "%s: option %s: %s is out of range: it must be %s..%s\n",
+			cli_cmd, name, shown, lo, hi);
+		return -1;
+	}
+	*out = v;
 	(*i)++;
 	return 1;
+}
+
+int bad_argument(const char *arg)
+{
+	if (arg[0] == '-' && arg[1])
+		fprintf(stderr, "%s: unknown option \"%s\"\n", cli_cmd, arg);
+	else
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", cli_cmd, arg);
+	fprintf(stderr, "%s: \"%s --help\" lists the options\n", cli_cmd, cli_cmd);
+	return EXIT_USAGE;
+}
+
+int open_device(const char *device, struct fsvm_device **dev)
+{
+	const char *env = getenv("FSVM_DEVICE");
+	const char *name, *from;
+	int err;
+
+	if (device && *device) {
+		name = device;
+		from = "--device";
+	} else if (env && *env) {
+		name = env;
+		from = "$FSVM_DEVICE";
+	} else {
+		name = "sim";
+		from = "the default";
+	}
+	err = fsvm_device_open(name, dev);
+	if (err)
+		fprintf(stderr, "%s: cannot open device \"%s\" (from %s): %s\n", cli_cmd, name,
+			from, fsvm_strerror(err));
+	return err;
 }
 
 int open_device_and_context(const char *device, unsigned int ring,
 			    struct fsvm_device **dev, struct fsvm_context **ctx)
 {
-	int err = fsvm_device_open(device, dev);
+	int err = open_device(device, dev);
 
-	if (err) {
-		fprintf(stderr, "fsvm: cannot open device %s: %s\n",
-			device ? device : "(default)", fsvm_strerror(err));
+	if (err)
 		return err;
-	}
 	err = fsvm_context_create(*dev, ring, ctx);
 	if (err) {
-		fprintf(stderr, "fsvm: cannot create a context: %s\n", fsvm_strerror(err));
+		fprintf(stderr, "%s: cannot create a context: %s\n", cli_cmd, fsvm_strerror(err));
 		fsvm_device_close(*dev);
 		*dev = NULL;
 	}

@@ -28,6 +28,7 @@
  * $FSVM_COMMIT), the UTC time and the number of reps.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -517,62 +518,87 @@ const char *bench_commit(void)
 #endif
 }
 
+/* The label column of the text output: "label<pad> : ". */
+#define LABEL_WIDTH 34
+
+static void label(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void label(const char *fmt, ...)
+{
+	char text[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	printf("%-*s : ", LABEL_WIDTH, text);
+}
+
 static void print_text(const struct bench_results *r, const struct fsvm_device_info *info)
 {
 	double gc = goal_chase_ratio(r->nodes);
 
-	printf("fsvm bench on device \"%s\" (%s), %" PRIu64 " reps; figures are "
+	printf("fsvm bench on device \"%s\" (%s), %" PRIu64 " %s; figures are "
 	       "min / median / max, host wall time\n\n", info->name,
-	       info->features & FSVM_FEAT_SIMULATED ? "simulated" : "hardware", r->reps);
-	printf("dispatch round trip, empty kernel : %.2f us median, %.2f us p99, %.2f / %.2f us "
-	       "min / max (%" PRIu64 " launches; goal median <= %.0f us: %s)\n",
+	       info->features & FSVM_FEAT_SIMULATED ? "simulated" : "hardware", r->reps,
+	       plural(r->reps, "rep", "reps"));
+	label("dispatch round trip, empty kernel");
+	printf("%.2f us median, %.2f us p99, %.2f / %.2f us min / max (%" PRIu64 " %s; "
+	       "goal median <= %.0f us: %s)\n",
 	       r->dispatch_us_median, r->dispatch_us_p99, r->dispatch_us_min, r->dispatch_us_max,
-	       r->dispatch_launches, GOAL_DISPATCH_US,
-	       verdict(r->dispatch_us_median <= GOAL_DISPATCH_US));
-	printf("pointer chase, %" PRIu64 " nodes     : device %.1f / %.1f / %.1f ns/hop, "
-	       "CPU %.1f / %.1f / %.1f ns/hop\n", r->nodes, r->chase_sim.min, r->chase_sim.med,
-	       r->chase_sim.max, r->chase_native.min, r->chase_native.med, r->chase_native.max);
-	printf("  device / CPU                     : %.2f / %.2f / %.2fx (goal median <= %.1fx: %s)\n",
+	       r->dispatch_launches, plural(r->dispatch_launches, "launch", "launches"),
+	       GOAL_DISPATCH_US, verdict(r->dispatch_us_median <= GOAL_DISPATCH_US));
+	label("pointer chase, %" PRIu64 " %s", r->nodes, plural(r->nodes, "node", "nodes"));
+	printf("device %.1f / %.1f / %.1f ns/hop, CPU %.1f / %.1f / %.1f ns/hop\n",
+	       r->chase_sim.min, r->chase_sim.med, r->chase_sim.max, r->chase_native.min,
+	       r->chase_native.med, r->chase_native.max);
+	label("  device / CPU");
+	printf("%.2f / %.2f / %.2fx (goal median <= %.1fx: %s)\n",
 	       r->chase_ratio.min, r->chase_ratio.med, r->chase_ratio.max, gc,
 	       verdict(r->chase_ratio.med <= gc));
-	printf("bandwidth, %" PRIu64 " MiB arrays       : vadd %.2f / %.2f / %.2f GB/s (device), "
-	       "memcpy %.2f / %.2f / %.2f GB/s (CPU); bytes read + written\n",
-	       r->vadd_elems * 4 >> 20, r->vadd_gbps.min, r->vadd_gbps.med, r->vadd_gbps.max,
+	label("bandwidth, %" PRIu64 " MiB arrays", r->vadd_elems * 4 >> 20);
+	printf("vadd %.2f / %.2f / %.2f GB/s (device), memcpy %.2f / %.2f / %.2f GB/s (CPU); "
+	       "bytes read + written\n", r->vadd_gbps.min, r->vadd_gbps.med, r->vadd_gbps.max,
 	       r->memcpy_gbps.min, r->memcpy_gbps.med, r->memcpy_gbps.max);
-	printf("  vadd / memcpy                    : %.3f / %.3f / %.3f (goal median >= %.2f: %s;"
-	       " page offsets %#x %#x %#x)\n", r->vadd_ratio.min, r->vadd_ratio.med,
-	       r->vadd_ratio.max, GOAL_VADD_RATIO, verdict(r->vadd_ratio.med >= GOAL_VADD_RATIO),
+	label("  vadd / memcpy");
+	printf("%.3f / %.3f / %.3f (goal median >= %.2f: %s; page offsets %#x %#x %#x)\n",
+	       r->vadd_ratio.min, r->vadd_ratio.med, r->vadd_ratio.max, GOAL_VADD_RATIO,
+	       verdict(r->vadd_ratio.med >= GOAL_VADD_RATIO),
 	       r->page_off[0], r->page_off[1], r->page_off[2]);
-	printf("host preparation, one list query   : SVM %.2f us / %" PRIu64 " bytes copied;"
-	       " device buffer %.1f us / %" PRIu64 " bytes copied\n", r->prep_us_svm,
-	       r->bytes_copied_svm, r->prep_us_copy, r->bytes_copied_copy);
-	printf("modelled cycles per hop            : %.1f with 4 KiB pages, ",
-	       r->modeled_cycles_per_hop_4k);
+	label("host preparation, one list query");
+	printf("SVM %.2f us / %" PRIu64 " %s copied; device buffer %.1f us / %" PRIu64 " %s "
+	       "copied\n", r->prep_us_svm, r->bytes_copied_svm,
+	       plural(r->bytes_copied_svm, "byte", "bytes"), r->prep_us_copy,
+	       r->bytes_copied_copy, plural(r->bytes_copied_copy, "byte", "bytes"));
+	label("modelled cycles per hop");
+	printf("%.1f with 4 KiB pages, ", r->modeled_cycles_per_hop_4k);
 	if (r->have_2m)
 		printf("%.1f with 2 MiB pages\n", r->modeled_cycles_per_hop_2m);
 	else
 		printf("n/a with 2 MiB pages (no 2 MiB backing obtained)\n");
-	if (r->rss_arrays_kib >= 0)
-		printf("peak RSS, one vadd                 : %" PRId64 " KiB above the %" PRId64
-		       " KiB of its three arrays (goal <= %d KiB: %s)\n", r->rss_over_kib,
-		       r->rss_arrays_kib, GOAL_RSS_OVER_KIB,
-		       verdict(r->rss_over_kib <= GOAL_RSS_OVER_KIB));
+	if (r->rss_arrays_kib >= 0) {
+		label("peak RSS, one vadd");
+		printf("%" PRId64 " KiB above the %" PRId64 " KiB of its three arrays "
+		       "(goal <= %d KiB: %s)\n", r->rss_over_kib, r->rss_arrays_kib,
+		       GOAL_RSS_OVER_KIB, verdict(r->rss_over_kib <= GOAL_RSS_OVER_KIB));
+	}
 	if (!r->have_batch)
 		return;
 	printf("K chases interleaved (pointer_chase_batch), modelled at %.0f MHz, the K lanes "
 	       "splitting one %" PRIu64 "-node list:\n", info->clock_hz / 1e6, r->nodes);
-	printf("  K   4 KiB: cycles/hop  ns/hop  hops/us   2 MiB: cycles/hop  ns/hop  hops/us\n");
+	/* Every column as wide as its heading, numbers right-aligned under it. */
+	printf("  %2s  %-5s %10s %8s %8s  %-5s %10s %8s %8s\n", "K", "4 KiB", "cycles/hop",
+	       "ns/hop", "hops/us", "2 MiB", "cycles/hop", "ns/hop", "hops/us");
 	for (unsigned int i = 0; i < BENCH_BATCH_KS; i++) {
 		double c4 = r->batch_cph_4k[i], c2 = r->batch_cph_2m[i];
 		double mhz = info->clock_hz / 1e6;
 
-		printf("  %-2u         %8.1f  %6.1f  %7.1f", bench_batch_k[i], c4, c4 / mhz * 1e3,
-		       c4 > 0 ? mhz / c4 : 0);
+		printf("  %2u  %-5s %10.1f %8.1f %8.1f", bench_batch_k[i], "", c4,
+		       c4 / mhz * 1e3, c4 > 0 ? mhz / c4 : 0);
 		if (r->have_2m)
-			printf("          %8.1f  %6.1f  %7.1f\n", c2, c2 / mhz * 1e3,
+			printf("  %-5s %10.1f %8.1f %8.1f\n", "", c2, c2 / mhz * 1e3,
 			       c2 > 0 ? mhz / c2 : 0);
 		else
-			printf("          n/a\n");
+			printf("  %-5s %10s %8s %8s\n", "", "n/a", "n/a", "n/a");
 	}
 }
 
@@ -678,7 +704,7 @@ static void bench_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fsvm bench [--json] [--nodes N] [--iters K] [--reps R] [--vadd-mib M]\n"
-		"                  [--rss-mib M]\n"
+		"                  [--rss-mib M] [--device NAME] [-v]\n"
 		"       fsvm bench --plot DIR [--plot-nodes N] [--plot-mib M] [--reps R] [--iters K]\n"
 		"\n"
 		"Measures, in one run: the empty-kernel dispatch round trip (median);\n"
@@ -689,8 +715,9 @@ static void bench_usage(FILE *out)
 		"the peak resident memory of one vadd beyond its arrays.\n"
 		"\n"
 		"  --json      one JSON object instead of text\n"
-		"  --nodes N   list length (default 1M)\n"
-		"  --iters K   empty-kernel launches to take the median of (default 10000)\n"
+		"  --nodes N   list length, 1..2^28 (default 1M = 2^20)\n"
+		"  --iters K   empty-kernel launches to take the median of, 1..10^8\n"
+		"              (default 10000)\n"
 		"  --reps R    runs of the chase, vadd and memcpy, 1..101 (default 5):\n"
 		"              each figure is reported as min / median / max\n"
 		"  --vadd-mib M  size of each vadd array in MiB, 1..4096 (default 64)\n"
@@ -698,8 +725,9 @@ static void bench_usage(FILE *out)
 		"              (default 512; 0 leaves the step out)\n"
 		"  --plot DIR  instead: sweep sizes and draw PNGs with gnuplot into DIR\n"
 		"              (chase.png: ns/hop device vs CPU against list length,\n"
-		"              1 Ki .. --plot-nodes nodes, default 8M; vadd.png: GB/s\n"
-		"              against array size, 4 KiB .. --plot-mib MiB, default 512;\n"
+		"              1 Ki .. --plot-nodes nodes (1024..2^28, default 8M);\n"
+		"              vadd.png: GB/s against array size, 4 KiB .. --plot-mib MiB\n"
+		"              (1..4096, default 512);\n"
 		"              dispatch.png: round-trip histogram of --iters launches;\n"
 		"              pages.png: modelled cycles/hop, 4 KiB vs 2 MiB pages),\n"
 		"              each point the median of --reps runs; data in DIR/*.dat\n"
@@ -707,7 +735,10 @@ static void bench_usage(FILE *out)
 		"Times are host wall time (on sim: how long the simulation took), except\n"
 		"\"modelled cycles\", which is the device model's count. The JSON records\n"
 		"host, commit (from configure time; $FSVM_COMMIT overrides), UTC time and\n"
-		"the number of reps.\n");
+		"the number of reps. An option the chosen mode does not use (--plot-mib\n"
+		"without --plot, --nodes with it) is accepted with a warning on stderr.\n"
+		"\n"
+		CLI_SUFFIX_HELP);
 }
 
 int cmd_bench(const char *device, int argc, char **argv)
@@ -719,6 +750,23 @@ int cmd_bench(const char *device, int argc, char **argv)
 	struct list_workload list;
 	struct fsvm_device *dev;
 	struct fsvm_context *ctx;
+	/* both: used with and without --plot; plot: only with it */
+	const struct {
+		const char *name;
+		uint64_t min, max;
+		uint64_t *value;
+		int both, plot;
+	} opts[] = {
+		{ "--nodes", 1, 1u << 28, &o.nodes, 0, 0 },
+		{ "--iters", 1, 100000000, &o.iters, 1, 0 },
+		{ "--reps", 1, MAX_REPS, &o.reps, 1, 0 },
+		{ "--vadd-mib", 1, 4096, &o.vadd_mib, 0, 0 },
+		{ "--rss-mib", 0, 4096, &o.rss_mib, 0, 0 },
+		{ "--plot-nodes", 1024, 1u << 28, &o.plot_nodes, 0, 1 },
+		{ "--plot-mib", 1, 4096, &o.plot_mib, 0, 1 },
+	};
+	enum { NOPTS = sizeof(opts) / sizeof(opts[0]) };
+	unsigned int given = 0, b;
 	int i = 1, err;
 
 	while (i < argc) {
@@ -742,34 +790,26 @@ int cmd_bench(const char *device, int argc, char **argv)
 			i += argv[i][6] == '=' ? 1 : 2;
 			continue;
 		}
-		if ((rc = opt_u64(argc, argv, &i, "--nodes", &o.nodes)) ||
-		    (rc = opt_u64(argc, argv, &i, "--iters", &o.iters)) ||
-		    (rc = opt_u64(argc, argv, &i, "--reps", &o.reps)) ||
-		    (rc = opt_u64(argc, argv, &i, "--vadd-mib", &o.vadd_mib)) ||
-		    (rc = opt_u64(argc, argv, &i, "--rss-mib", &o.rss_mib)) ||
-		    (rc = opt_u64(argc, argv, &i, "--plot-nodes", &o.plot_nodes)) ||
-		    (rc = opt_u64(argc, argv, &i, "--plot-mib", &o.plot_mib))) {
-			if (rc < 0)
-				return EXIT_USAGE;
-			continue;
+		for (rc = 0, b = 0; !rc && b < NOPTS; b++) {
+			rc = opt_u64(argc, argv, &i, opts[b].name, opts[b].min, opts[b].max,
+				     opts[b].value);
+			if (rc > 0)
+				given |= 1u << b;
 		}
-		fprintf(stderr, "fsvm bench: unexpected argument \"%s\"\n", argv[i]);
-		bench_usage(stderr);
-		return EXIT_USAGE;
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		return bad_argument(argv[i]);
 	}
-	if (o.nodes < 1 || o.nodes > (1u << 28) || o.iters < 1 || o.iters > 100000000 ||
-	    o.reps < 1 || o.reps > MAX_REPS || o.vadd_mib < 1 || o.vadd_mib > 4096 ||
-	    o.rss_mib > 4096) {
-		fprintf(stderr, "fsvm bench: --nodes must be 1..2^28, --iters 1..10^8, "
-			"--reps 1..%d, --vadd-mib 1..4096 and --rss-mib 0..4096\n", MAX_REPS);
-		return EXIT_USAGE;
-	}
-	if (o.plot_nodes < 1024 || o.plot_nodes > (1u << 28) || o.plot_mib < 1 ||
-	    o.plot_mib > 4096) {
-		fprintf(stderr, "fsvm bench: --plot-nodes must be 1024..2^28 and --plot-mib "
-			"1..4096\n");
-		return EXIT_USAGE;
-	}
+	/* What the chosen mode leaves unused: said, not refused. */
+	for (b = 0; b < NOPTS; b++)
+		if ((given & (1u << b)) && !opts[b].both &&
+		    opts[b].plot != (o.plot_dir != NULL))
+			fprintf(stderr, "fsvm bench: warning: option %s has no effect %s --plot\n",
+				opts[b].name, o.plot_dir ? "with" : "without");
+	if (o.json && o.plot_dir)
+		fprintf(stderr, "fsvm bench: warning: option --json has no effect with --plot\n");
 	r.nodes = o.nodes;
 	r.reps = o.reps;
 
@@ -785,7 +825,8 @@ int cmd_bench(const char *device, int argc, char **argv)
 	}
 	fsvm_device_info(dev, &info);
 
-	fprintf(stderr, "bench: dispatch latency (%" PRIu64 " launches)\n", o.iters);
+	fprintf(stderr, "bench: dispatch latency (%" PRIu64 " %s)\n", o.iters,
+		plural(o.iters, "launch", "launches"));
 	err = bench_dispatch(ctx, o.iters, &r);
 	if (!err) {
 		fprintf(stderr, "bench: building a %" PRIu64 "-node list\n", o.nodes);

@@ -21,7 +21,7 @@ static const char *const level_name[] = { "ok  ", "info", "WARN", "FAIL" };
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: fsvm doctor [--no-probe] [/dev/fsvmN]\n"
+		"usage: fsvm doctor [--no-probe] [/dev/fsvmN | --device hw:/dev/fsvmN] [-v]\n"
 		"\n"
 		"Checks the SMMU and CPU configuration fsvm.ko uses (VA bits/T0SZ, PA size,\n"
 		"MAIR, table-walk coherence, stream mapping, INSTCFG/PRIVCFG, bank state) and,\n"
@@ -79,8 +79,7 @@ int cmd_doctor(const char *device, int argc, char **argv)
 		} else if (argv[i][0] != '-' && !path) {
 			path = argv[i];
 		} else {
-			usage(stderr);
-			return EXIT_USAGE;
+			return bad_argument(argv[i]);
 		}
 	}
 	if (!path && device && strncmp(device, "hw:", 3) == 0)

@@ -32,21 +32,17 @@ int cmd_info(const char *device, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
-			printf("usage: fsvm info\n\n"
+			printf("usage: fsvm info [--device NAME] [-v]\n\n"
 			       "Prints the device's identification (version, features, clock,\n"
 			       "contexts) and its kernel table with each argument's kind and name.\n");
 			return 0;
 		}
-		fprintf(stderr, "fsvm info: unexpected argument \"%s\"\n", argv[i]);
-		return EXIT_USAGE;
+		return bad_argument(argv[i]);
 	}
 
-	err = fsvm_device_open(device, &dev);
-	if (err) {
-		fprintf(stderr, "fsvm: cannot open device %s: %s\n",
-			device ? device : "(default)", fsvm_strerror(err));
+	err = open_device(device, &dev);
+	if (err)
 		return EXIT_MISMATCH;
-	}
 	fsvm_device_info(dev, &info);
 	printf("device        : %s (backend %s)\n", info.name, info.backend);
 	printf("hw version    : %u.%u\n", info.hw_version >> 16, info.hw_version & 0xffff);

@@ -420,7 +420,7 @@ static void run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: fsvm run <kernel> [--n N] [--seed S] [--max-hops H] [--offset BYTES]\n"
-		"                [--k K]\n"
+		"                [--k K] [--device NAME] [-v]\n"
 		"\n"
 		"Builds data with malloc in host memory, runs <kernel> on the device with\n"
 		"the raw pointers, checks the result against the CPU and prints the\n"
@@ -429,22 +429,59 @@ static void run_usage(FILE *out)
 		"Kernels: nop, pointer_chase, list_search, bst_lookup, hash_probe,\n"
 		"         vadd, memcpy, memset, bst_lookup_batch, hash_probe_batch\n"
 		"\n"
-		"  --n N          nodes / keys / elements / bytes (default 100000; k, M, G ok)\n"
+		"  --n N          nodes / keys / elements / bytes, 0..2^32 (default 100000)\n"
 		"  --seed S       seed of the generated data (default 1)\n"
-		"  --max-hops H   hop limit of pointer_chase / list_search (default 2^32)\n"
-		"  --offset B     shift argument buffers B bytes past malloc's alignment;\n"
-		"                 a misaligning offset must end in an alignment fault\n"
+		"  --max-hops H   hop limit of pointer_chase / list_search, 0..2^32\n"
+		"                 (default 2^32)\n"
+		"  --offset B     shift argument buffers B bytes past malloc's alignment,\n"
+		"                 0..4096; a misaligning offset must end in an alignment fault\n"
 		"  --k K          bst_lookup / hash_probe: run the _batch kernel with K\n"
-		"                 lookups in flight, 1..16 (the _batch names: default 16)\n");
+		"                 lookups in flight, 1..16 (the _batch names: default 16)\n"
+		"An option the kernel does not use is accepted with a warning on stderr.\n"
+		"\n"
+		CLI_SUFFIX_HELP);
 }
+
+/* The options, as bits of struct run_opts' "given" set. */
+enum { OPT_N = 1, OPT_SEED = 2, OPT_MAX_HOPS = 4, OPT_OFFSET = 8, OPT_K = 16 };
+
+static const struct {
+	const char *name;
+	unsigned int uses;	/* the options the kernel reads */
+} run_kernels[] = {
+	{ "nop", 0 },
+	{ "pointer_chase", OPT_N | OPT_SEED | OPT_MAX_HOPS | OPT_OFFSET },
+	{ "list_search", OPT_N | OPT_SEED | OPT_MAX_HOPS | OPT_OFFSET },
+	{ "bst_lookup", OPT_N | OPT_SEED | OPT_OFFSET | OPT_K },
+	{ "hash_probe", OPT_N | OPT_SEED | OPT_OFFSET | OPT_K },
+	{ "vadd", OPT_N | OPT_SEED | OPT_OFFSET },
+	{ "memcpy", OPT_N | OPT_SEED | OPT_OFFSET },
+	{ "memset", OPT_N | OPT_SEED | OPT_OFFSET },
+	{ "bst_lookup_batch", OPT_N | OPT_SEED | OPT_OFFSET | OPT_K },
+	{ "hash_probe_batch", OPT_N | OPT_SEED | OPT_OFFSET | OPT_K },
+};
 
 int cmd_run(const char *device, int argc, char **argv)
 {
 	struct run_opts o = { .n = 100000, .seed = 1, .max_hops = FSVM_MAX_HOPS };
+	/* In the order of the OPT_ bits. */
+	const struct {
+		const char *name;
+		uint64_t min, max;
+		uint64_t *value;
+	} opts[] = {
+		{ "--n", 0, FSVM_MAX_ELEMS, &o.n },
+		{ "--seed", 0, UINT64_MAX, &o.seed },
+		{ "--max-hops", 0, FSVM_MAX_HOPS, &o.max_hops },
+		{ "--offset", 0, 4096, &o.offset },
+		{ "--k", 1, FSVM_BATCH_LANES, &o.k },
+	};
+	enum { NOPTS = sizeof(opts) / sizeof(opts[0]) };
 	const char *kernel = NULL;
 	struct fsvm_device *dev;
 	struct fsvm_context *ctx;
-	int i = 1, rc;
+	unsigned int given = 0, b;
+	int i = 1, rc, which = -1;
 
 	while (i < argc) {
 		int r;
@@ -453,20 +490,18 @@ int cmd_run(const char *device, int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		}
-		if ((r = opt_u64(argc, argv, &i, "--n", &o.n)) ||
-		    (r = opt_u64(argc, argv, &i, "--seed", &o.seed)) ||
-		    (r = opt_u64(argc, argv, &i, "--max-hops", &o.max_hops)) ||
-		    (r = opt_u64(argc, argv, &i, "--offset", &o.offset)) ||
-		    (r = opt_u64(argc, argv, &i, "--k", &o.k))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
+		for (r = 0, b = 0; !r && b < NOPTS; b++) {
+			r = opt_u64(argc, argv, &i, opts[b].name, opts[b].min, opts[b].max,
+				    opts[b].value);
+			if (r > 0)
+				given |= 1u << b;
 		}
-		if (argv[i][0] == '-' || kernel) {
-			fprintf(stderr, "fsvm run: unexpected argument \"%s\"\n", argv[i]);
-			run_usage(stderr);
+		if (r < 0)
 			return EXIT_USAGE;
-		}
+		if (r)
+			continue;
+		if (argv[i][0] == '-' || kernel)
+			return bad_argument(argv[i]);
 		kernel = argv[i++];
 	}
 	if (!kernel) {
@@ -474,36 +509,24 @@ int cmd_run(const char *device, int argc, char **argv)
 		run_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.offset > 4096) {
-		fprintf(stderr, "fsvm run: --offset is at most 4096\n");
-		return EXIT_USAGE;
-	}
-	if (o.n > (1ull << 32)) {
-		fprintf(stderr, "fsvm run: --n is at most 2^32\n");
-		return EXIT_USAGE;
-	}
-
-	static const char *const known[] = { "nop", "pointer_chase", "list_search",
-		"bst_lookup", "hash_probe", "vadd", "memcpy", "memset" };
-	int which = -1;
-
-	for (int k = 0; k < (int)(sizeof(known) / sizeof(known[0])); k++)
-		if (strcmp(kernel, known[k]) == 0)
+	for (int k = 0; k < (int)(sizeof(run_kernels) / sizeof(run_kernels[0])); k++)
+		if (strcmp(kernel, run_kernels[k].name) == 0)
 			which = k;
-	if (strcmp(kernel, "bst_lookup_batch") == 0 || strcmp(kernel, "hash_probe_batch") == 0) {
-		which = kernel[0] == 'b' ? 3 : 4;
-		if (!o.k)
-			o.k = FSVM_BATCH_LANES;
-	}
-	if (o.k > FSVM_BATCH_LANES || (o.k && which != 3 && which != 4)) {
-		fprintf(stderr, "fsvm run: --k is 1..%u, for bst_lookup and hash_probe\n",
-			FSVM_BATCH_LANES);
-		return EXIT_USAGE;
-	}
 	if (which < 0) {
 		fprintf(stderr, "fsvm run: unknown kernel \"%s\"\n", kernel);
 		run_usage(stderr);
 		return EXIT_USAGE;
+	}
+	for (b = 0; b < NOPTS; b++)
+		if ((given & (1u << b)) && !(run_kernels[which].uses & (1u << b)))
+			fprintf(stderr, "fsvm run: warning: kernel %s ignores option %s\n", kernel,
+				opts[b].name);
+	if (!(run_kernels[which].uses & OPT_K))
+		o.k = 0;
+	if (which == 8 || which == 9) {	/* bst_lookup_batch, hash_probe_batch: */
+		which -= 5;			/* bst_lookup, hash_probe with k in flight */
+		if (!o.k)
+			o.k = FSVM_BATCH_LANES;
 	}
 
 	if (open_device_and_context(device, 0, &dev, &ctx) != FSVM_OK)

@@ -12,7 +12,9 @@ _fsvm()
 		cword=$COMP_CWORD
 	}
 
-	local global_opts="--device -v --verbose -h --help --version"
+	local global_opts="--device -v -vv --verbose -h --help --version"
+	# global options are accepted after the command too
+	local after="--device -v --verbose"
 	local commands="info run bench doctor help"
 	local kernels="nop pointer_chase list_search bst_lookup hash_probe vadd memcpy memset bst_lookup_batch hash_probe_batch"
 
@@ -50,18 +52,18 @@ _fsvm()
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi ;;
 	info)
-		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--help $after" -- "$cur")) ;;
 	run)
 		if ((cword == cmd_at + 1)) && [[ $cur != -* ]]; then
 			COMPREPLY=($(compgen -W "$kernels" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--n --seed --max-hops --offset --k --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--n --seed --max-hops --offset --k --help $after" -- "$cur"))
 		fi ;;
 	bench)
-		COMPREPLY=($(compgen -W "--json --nodes --iters --reps --vadd-mib --rss-mib --plot --plot-nodes --plot-mib --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --nodes --iters --reps --vadd-mib --rss-mib --plot --plot-nodes --plot-mib --help $after" -- "$cur")) ;;
 	doctor)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--no-probe --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--no-probe --help $after" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -G "/dev/fsvm[0-9]*" -- "$cur"))
 		fi ;;

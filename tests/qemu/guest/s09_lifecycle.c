@@ -26,13 +26,22 @@
 
 #define CYCLES 1000
 
-/* Sum of active_objs * objsize over /proc/slabinfo (bytes), -1 if unreadable. */
-static long long slab_bytes(void)
+/* One /proc/slabinfo reading: active_objs * objsize per cache. */
+#define MAX_CACHES 512
+struct slab_snap {
+	int n;
+	char name[MAX_CACHES][128];
+	long long bytes[MAX_CACHES];
+};
+
+/* Read every cache into s; total bytes, -1 if unreadable. */
+static long long slab_read(struct slab_snap *s)
 {
 	FILE *f = fopen("/proc/slabinfo", "r");
 	char line[512];
 	long long total = 0;
 
+	s->n = 0;
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -41,11 +50,51 @@ static long long slab_bytes(void)
 
 		if (line[0] == '#' || strncmp(line, "slabinfo", 8) == 0)
 			continue;
-		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &num, &size) == 4)
-			total += active * size;
+		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &num, &size) != 4)
+			continue;
+		total += active * size;
+		if (s->n < MAX_CACHES) {
+			snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+			s->bytes[s->n++] = active * size;
+		}
 	}
 	fclose(f);
 	return total;
+}
+
+/*
+ * The three caches that grew most from a to b, as "name +bytes, ...": a
+ * failing leak check names where the bytes went.
+ */
+static void slab_growth(const struct slab_snap *a, const struct slab_snap *b, char *out,
+			size_t len)
+{
+	long long grow[MAX_CACHES];
+	size_t used = 0;
+
+	out[0] = 0;
+	for (int i = 0; i < b->n; i++) {
+		grow[i] = b->bytes[i];
+		for (int j = 0; j < a->n; j++)
+			if (strcmp(a->name[j], b->name[i]) == 0) {
+				grow[i] -= a->bytes[j];
+				break;
+			}
+	}
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+
+		for (int i = 0; i < b->n; i++)
+			if (grow[i] > 0 && (best < 0 || grow[i] > grow[best]))
+				best = i;
+		if (best < 0 || used + 1 >= len)
+			break;
+		used += (size_t)snprintf(out + used, len - used, "%s%s %+lld", k ? ", " : "",
+					 b->name[best], grow[best]);
+		if (used >= len)
+			break;
+		grow[best] = 0;
+	}
 }
 
 static long meminfo_kb(const char *field)
@@ -124,8 +173,11 @@ int main(void)
 		nop_job(ctx, "in warm-up");
 		fsvm_context_destroy(ctx);
 	}
+	static struct slab_snap snap0, snap1;
+	char grown[256];
+
 	settle();
-	long long slab0 = slab_bytes();
+	long long slab0 = slab_read(&snap0);
 	long free0 = meminfo_kb("MemFree");
 	uint64_t t0 = e2e_now_ms();
 
@@ -139,15 +191,17 @@ int main(void)
 	uint64_t t1 = e2e_now_ms();
 
 	settle();
-	long long slab1 = slab_bytes();
+	long long slab1 = slab_read(&snap1);
+
+	slab_growth(&snap0, &snap1, grown, sizeof(grown));
 	long free1 = meminfo_kb("MemFree");
 
-	e2e_note("%d bind/unbind cycles in %llu ms; slab %+lld bytes, MemFree %+ld kB", CYCLES,
-		 (unsigned long long)(t1 - t0), slab1 - slab0, free1 - free0);
+	e2e_note("%d bind/unbind cycles in %llu ms; slab %+lld bytes (most: %s), MemFree %+ld kB",
+		 CYCLES, (unsigned long long)(t1 - t0), slab1 - slab0, grown, free1 - free0);
 	/* Host-wide counters mean nothing on a busy host: only judged in the guest. */
 	if (!e2e_is_sim() && slab0 >= 0 && slab1 >= 0)
 		E2E_CHECK(slab1 - slab0 < 64 * CYCLES, "slab grew by %lld bytes over %d binds: a leak "
-			  "per bind", slab1 - slab0, CYCLES);
+			  "per bind (most: %s)", slab1 - slab0, CYCLES, grown);
 	if (!e2e_is_sim() && free0 >= 0 && free1 >= 0)
 		E2E_CHECK(free0 - free1 < 2048, "MemFree dropped by %ld kB over %d binds: pages leak "
 			  "per bind", free0 - free1, CYCLES);
