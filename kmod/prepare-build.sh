@@ -5,24 +5,34 @@
 # for fsvm.ko: symlinks to kmod/'s sources and to the freestanding model
 # sources of hw-kernels/ (SMMU model, device model, HLS kernels), which the
 # emulation mode compiles unchanged. Objects land in BUILD_DIR, never in the
-# source tree. Run by kmod/Makefile and kmod/ci-build.sh.
+# source tree. Run by kmod/Makefile (and so by DKMS) and kmod/ci-build.sh.
+#
+# The links are RELATIVE (../fsvm_cdev.c, ../../hw-kernels/...): a tree
+# that is copied or moved as a whole, as DKMS copies /usr/src/fsvm-<version>
+# to its build directory, still builds.
 set -eu
 top=$1
 bld=$2
-mkdir -p "$bld"
+mkdir -p "$bld/compat"
+top=$(cd "$top" && pwd -P)
+bld=$(cd "$bld" && pwd -P)
+
+# link FILE DIR: DIR/<basename of FILE> -> FILE, relative to DIR.
+link() {
+	ln -sfn "$(realpath -m --relative-to="$2" "$1")" "$2/$(basename "$1")"
+}
 for f in "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild; do
-	ln -sfn "$f" "$bld/$(basename "$f")"
+	link "$f" "$bld"
 done
 for d in smmu model hls; do
 	for f in "$top"/hw-kernels/$d/*.c "$top"/hw-kernels/$d/*.h; do
 		[ -e "$f" ] || continue
-		ln -sfn "$f" "$bld/$(basename "$f")"
+		link "$f" "$bld"
 	done
 done
-ln -sfn "$top/hw-kernels/fsvm_hw.h" "$bld/fsvm_hw.h"
-ln -sfn "$top/hw-kernels/fsvm_kernels.def" "$bld/fsvm_kernels.def"
-ln -sfn "$top/kmod/include/uapi/fsvm_uapi.h" "$bld/fsvm_uapi.h"
-mkdir -p "$bld/compat"
+link "$top/hw-kernels/fsvm_hw.h" "$bld"
+link "$top/hw-kernels/fsvm_kernels.def" "$bld"
+link "$top/kmod/include/uapi/fsvm_uapi.h" "$bld"
 for f in "$top"/kmod/compat/*.h; do
-	ln -sfn "$f" "$bld/compat/$(basename "$f")"
+	link "$f" "$bld/compat"
 done

@@ -228,6 +228,20 @@ case $rc in
 *) tail -n 30 "$out/kmod.log"
    stage kmod FAIL "$last (see $out/kmod.log)" ;;
 esac
+# Packaging (docs/install.md): install rules, exports, pkg-config and
+# find_package consumers, the .debs installed with dpkg -i and removed, the
+# DKMS package's module against the kmod stage's arm64 headers. Root only
+# (it installs its own packages); exit 77 means SKIP.
+JOBS="$jobs" "$top/tests/packaging/run_packaging.sh" "$out/packaging" "$out/kmod" \
+	>"$out/packaging.out" 2>&1
+rc=$?
+last=$(tail -n 1 "$out/packaging.out")
+case $rc in
+0) stage packaging PASS "${last#packaging: }" ;;
+77) stage packaging SKIP "${last#packaging: SKIP - }" ;;
+*) tail -n 30 "$out/packaging.out"
+   stage packaging FAIL "${last#packaging: FAIL - }" ;;
+esac
 # checkpatch --strict over kmod/ (checkpatch.pl from Debian's linux-source-6.1,
 # installed here when missing): 0 errors and 0 warnings outside fsvm_compat.h;
 # CHECKs are counted. Exit 77 (SKIP) only when the package cannot be had.

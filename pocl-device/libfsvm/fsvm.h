@@ -50,6 +50,26 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ */
+/* Version                                                             */
+/* ------------------------------------------------------------------ */
+/*
+ * The version of this header. The project's one version: CMake reads these
+ * lines (project(fsvm VERSION ...), the SONAME libfsvm.so.<major>, fsvm.pc,
+ * the packages). FSVM_VERSION_NUMBER compares: major << 16 | minor << 8 | patch.
+ */
+#define FSVM_VERSION_MAJOR	0
+#define FSVM_VERSION_MINOR	1
+#define FSVM_VERSION_PATCH	0
+#define FSVM_VERSION_STRING	"0.1.0"
+#define FSVM_VERSION_NUMBER	((FSVM_VERSION_MAJOR << 16) | (FSVM_VERSION_MINOR << 8) | \
+				 FSVM_VERSION_PATCH)
+
+/* The version of the libfsvm that runs, e.g. "0.1.0" (a program built
+ * against an older fsvm.h may run with a newer libfsvm.so.0). Never NULL,
+ * cannot fail. */
+const char *fsvm_version(void);
+
+/* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 

@@ -25,6 +25,7 @@ static void usage(FILE *out)
 		"  -v, --verbose  log at info level; twice (-v -v or -vv) at debug level\n"
 		"                 (FSVM_LOG=debug|info|warn|error also works)\n"
 		"  -h, --help     this text; \"fsvm <command> --help\" describes a command\n"
+		"  --version      print fsvm's version and exit\n"
 		"\n"
 		"Exit status: 0 success, 1 mismatch or device error, 2 bad command line.\n");
 }
@@ -49,6 +50,10 @@ static int global_option(int argc, char **argv, int *i, const char **device, int
 {
 	const char *arg = argv[*i];
 
+	if (strcmp(arg, "--version") == 0) {	/* anywhere: print it and stop */
+		printf("fsvm %s\n", fsvm_version());
+		exit(0);
+	}
 	if (strcmp(arg, "--verbose") == 0 ||
 	    (arg[0] == '-' && arg[1] == 'v' && strspn(arg + 1, "v") == strlen(arg + 1))) {
 		int n = arg[1] == '-' ? 1 : (int)strlen(arg + 1);

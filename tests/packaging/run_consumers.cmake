@@ -1,0 +1,206 @@
+# run_consumers.cmake - fsvm as a user gets it from `cmake --install`: the
+# tree is installed to a scratch prefix, MOVED elsewhere (it must be
+# relocatable), and programs are built against it the two documented ways
+# and run on the simulated device (CTest packaging_consumers).
+#
+#   cmake -DBUILD=<fsvm build> -DOUT=<scratch dir> -DSRC=<tests/packaging>
+#         -DCC=<c compiler> "-DCXX=<c++ compiler>;..." -DGENERATOR=<gen>
+#         -DREADELF=<readelf> -DPKG_CONFIG=<pkg-config> -DSOVERSION=0 -DVERSION=0.1.0
+#         [-DEXAMPLE=<examples/custom-kernel>] [-DUSER_FLAGS=<sanitizer flags>]
+#         ["-DEMULATOR=qemu-aarch64|-L|/usr/aarch64-linux-gnu" -DTOOLCHAIN=<file>]
+#         -P run_consumers.cmake
+#   EMULATOR/TOOLCHAIN: a cross build (cmake/toolchain-aarch64-linux-gnu.cmake):
+#   the programs are built with CC/CXX = the cross compilers, CMake projects
+#   with TOOLCHAIN, and every program runs under EMULATOR.
+#   or: -DPREFIX=<an installed prefix> instead of BUILD (the .deb check:
+#       PREFIX=/usr, nothing is installed or moved).
+#
+# Checked, each by value:
+#   - the installed file set: libfsvm.so -> .so.0 -> .so.<version>, libfsvm.a,
+#     include/fsvm/ with only fsvm*-named headers, fsvm.pc, the CMake package,
+#     bin/fsvm, its man page and bash completion; no text file names the
+#     prefix it was installed to, no ELF file has a RUNPATH;
+#   - readelf -d: SONAME libfsvm.so.<SOVERSION>;
+#   - pkg-config --cflags --libs fsvm: hello.c (C11) and hello.cpp (C++17,
+#     with every CXX) build with -Wall -Wextra -Wpedantic -Werror, NEED
+#     libfsvm.so.<SOVERSION>, and print the device's results on FSVM_DEVICE=sim;
+#   - find_package(fsvm): consumer/CMakeLists.txt builds the same programs
+#     with fsvm::fsvm and hello.c with fsvm::fsvm_static (libfsvm.a alone:
+#     no libfsvm NEEDED), same results;
+#   - the installed fsvm command: `fsvm info` on sim, `fsvm --help`;
+#   - with EXAMPLE: examples/custom-kernel through the installed SDK
+#     (fsvm_add_device from <prefix>/share/fsvm/sdk).
+cmake_minimum_required(VERSION 3.25)
+foreach(v OUT SRC CC CXX GENERATOR READELF PKG_CONFIG SOVERSION VERSION)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "run_consumers.cmake: -D${v}= missing")
+  endif()
+endforeach()
+if(NOT DEFINED USER_FLAGS)
+  set(USER_FLAGS "")
+endif()
+if(NOT DEFINED EMULATOR)
+  set(EMULATOR "")
+endif()
+string(REPLACE "|" ";" EMULATOR "${EMULATOR}")
+set(_tc)
+if(TOOLCHAIN)
+  set(_tc -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
+endif()
+separate_arguments(_uflags UNIX_COMMAND "${USER_FLAGS}")
+
+# run(<what> <regex the output must match> <cmd...>): must exit 0.
+function(run what regex)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc STREQUAL "0")
+    message(FATAL_ERROR "${what}: failed (rc ${rc}):\n${out}${err}")
+  endif()
+  if(NOT "${out}${err}" MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: output does not match \"${regex}\":\n${out}${err}")
+  endif()
+  message("ok: ${what}")
+  set(last_out "${out}" PARENT_SCOPE)
+endfunction()
+function(check cond what)
+  if(NOT ${cond})
+    message(FATAL_ERROR "${what}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+if(DEFINED PREFIX)
+  set(P ${PREFIX})
+  set(_staged "")
+else()
+  check("DEFINED;BUILD" "-DBUILD= or -DPREFIX= missing")
+  set(_staged ${OUT}/staged)
+  run("cmake --install to ${_staged}" "" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${_staged})
+  set(P ${OUT}/moved/fsvm)
+  file(MAKE_DIRECTORY ${OUT}/moved)
+  file(RENAME ${_staged} ${P})
+  message("ok: moved the installed tree to ${P}")
+endif()
+
+# --- the installed files ---------------------------------------------------------
+# fsvm.pc is in <libdir>/pkgconfig: lib/, lib64/ or lib/<multiarch>/ (a
+# tree configured for /usr).
+file(GLOB _pcs ${P}/lib/pkgconfig/fsvm.pc ${P}/lib64/pkgconfig/fsvm.pc ${P}/lib/*/pkgconfig/fsvm.pc)
+list(LENGTH _pcs _npc)
+check("_npc;EQUAL;1" "not exactly one fsvm.pc under ${P}/lib: ${_pcs}")
+get_filename_component(_pcpath ${_pcs} DIRECTORY)
+run("pkg-config --variable=libdir" "." ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${_pcpath}"
+  ${PKG_CONFIG} --variable=libdir fsvm)
+string(STRIP "${last_out}" _libdir)
+get_filename_component(_libdir ${_libdir} REALPATH)
+get_filename_component(_pcreal ${_pcpath} REALPATH)
+check("_pcreal;STREQUAL;${_libdir}/pkgconfig" "fsvm.pc's libdir ${_libdir} is not where it is (${_pcreal})")
+message("libdir ${_libdir}")
+foreach(f ${_libdir}/libfsvm.so ${_libdir}/libfsvm.so.${SOVERSION}
+    ${_libdir}/libfsvm.so.${VERSION} ${_libdir}/libfsvm.a ${_libdir}/pkgconfig/fsvm.pc
+    ${_libdir}/cmake/fsvm/fsvmConfig.cmake ${_libdir}/cmake/fsvm/fsvmConfigVersion.cmake
+    ${_libdir}/cmake/fsvm/fsvmTargets.cmake
+    ${P}/include/fsvm/fsvm.h ${P}/include/fsvm/fsvm_log.h ${P}/include/fsvm/fsvm_hw.h
+    ${P}/include/fsvm/fsvm_cl_abi.h ${P}/share/fsvm/sdk/cmake/FsvmDevice.cmake
+    ${P}/bin/fsvm ${P}/share/man/man1/fsvm.1.gz ${P}/share/bash-completion/completions/fsvm)
+  check("EXISTS;${f}" "not installed: ${f}")
+endforeach()
+file(READ_SYMLINK ${_libdir}/libfsvm.so _l1)
+file(READ_SYMLINK ${_libdir}/libfsvm.so.${SOVERSION} _l2)
+check("_l1;STREQUAL;libfsvm.so.${SOVERSION}" "libfsvm.so -> ${_l1}, not libfsvm.so.${SOVERSION}")
+check("_l2;STREQUAL;libfsvm.so.${VERSION}" "libfsvm.so.${SOVERSION} -> ${_l2}, not libfsvm.so.${VERSION}")
+file(GLOB _hdrs RELATIVE ${P}/include/fsvm ${P}/include/fsvm/*)
+foreach(h IN LISTS _hdrs)
+  check("h;MATCHES;^fsvm" "include/fsvm/${h}: a generic header name in the public set")
+endforeach()
+message("ok: installed files, symlinks, headers ${_hdrs}")
+if(_staged)
+  file(GLOB_RECURSE _all LIST_DIRECTORIES false ${P}/*)
+  foreach(f IN LISTS _all)
+    if(f MATCHES "\\.(cmake|pc|h|def|c|tcl|1|conf|rules)$|/completions/")
+      file(READ ${f} _t)
+      string(FIND "${_t}" "${_staged}" _at)
+      check("_at;EQUAL;-1" "${f} names the prefix it was installed to (${_staged}): not relocatable")
+    else()
+      file(READ ${f} _magic LIMIT 4 HEX)
+      if(_magic STREQUAL "7f454c46")
+        execute_process(COMMAND ${READELF} -d ${f} OUTPUT_VARIABLE _d ERROR_QUIET)
+        if(_d MATCHES "RUNPATH|RPATH")
+          message(FATAL_ERROR "${f} has an RPATH/RUNPATH:\n${_d}")
+        endif()
+      endif()
+    endif()
+  endforeach()
+  message("ok: no installed text file names ${_staged}, no RUNPATH in the ELF files")
+endif()
+run("readelf -d libfsvm.so.${VERSION}" "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]"
+  ${READELF} -d ${_libdir}/libfsvm.so.${VERSION})
+
+set(_env ${CMAKE_COMMAND} -E env FSVM_DEVICE=sim --unset=FSVM_DEVICE_PATH
+  --unset=LD_LIBRARY_PATH ${EMULATOR})
+string(REPLACE "." "\\." _vre "${VERSION}")
+set(_c_re "c: libfsvm ${_vre} \\(fsvm\\.h ${_vre}\\): vadd success: 11 22 33\n")
+set(_cxx_re "c\\+\\+17: list_search: found 1, payload 30, node 3: yes\n")
+set(_need_re "\\(NEEDED\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]")
+
+# --- pkg-config ------------------------------------------------------------------
+execute_process(COMMAND ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${_pcpath}"
+  ${PKG_CONFIG} --cflags --libs fsvm RESULT_VARIABLE rc OUTPUT_VARIABLE _pc ERROR_VARIABLE err)
+check("rc;EQUAL;0" "pkg-config --cflags --libs fsvm failed: ${err}")
+string(STRIP "${_pc}" _pc)
+message("pkg-config --cflags --libs fsvm: ${_pc}")
+separate_arguments(_pcflags UNIX_COMMAND "${_pc}")
+set(_w -Wall -Wextra -Wpedantic -Werror)
+# The system prefix needs no RUNPATH (ld.so finds the installed libfsvm.so.0).
+if(P STREQUAL "/usr")
+  set(_rp)
+else()
+  set(_rp -Wl,-rpath,${_libdir})
+endif()
+run("pkg-config: cc hello.c" "" ${CC} -std=c11 ${_w} ${_uflags} ${SRC}/consumer/hello.c
+  ${_pcflags} ${_rp} -o ${OUT}/pc_hello_c)
+run("pkg-config: hello_c NEEDs libfsvm.so.${SOVERSION}" "${_need_re}" ${READELF} -d ${OUT}/pc_hello_c)
+run("pkg-config: hello_c on sim" "^${_c_re}$" ${_env} ${OUT}/pc_hello_c)
+set(_i 0)
+foreach(cxx IN LISTS CXX)
+  math(EXPR _i "${_i} + 1")
+  run("pkg-config: ${cxx} -std=c++17 hello.cpp" "" ${cxx} -std=c++17 ${_w} ${_uflags}
+    ${SRC}/consumer/hello.cpp ${_pcflags} ${_rp} -o ${OUT}/pc_hello_cpp${_i})
+  run("pkg-config: hello_cpp (${cxx}) on sim" "^${_cxx_re}$" ${_env} ${OUT}/pc_hello_cpp${_i})
+endforeach()
+
+# --- find_package(fsvm) ------------------------------------------------------------
+list(GET CXX 0 _cxx0)
+set(_cb ${OUT}/cmake-consumer)
+run("find_package: configure" "" ${CMAKE_COMMAND} -S ${SRC}/consumer -B ${_cb} -G ${GENERATOR}
+  ${_tc} -DCMAKE_PREFIX_PATH=${P} -DCMAKE_C_COMPILER=${CC} -DCMAKE_CXX_COMPILER=${_cxx0}
+  "-DCMAKE_C_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
+  "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
+  "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}")
+run("find_package: build" "" ${CMAKE_COMMAND} --build ${_cb})
+run("find_package: hello_c NEEDs libfsvm.so.${SOVERSION}" "${_need_re}" ${READELF} -d ${_cb}/hello_c)
+run("find_package: hello_c on sim" "^${_c_re}$" ${_env} ${_cb}/hello_c)
+run("find_package: hello_cpp on sim" "^${_cxx_re}$" ${_env} ${_cb}/hello_cpp)
+execute_process(COMMAND ${READELF} -d ${_cb}/hello_static OUTPUT_VARIABLE _d)
+if(_d MATCHES "libfsvm")
+  message(FATAL_ERROR "hello_static (fsvm::fsvm_static) needs a libfsvm shared object:\n${_d}")
+endif()
+run("find_package: hello_static (libfsvm.a alone) on sim" "^${_c_re}$" ${_env} ${_cb}/hello_static)
+
+# --- the fsvm command ------------------------------------------------------------
+run("installed fsvm info" "device +: sim \\(backend sim\\).*kernels +: 11" ${_env} ${P}/bin/fsvm info)
+run("installed fsvm --help" "usage: fsvm .*Commands:.*doctor" ${EMULATOR} ${P}/bin/fsvm --help)
+
+# --- the SDK: your own kernel against the installed tree ---------------------------
+if(DEFINED EXAMPLE)
+  set(_eb ${OUT}/custom-kernel)
+  run("SDK: configure examples/custom-kernel" "" ${CMAKE_COMMAND} -S ${EXAMPLE} -B ${_eb}
+    -G ${GENERATOR} ${_tc} -Dfsvm_DIR=${_libdir}/cmake/fsvm -DCMAKE_C_COMPILER=${CC}
+    "-DCMAKE_C_FLAGS=${USER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}"
+    "-DCMAKE_MODULE_LINKER_FLAGS=${USER_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${USER_FLAGS}")
+  run("SDK: build" "" ${CMAKE_COMMAND} --build ${_eb} --target bfs_host)
+  run("SDK: bfs_host on sim:graph" "bfs: 20000 vertices, .* matches the CPU"
+    ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${EMULATOR}
+    ${_eb}/bfs_host 20000 6)
+endif()
+message("packaging consumers: PASS")
