@@ -47,24 +47,6 @@ struct hw_dev {
 	struct hw_binding b[FSVM_MAX_CONTEXTS];
 };
 
-static int err_from_errno(int e)
-{
-	switch (e) {
-	case 0:		return FSVM_OK;
-	case EBUSY:	return FSVM_ERR_BUSY;
-	case ENOMEM:	return FSVM_ERR_NOMEM;
-	case ETIMEDOUT:	return FSVM_ERR_TIMEOUT;
-	case EINVAL:	return FSVM_ERR_INVAL;
-	case ENOENT:
-	case ENODEV:
-	case ENXIO:	return FSVM_ERR_NODEV;
-	case ENOTTY:
-	case EPERM:
-	case EACCES:	return FSVM_ERR_UNSUPPORTED;
-	default:	return FSVM_ERR_IO;
-	}
-}
-
 static int xioctl(int fd, unsigned long req, void *arg)
 {
 	int r;
@@ -187,14 +169,14 @@ static int hw_bind(void *priv, unsigned int *ctx)
 
 	nb.fd = open(h->path, O_RDWR | O_CLOEXEC);
 	if (nb.fd < 0)
-		return err_from_errno(errno);
+		return fsvm_err_from_errno(errno);
 	memset(&bind, 0, sizeof(bind));
 	e = xioctl(nb.fd, FSVM_IOC_BIND, &bind);
 	if (e) {
 		if (e != -EBUSY)
 			fsvm_log(FSVM_LOG_ERROR, "%s: bind failed: %s", h->path, strerror(-e));
 		binding_close(&nb);
-		return err_from_errno(-e);
+		return fsvm_err_from_errno(-e);
 	}
 	if (!(h->flags & FSVM_INFO_F_REG_IOCTL))
 		prot |= PROT_WRITE;
@@ -203,7 +185,7 @@ static int hw_bind(void *priv, unsigned int *ctx)
 		e = errno;
 		fsvm_log(FSVM_LOG_ERROR, "%s: cannot map context page: %s", h->path, strerror(e));
 		binding_close(&nb);
-		return err_from_errno(e);
+		return fsvm_err_from_errno(e);
 	}
 	nb.page = page;
 	nb.index = bind.context;
@@ -306,7 +288,7 @@ static int hw_wait_irq(void *priv, unsigned int ctx, uint32_t seen, uint64_t tim
 	e = xioctl(fd, FSVM_IOC_WAIT, &w);
 	if (e == -EINTR)
 		return FSVM_ERR_TIMEOUT;	/* the library loops */
-	return err_from_errno(-e);
+	return fsvm_err_from_errno(-e);
 }
 
 static int hw_note_mapping(void *priv, uint64_t va, uint64_t len, unsigned int page_shift)
@@ -375,7 +357,7 @@ int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
 		fsvm_log(FSVM_LOG_ERROR, "cannot open %s: %s%s", path, strerror(e),
 			 e == ENOENT ? " (is fsvm.ko loaded? \"fsvm doctor\" explains)" : "");
 		free(h);
-		return err_from_errno(e);
+		return fsvm_err_from_errno(e);
 	}
 	e = refresh_id(h, 1);
 	if (e) {

@@ -15,17 +15,10 @@
 #include "fsvm_sim.h"
 #include "internal.h"
 
-static int err_from_errno(int rc)
+/* The simulator returns 0 or a negative errno, as the kernel module does. */
+static int sim_err(int rc)
 {
-	switch (rc) {
-	case 0:		return FSVM_OK;
-	case -EBUSY:	return FSVM_ERR_BUSY;
-	case -ENOMEM:	return FSVM_ERR_NOMEM;
-	case -ETIMEDOUT: return FSVM_ERR_TIMEOUT;
-	case -EINVAL:	return FSVM_ERR_INVAL;
-	case -ENODEV:	return FSVM_ERR_NODEV;
-	default:	return FSVM_ERR_IO;
-	}
+	return fsvm_err_from_errno(-rc);
 }
 
 /* The simulator hands over finished text; fsvm_log wants a format. */
@@ -54,12 +47,12 @@ static void sim_mmio_write32(void *priv, uint32_t off, uint32_t val)
 
 static int sim_bind(void *priv, unsigned int *ctx)
 {
-	return err_from_errno(fsvm_sim_bind(priv, ctx));
+	return sim_err(fsvm_sim_bind(priv, ctx));
 }
 
 static int sim_unbind(void *priv, unsigned int ctx)
 {
-	return err_from_errno(fsvm_sim_unbind(priv, ctx));
+	return sim_err(fsvm_sim_unbind(priv, ctx));
 }
 
 /*
@@ -79,12 +72,12 @@ static uint32_t sim_irq_count(void *priv, unsigned int ctx)
 
 static int sim_wait_irq(void *priv, unsigned int ctx, uint32_t seen, uint64_t timeout_ns)
 {
-	return err_from_errno(fsvm_sim_wait_irq(priv, ctx, seen, timeout_ns));
+	return sim_err(fsvm_sim_wait_irq(priv, ctx, seen, timeout_ns));
 }
 
 static int sim_note_mapping(void *priv, uint64_t va, uint64_t len, unsigned int page_shift)
 {
-	return err_from_errno(fsvm_sim_note_mapping(priv, va, len, page_shift));
+	return sim_err(fsvm_sim_note_mapping(priv, va, len, page_shift));
 }
 
 static void sim_invalidate(void *priv, uint64_t va, uint64_t len)
@@ -105,12 +98,12 @@ static int sim_compiled_register(void *priv, const struct fsvm_compiled_kernel *
 	};
 	int rc = fsvm_sim_compiled_register(priv, &sk, handle);
 
-	return rc == -ENOSPC ? FSVM_ERR_NOMEM : err_from_errno(rc);
+	return rc == -ENOSPC ? FSVM_ERR_NOMEM : sim_err(rc);
 }
 
 static int sim_compiled_unregister(void *priv, uint64_t handle)
 {
-	return err_from_errno(fsvm_sim_compiled_unregister(priv, handle));
+	return sim_err(fsvm_sim_compiled_unregister(priv, handle));
 }
 
 static const struct fsvm_backend_ops sim_ops = {
@@ -161,7 +154,7 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 	err = apply_env_overrides(&cfg);
 	if (err)
 		return err;
-	err = err_from_errno(fsvm_sim_create(&cfg, &sim));
+	err = sim_err(fsvm_sim_create(&cfg, &sim));
 	if (err == FSVM_ERR_NODEV && args) {
 		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": no such simulated device", args);
 		return err;

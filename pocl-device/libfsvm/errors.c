@@ -3,26 +3,62 @@
  * errors.c - error codes, fault records and launch statistics as text and
  * numbers a person can read.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "fsvm.h"
+#include "internal.h"
 
+/*
+ * What a user can do about each error. fsvm_strerror is how the CLI, the
+ * pocl driver and the examples report a failure, so each text says what
+ * went wrong in the terms of the call that failed, and where to look.
+ */
 const char *fsvm_strerror(int err)
 {
 	switch (err) {
 	case FSVM_OK:			return "success";
-	case FSVM_ERR_INVAL:		return "invalid argument";
-	case FSVM_ERR_NOMEM:		return "out of memory";
-	case FSVM_ERR_NODEV:		return "no such device";
-	case FSVM_ERR_BUSY:		return "all hardware contexts are in use";
-	case FSVM_ERR_TIMEOUT:		return "timed out";
-	case FSVM_ERR_FAULT:		return "device memory fault";
-	case FSVM_ERR_ABORTED:		return "aborted";
-	case FSVM_ERR_BAD_PACKET:	return "device rejected the dispatch packet";
-	case FSVM_ERR_UNSUPPORTED:	return "not supported";
-	case FSVM_ERR_IO:		return "device I/O error";
+	case FSVM_ERR_INVAL:		return "invalid argument (a NULL or misaligned pointer, a size, "
+					       "kernel id or argument count the call does not accept)";
+	case FSVM_ERR_NOMEM:		return "out of host memory";
+	case FSVM_ERR_NODEV:		return "no such device (names: \"sim\", \"sim:<device>\", "
+					       "\"hw:/dev/fsvmN\"; on a board: is fsvm.ko loaded?)";
+	case FSVM_ERR_BUSY:		return "all hardware contexts are in use (close another "
+					       "fsvm program, or wait)";
+	case FSVM_ERR_TIMEOUT:		return "timed out (the launch is still pending: wait again)";
+	case FSVM_ERR_FAULT:		return "device memory fault (struct fsvm_fault says which "
+					       "address; fsvm_fault_describe prints it)";
+	case FSVM_ERR_ABORTED:		return "aborted (fsvm_context_abort or a failed barrier)";
+	case FSVM_ERR_BAD_PACKET:	return "the device rejected the dispatch packet (unknown "
+					       "kernel or bad arguments for it)";
+	case FSVM_ERR_UNSUPPORTED:	return "not supported by this device or build";
+	case FSVM_ERR_IO:		return "device I/O error (wrong ID registers, stopped ring, "
+					       "or a file that is not an fsvm device plugin)";
+	case FSVM_ERR_PERM:		return "permission denied (/dev/fsvmN is mode 0660, group "
+					       "fsvm: add the user to group fsvm; a context belongs to "
+					       "the process that created it)";
 	default:			return "unknown error";
+	}
+}
+
+int fsvm_err_from_errno(int e)
+{
+	switch (e) {
+	case 0:		return FSVM_OK;
+	case EBUSY:
+	case EUSERS:	return FSVM_ERR_BUSY;	/* no free slot, or this user's cap */
+	case ENOMEM:	return FSVM_ERR_NOMEM;
+	case ETIMEDOUT:	return FSVM_ERR_TIMEOUT;
+	case EINVAL:	return FSVM_ERR_INVAL;
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:	return FSVM_ERR_NODEV;
+	case EPERM:
+	case EACCES:	return FSVM_ERR_PERM;
+	case ENOTTY:
+	case EOPNOTSUPP: return FSVM_ERR_UNSUPPORTED;
+	default:	return FSVM_ERR_IO;
 	}
 }
 

@@ -85,6 +85,7 @@ enum fsvm_err {
 	FSVM_ERR_BAD_PACKET = -8,	/* the device rejected the dispatch packet */
 	FSVM_ERR_UNSUPPORTED = -9,	/* valid request this build/device cannot do */
 	FSVM_ERR_IO = -10,		/* the device misbehaves: wrong ID registers, ring stopped */
+	FSVM_ERR_PERM = -11,		/* /dev/fsvmN refused this user, or another process's context */
 };
 
 /* A short English text for an enum fsvm_err value. Never NULL, cannot fail. */

@@ -17,6 +17,13 @@
 
 #include "fsvm.h"
 
+/*
+ * The one errno -> FSVM_ERR_* conversion (errors.c), for every backend: e
+ * is an errno value as errno holds it (positive; 0 is FSVM_OK). Callers
+ * holding a kernel-style negative return pass its negation.
+ */
+int fsvm_err_from_errno(int e);
+
 struct fsvm_backend_ops {
 	const char *name;
 	/* 32-bit register access at a byte offset of the control window. */

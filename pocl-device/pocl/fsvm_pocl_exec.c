@@ -73,6 +73,7 @@ static cl_int status_of(int fsvm_err)
 	case FSVM_ERR_ABORTED:
 	case FSVM_ERR_IO:
 	case FSVM_ERR_NODEV:
+	case FSVM_ERR_PERM:
 		return CL_DEVICE_NOT_AVAILABLE;
 	default:
 		return CL_OUT_OF_RESOURCES;

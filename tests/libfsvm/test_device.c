@@ -104,7 +104,7 @@ static void test_text(void)
 	uint32_t synd = FSVM_SYND_WRITE | (FSVM_FAULT_PERMISSION << FSVM_SYND_TYPE_SHIFT) |
 			(3u << FSVM_SYND_LEVEL_SHIFT);
 
-	for (int e = FSVM_OK; e >= FSVM_ERR_IO; e--)
+	for (int e = FSVM_OK; e >= FSVM_ERR_PERM; e--)
 		CHECK(strcmp(fsvm_strerror(e), "unknown error") != 0);
 	CHECK(strcmp(fsvm_strerror(12345), "unknown error") == 0);
 
