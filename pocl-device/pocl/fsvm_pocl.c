@@ -244,8 +244,9 @@ static void setup_static_info(cl_device_id dev, struct fsvm_pocl_device *d)
 	SETUP_DEVICE_CL_VERSION(dev, 3, 0);
 	snprintf(d->version, sizeof(d->version), "OpenCL 3.0 fsvm");
 	dev->version = d->version;
-	snprintf(d->driver_version, sizeof(d->driver_version), "fsvm 0.1.0 (pocl %s)",
-		 dev->driver_version ? dev->driver_version : "?");
+	/* libfsvm's version, the one `fsvm --version` and the bench JSON name. */
+	snprintf(d->driver_version, sizeof(d->driver_version), "fsvm %s (pocl %s)",
+		 fsvm_version(), dev->driver_version ? dev->driver_version : "?");
 	dev->driver_version = d->driver_version;
 	snprintf(d->name, sizeof(d->name), "fsvm");
 	dev->long_name = d->name;

@@ -636,8 +636,8 @@ static void print_json(const struct bench_results *r, const struct fsvm_device_i
 	json_safe(commit);
 	json_safe(name);
 
-	printf("{\"host\": \"%s\", \"commit\": \"%s\", \"timestamp\": \"%s\", \"reps\": %" PRIu64
-	       ", ", host, commit, stamp, r->reps);
+	printf("{\"host\": \"%s\", \"version\": \"%s\", \"commit\": \"%s\", \"timestamp\": \"%s\", "
+	       "\"reps\": %" PRIu64 ", ", host, fsvm_version(), commit, stamp, r->reps);
 	printf("\"device\": \"%s\", \"simulated\": %s, \"nodes\": %" PRIu64 ", "
 	       "\"dispatch_launches\": %" PRIu64 ", ", name,
 	       info->features & FSVM_FEAT_SIMULATED ? "true" : "false", r->nodes,
