@@ -519,6 +519,16 @@ static void run_packet(struct fsvm_model *m, unsigned int n)
 		return;
 	}
 	ST(&c->parked, 0u);
+	if (a->aborted && !a->faulted && res.phase == FSVM_CP_FETCH && res.completion_va == 0) {
+		/*
+		 * ABORT came while the packet itself was being read, so where
+		 * its record goes is not known: leave the packet unconsumed.
+		 * The next step sees ABORT and abort_drain reads it again (with
+		 * no abort check) and writes its ABORTED record.
+		 */
+		AND(&c->status, ~FSVM_CSTAT_BUSY);
+		return;
+	}
 
 	rec.status = res.status;
 	rec.syndrome = 0;
