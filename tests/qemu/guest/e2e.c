@@ -7,15 +7,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
+#ifdef FSVM_E2E_HAVE_UAPI
+#include "fsvm_uapi.h"
+#endif
 
 static const char *scenario = "?";
 
@@ -431,3 +436,35 @@ void *e2e_map(uintptr_t at, size_t len, int shared)
 		e2e_fail("mmap at %#lx returned %p", (unsigned long)at, p);
 	return p;
 }
+
+#ifdef FSVM_E2E_HAVE_UAPI
+int e2e_bound_fd(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	char path[320], link[PATH_MAX];
+	int found = -1;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		struct fsvm_wait a;
+		int fd = atoi(de->d_name);
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (strncmp(link, "/dev/fsvm", 9) != 0)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.seen = 0xffffffffu;
+		if (ioctl(fd, FSVM_IOC_WAIT, &a) == 0)
+			found = fd;
+	}
+	closedir(d);
+	return found;
+}
+#endif

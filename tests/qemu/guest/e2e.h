@@ -112,4 +112,12 @@ uint64_t e2e_now_ms(void);
 /* mmap anonymous memory (private, RW) at an exact address or anywhere (0); FAIL on error. */
 void *e2e_map(uintptr_t at, size_t len, int shared);
 
+#ifdef FSVM_E2E_HAVE_UAPI
+/*
+ * The /dev/fsvm file descriptor of this process's (only) bound context:
+ * the one on which FSVM_IOC_WAIT answers (ENXIO on the others); -1 if none.
+ */
+int e2e_bound_fd(void);
+#endif
+
 #endif /* FSVM_E2E_H */

@@ -84,37 +84,6 @@ static void waiter_end(struct waiter *w, const char *what)
 	pthread_join(w->t, NULL);
 }
 
-/* The file of the (only) bound context: WAIT answers, ENXIO elsewhere. */
-static int bound_fd(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	char path[320], link[PATH_MAX];
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		struct fsvm_wait a;
-		int fd = atoi(de->d_name);
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = 0;
-		if (strncmp(link, "/dev/fsvm", 9) != 0)
-			continue;
-		memset(&a, 0, sizeof(a));
-		a.seen = 0xffffffffu;
-		if (ioctl(fd, FSVM_IOC_WAIT, &a) == 0)
-			found = fd;
-	}
-	closedir(d);
-	return found;
-}
-
 static const char *dev_path(void)
 {
 	const char *d = getenv("FSVM_DEVICE");
@@ -129,7 +98,7 @@ static void wait_unlocked(struct fsvm_context *ctx, char *out, size_t len)
 	struct fsvm_bind b;
 	struct waiter w;
 	uint64_t t0, job_ms, unbind_ms;
-	int fd = bound_fd(), err, r;
+	int fd = e2e_bound_fd(), err, r;
 
 	E2E_CHECK(fd >= 0, "no bound /dev/fsvm file of the context in /proc/self/fd");
 

@@ -90,37 +90,6 @@ static long long counter(const char *name)
 	return v;
 }
 
-/* The bound /dev/fsvm file of this process (WAIT answers, ENXIO elsewhere). */
-static int bound_fd(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	char path[320], link[PATH_MAX];
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		struct fsvm_wait a;
-		int fd = atoi(de->d_name);
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = 0;
-		if (strncmp(link, "/dev/fsvm", 9) != 0)
-			continue;
-		memset(&a, 0, sizeof(a));
-		a.seen = 0xffffffffu;
-		if (ioctl(fd, FSVM_IOC_WAIT, &a) == 0)
-			found = fd;
-	}
-	closedir(d);
-	return found;
-}
-
 /* Unmap every mapping of /dev/fsvm* (the context page holds the file). */
 static int unmap_ctx_pages(void)
 {
@@ -183,7 +152,7 @@ static void child(enum way w, int memset_job, int rep, int go)
 	usleep(2000);
 	if (fsvm_poll(&recs[0], NULL) != FSVM_ERR_TIMEOUT)
 		goto fail;
-	fd = bound_fd();
+	fd = e2e_bound_fd();
 	if (fd < 0)
 		goto fail;
 	c = 'R';

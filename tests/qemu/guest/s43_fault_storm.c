@@ -110,37 +110,6 @@ static const char *dev_path(void)
 	return d && strncmp(d, "hw:", 3) == 0 && d[3] ? d + 3 : "/dev/fsvm0";
 }
 
-/* The bound /dev/fsvm file of this process (WAIT answers, ENXIO elsewhere). */
-static int bound_fd(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	char path[320], link[PATH_MAX];
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		struct fsvm_wait a;
-		int fd = atoi(de->d_name);
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = 0;
-		if (strncmp(link, "/dev/fsvm", 9) != 0)
-			continue;
-		memset(&a, 0, sizeof(a));
-		a.seen = 0xffffffffu;
-		if (ioctl(fd, FSVM_IOC_WAIT, &a) == 0)
-			found = fd;
-	}
-	closedir(d);
-	return found;
-}
-
 /* Resolved and terminated fault counters of bank `bank` (DIAG, as root). */
 static void bank_counts(int fd, unsigned int ctx_idx, uint64_t *res, uint64_t *term)
 {
@@ -192,7 +161,7 @@ static void part_budget(struct fsvm_device *dev, int diag_fd, char *detail, size
 	/* The ring, argument block and record pages: faulted in by a NOP first. */
 	err = fsvm_run(ctx, FSVM_K_NOP, NULL, 0, &rec, 0, 30ull * 1000000000ull, &fault);
 	E2E_CHECK(err == FSVM_OK, "NOP: %s", e2e_errtext(err, &fault));
-	fd = bound_fd();
+	fd = e2e_bound_fd();
 	E2E_CHECK(fd >= 0, "no bound /dev/fsvm file of the context");
 	last_terminated(fd, &last);
 
