@@ -151,7 +151,13 @@ struct fsvm_fault_entry {
 	__u32 fsynr0;		/* SMMU FSYNR0 (WNR, PLVL, ...) */
 	__u32 syndrome;		/* FSVM_SYND_* as the device reports it */
 	__u32 resolution;	/* FSVM_FAULT_* */
-	__s32 error;		/* 0, or the -errno that made it terminate */
+	/*
+	 * 0, or the -errno that made it terminate: the fault-in's own error
+	 * (-EFAULT: no such mapping or no write permission, -ENOMEM, ...),
+	 * -ETIMEDOUT (the stall watchdog: stall_timeout_ms), -ELOOP (the same
+	 * VA faulted again and again), -EDQUOT (the job used up fault_budget).
+	 */
+	__s32 error;
 	__u32 reserved;
 };
 
