@@ -437,6 +437,19 @@ void *e2e_map(uintptr_t at, size_t len, int shared)
 	return p;
 }
 
+int e2e_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	n = n == (ssize_t)strlen(text) ? 0 : -errno;
+	close(fd);
+	return (int)n;
+}
+
 #ifdef FSVM_E2E_HAVE_UAPI
 int e2e_bound_fd(void)
 {

@@ -112,6 +112,12 @@ uint64_t e2e_now_ms(void);
 /* mmap anonymous memory (private, RW) at an exact address or anywhere (0); FAIL on error. */
 void *e2e_map(uintptr_t at, size_t len, int shared);
 
+/*
+ * Write text to a file in one write(2) (sysfs, procfs, /dev/kmsg): 0, or
+ * -errno when the open or the write failed or wrote less.
+ */
+int e2e_write_file(const char *path, const char *text);
+
 #ifdef FSVM_E2E_HAVE_UAPI
 /*
  * The /dev/fsvm file descriptor of this process's (only) bound context:

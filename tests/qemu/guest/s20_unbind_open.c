@@ -71,18 +71,6 @@ static int read_faults(volatile const uint32_t *p)
 	return faulted;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -errno;
-}
-
 /* Lines of the kernel log that are kernel alarms. */
 static int dmesg_alarms(char *first, size_t len)
 {
@@ -146,7 +134,7 @@ int main(void)
 	e2e_note("context %u bound and mapped, a second file open, a WAIT asleep: unbinding",
 		 b.context);
 
-	r = write_file(DRV "/unbind", "fsvm-emu");
+	r = e2e_write_file(DRV "/unbind", "fsvm-emu");
 	E2E_CHECK(r == 0, "unbind: %s", strerror(-r));
 	pthread_join(th, NULL);
 	E2E_CHECK(waiter_ret == -1 && (waiter_errno == ENODEV || waiter_errno == ENXIO),
@@ -180,7 +168,7 @@ int main(void)
 	e2e_note("waiter %s after %llu ms; ioctls/mmap ENODEV; page zapped (SIGBUS); closed",
 		 strerror(waiter_errno), (unsigned long long)waiter_ms);
 
-	r = write_file(DRV "/bind", "fsvm-emu");
+	r = e2e_write_file(DRV "/bind", "fsvm-emu");
 	E2E_CHECK(r == 0, "bind again: %s", strerror(-r));
 	for (int i = 0; i < 50 && stat("/dev/fsvm0", &st) != 0; i++)
 		usleep(100 * 1000);

@@ -26,19 +26,6 @@
 #include "fsvm_uapi.h"
 #endif
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	n = n == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return (int)n;
-}
-
 static int dmesg_has(const char *needle)
 {
 	FILE *f = popen("dmesg", "r");
@@ -90,15 +77,15 @@ int main(void)
 	err = fsvm_wait(ctx, &rec, 300000000ull, &fault);
 	E2E_CHECK(err == FSVM_ERR_TIMEOUT, "the endless chase ended by itself: %s",
 		  e2e_errtext(err, &fault));
-	write_file("/sys/module/suspend/parameters/pm_test_delay", "1");
-	r = write_file("/sys/power/pm_test", "devices");
+	e2e_write_file("/sys/module/suspend/parameters/pm_test_delay", "1");
+	r = e2e_write_file("/sys/power/pm_test", "devices");
 	E2E_CHECK(r == 0, "pm_test=devices: %s", strerror(-r));
 	uint64_t t0 = e2e_now_ms();
 
-	r = write_file("/sys/power/state", "freeze");
+	r = e2e_write_file("/sys/power/state", "freeze");
 	uint64_t t1 = e2e_now_ms();
 
-	write_file("/sys/power/pm_test", "none");
+	e2e_write_file("/sys/power/pm_test", "none");
 	E2E_CHECK(r == 0, "suspend (freeze, pm_test=devices): %s", strerror(-r));
 	e2e_note("suspend/resume cycle (pm_test=devices) took %llu ms",
 		 (unsigned long long)(t1 - t0));

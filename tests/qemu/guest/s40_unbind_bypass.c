@@ -57,22 +57,9 @@ static const char *const way_name[WAYS] = { "UNBIND", "close", "exit" };
 
 static char param_path[256];
 
-static int write_param(const char *v)
-{
-	int fd = open(param_path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, v, strlen(v));
-	n = n == (ssize_t)strlen(v) ? 0 : -errno;
-	close(fd);
-	return (int)n;
-}
-
 static void restore_usfcfg(void)
 {
-	write_param("1");
+	e2e_write_file(param_path, "1");
 }
 
 static const char *dev_path(void)
@@ -281,7 +268,7 @@ int main(void)
 		  "the model already let %lld transactions bypass before this scenario",
 		  counter("model_bypassed"));
 
-	r = write_param("0");
+	r = e2e_write_file(param_path, "0");
 	E2E_CHECK(r == 0, "emu_usfcfg=0: %s", strerror(-r));
 	atexit(restore_usfcfg);
 	E2E_CHECK(!(scr0_now(fd) & SMMU_SCR0_USFCFG),
@@ -299,7 +286,7 @@ int main(void)
 	E2E_CHECK(total > 0, "no transaction reached the stream after any teardown: "
 		  "the window this scenario checks was never exercised");
 
-	r = write_param("1");
+	r = e2e_write_file(param_path, "1");
 	E2E_CHECK(r == 0, "emu_usfcfg=1: %s", strerror(-r));
 	E2E_CHECK(scr0_now(fd) & SMMU_SCR0_USFCFG, "sCR0 0x%08x: USFCFG not set again",
 		  scr0_now(fd));

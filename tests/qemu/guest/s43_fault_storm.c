@@ -46,23 +46,10 @@
 static char param_path[256];
 static char old_budget[32];
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, v, strlen(v));
-	n = n == (ssize_t)strlen(v) ? 0 : -errno;
-	close(fd);
-	return (int)n;
-}
-
 static void restore_budget(void)
 {
 	if (old_budget[0])
-		write_str(param_path, old_budget);
+		e2e_write_file(param_path, old_budget);
 }
 
 /* Put a marker into the kernel log; lines after it are this run's. */
@@ -70,7 +57,7 @@ static void mark(char *m, size_t len, const char *what)
 {
 	snprintf(m, len, "fsvm-s43-%s-%d-%llu", what, (int)getpid(),
 		 (unsigned long long)e2e_now_ms());
-	E2E_CHECK(write_str("/dev/kmsg", m) == 0, "cannot write /dev/kmsg");
+	E2E_CHECK(e2e_write_file("/dev/kmsg", m) == 0, "cannot write /dev/kmsg");
 }
 
 /*
@@ -156,7 +143,7 @@ static void part_budget(struct fsvm_device *dev, int diag_fd, char *detail, size
 	int err, fd;
 
 	snprintf(b, sizeof(b), "%u", BUDGET);
-	E2E_CHECK(write_str(param_path, b) == 0, "fault_budget=%u: %s", BUDGET, strerror(errno));
+	E2E_CHECK(e2e_write_file(param_path, b) == 0, "fault_budget=%u: %s", BUDGET, strerror(errno));
 	E2E_CHECK(fsvm_context_create(dev, 64, &ctx) == FSVM_OK, "bind");
 	/* The ring, argument block and record pages: faulted in by a NOP first. */
 	err = fsvm_run(ctx, FSVM_K_NOP, NULL, 0, &rec, 0, 30ull * 1000000000ull, &fault);
@@ -216,7 +203,7 @@ static void part_budget(struct fsvm_device *dev, int diag_fd, char *detail, size
 		 BUF_LEN / PAGE, page, r1 - r0, BUDGET, ms);
 	munmap(buf, BUF_LEN);
 	fsvm_context_destroy(ctx);
-	E2E_CHECK(write_str(param_path, old_budget) == 0, "restore fault_budget");
+	E2E_CHECK(e2e_write_file(param_path, old_budget) == 0, "restore fault_budget");
 }
 
 static void part_storm(struct fsvm_device *dev, char *detail, size_t dlen)
