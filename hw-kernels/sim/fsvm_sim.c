@@ -254,8 +254,9 @@ static void io_relax(void *priv)
  * against 1.7 us when the two threads have a CPU each). So the doorbell's
  * writer notes its CPU (wake_device, called in the writer's thread), and the
  * device thread does not spin when it is on that CPU: it sleeps at once, the
- * writer runs, and its next doorbell wakes the device (8 us median, p99
- * 50-60 us under the same load). sched_getcpu is a read of the rseq area.
+ * writer runs, and its next doorbell wakes the device (about 5 us median,
+ * p99 about 40 us under the same load; tests/model/test_one_cpu.c). On two
+ * CPUs nothing changes. sched_getcpu is a read of the rseq area.
  */
 static void note_kick_cpu(struct fsvm_sim *sim)
 {
