@@ -251,10 +251,10 @@ static int burst(struct fsvm_axi *a, uint64_t va, uint8_t *rd, const uint8_t *wr
 		uint64_t pa;
 		int r, dr = 0;
 
-		/* First of all, so that a port which prefetches the burst's
-		 * first byte overlaps that miss with everything below. */
+		/* First of all, so that a port which prefetches the burst
+		 * overlaps those misses with everything below. */
 		if (m->port.xlate_hint)
-			m->port.xlate_hint(m->port.priv, va);
+			m->port.xlate_hint(m->port.priv, va, n, wr != NULL);
 		if (m->host.yield)
 			m->host.yield(m->host.priv);
 		if (a->aborted || abort_requested(a)) {

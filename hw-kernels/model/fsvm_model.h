@@ -76,17 +76,19 @@
  *             recorded in the SMMU bank (smmu_raise_fault, level 3), so the
  *             SMMU's fault registers say what the context's do.
  *  xlate_hint: optional (may be NULL): called with the VA of each burst
- *             (its first byte) before the burst is translated, also when the
- *             translation then hits a TLB; a synthetic descriptor source may
- *             use it (the simulator probes that byte rather than the page
- *             start in a walk, and prefetches it into the host's cache).
+ *             (its first byte), its length and direction before the burst
+ *             is translated, also when the translation then hits a TLB; a
+ *             synthetic descriptor source may use it (the simulator probes
+ *             that byte rather than the page start in a walk, and prefetches
+ *             the burst's bytes into the host's cache). A hint changes no
+ *             figure of the model.
  */
 struct fsvm_model_port {
 	void *priv;
 	int (*read_desc)(void *priv, uint64_t pa, uint64_t *desc);
 	int (*mem_read)(void *priv, uint64_t pa, void *dst, uint32_t len);
 	int (*mem_write)(void *priv, uint64_t pa, const void *src, uint32_t len);
-	void (*xlate_hint)(void *priv, uint64_t va);
+	void (*xlate_hint)(void *priv, uint64_t va, uint32_t len, bool write);
 };
 
 /*

@@ -46,6 +46,7 @@ struct fsvm_sim {
 	/* device thread sleep/wake: futex on wake_seq */
 	uint32_t wake_seq;
 	uint32_t sleeping;
+	int kick_cpu;		/* CPU of the thread that last rang (see idle_spin_ns) */
 
 	/*
 	 * The kernel module's part. The SMMU is programmed through kmod's
