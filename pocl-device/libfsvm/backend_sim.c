@@ -17,8 +17,9 @@
  *
  * Nothing here depends on what runs the device inside the simulator: a
  * backend that is the simulator with another engine (RTL co-simulation)
- * uses these same operations and differs only in the configuration its
- * constructor hands to fsvm_sim_create.
+ * uses these same operations; its constructor is fsvm_backend_sim_open
+ * with its own change to the configuration before sim_backend_start, plus
+ * its row in device.c's backend table.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -211,23 +212,27 @@ static int apply_env_overrides(struct fsvm_sim_config *cfg)
 	return FSVM_OK;
 }
 
-int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
+/*
+ * Start a simulator from cfg (fsvm_sim_default_config plus whatever the
+ * variant changes): the whole constructor of a backend that is this
+ * simulator, whatever engine cfg selects. args as for "sim:<args>".
+ */
+static int sim_backend_start(struct fsvm_sim_config *cfg, const char *args,
+			     const struct fsvm_backend_ops **ops, void **dev)
 {
-	struct fsvm_sim_config cfg;
 	struct sim_dev *d;
 	int err;
 
-	fsvm_sim_default_config(&cfg);
-	cfg.log = sim_log;
-	cfg.device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
-	err = apply_env_overrides(&cfg);
+	cfg->log = sim_log;
+	cfg->device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
+	err = apply_env_overrides(cfg);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return FSVM_ERR_NOMEM;
 	/* A failure is logged by the simulator, with the path and the reason. */
-	err = sim_err(fsvm_sim_create(&cfg, &d->sim));
+	err = sim_err(fsvm_sim_create(cfg, &d->sim));
 	if (err) {
 		free(d);
 		return err;
@@ -235,4 +240,12 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 	*ops = &sim_ops;
 	*dev = d;
 	return FSVM_OK;
+}
+
+int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
+{
+	struct fsvm_sim_config cfg;
+
+	fsvm_sim_default_config(&cfg);
+	return sim_backend_start(&cfg, args, ops, dev);
 }
