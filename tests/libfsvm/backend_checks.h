@@ -4,8 +4,9 @@
  * library: what every backend's operations must do, checked on one backend
  * through struct fsvm_backend_ops alone. One suite, two runners: CTest's
  * test_libfsvm_backend (sim) and the QEMU scenario s10_backend_ops (hw,
- * the kernel module). A new backend (e.g. the RTL co-simulation) adds its
- * constructor to the table below and passes the same checks.
+ * the kernel module). A new backend (e.g. the RTL co-simulation) is found
+ * by its name through device.c's table (fsvm_backend_find) and must pass
+ * the same checks.
  *
  * Device level: dev_read of the identification page (MAGIC, contexts) and
  * the kernel table (entry 0 is nop), TIME_LO/HI moving forward. Context
@@ -25,14 +26,6 @@
 
 #include "check.h"
 #include "internal.h"
-
-static const struct {
-	const char *name;
-	fsvm_backend_open_fn open;
-} backend_constructors[] = {
-	{ "sim", fsvm_backend_sim_open },
-	{ "hw", fsvm_backend_hw_open },
-};
 
 static const struct fsvm_backend_ops *ops;
 static void *dev;
@@ -179,19 +172,10 @@ static void test_wait(void)
  */
 static inline int backend_checks_run(const char *name)
 {
-	fsvm_backend_open_fn open = NULL;
-	const char *args = NULL;
+	const char *args, *backend;
+	fsvm_backend_open_fn open = fsvm_backend_find(name, &args, &backend);
 	uint32_t ncontexts = 0;
 
-	for (size_t i = 0; i < sizeof(backend_constructors) / sizeof(backend_constructors[0]); i++) {
-		size_t n = strlen(backend_constructors[i].name);
-
-		if (strncmp(name, backend_constructors[i].name, n) == 0 &&
-		    (!name[n] || name[n] == ':')) {
-			open = backend_constructors[i].open;
-			args = name[n] ? name + n + 1 : NULL;
-		}
-	}
 	if (!open)
 		return -1;
 	ops = NULL;
