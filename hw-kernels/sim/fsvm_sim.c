@@ -37,6 +37,19 @@ void sim_log(struct fsvm_sim *sim, int level, const char *fmt, ...)
 	sim->cfg.log(level, buf);
 }
 
+/* fsvm_sim_create fails with its reason logged (fsvm_sim.h): err back. */
+static int create_failed(const struct fsvm_sim_config *cfg, int err, const char *why)
+{
+	char buf[256];
+
+	if (cfg->log) {
+		snprintf(buf, sizeof(buf), "fsvm sim: cannot start the simulated device: %s (%s)",
+			 why, strerror(-err));
+		cfg->log(FSVM_SIM_LOG_ERROR, buf);
+	}
+	return err;
+}
+
 /* ------------------------------------------------------------------ */
 /* futex and time helpers                                              */
 /* ------------------------------------------------------------------ */
@@ -159,10 +172,19 @@ static bool sim_fault_handle(struct fsvm_sim *sim, unsigned int ctx)
 	else
 		rec->terminated_count++;
 	pthread_mutex_unlock(&sim->fault_lock);
-	sim_log(sim, retry ? FSVM_SIM_LOG_DEBUG : FSVM_SIM_LOG_INFO,
-		"fsvm sim: context %u: %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) %s (%d)",
-		ctx, write ? "write" : "read", (unsigned long long)f.far, f.fsr, f.fsynr0,
-		retry ? "resolved" : "terminated", err);
+	/*
+	 * A terminated fault ends its packet FAULTED with the fault record,
+	 * and libfsvm logs that (once, decoded) when the waiter sees it; here
+	 * only what the record cannot say: a resolved fault, a livelock.
+	 */
+	if (retry)
+		sim_log(sim, FSVM_SIM_LOG_DEBUG,
+			"fsvm sim: context %u: %s fault at 0x%llx (FSR 0x%x FSYNR0 0x%x) resolved",
+			ctx, write ? "write" : "read", (unsigned long long)f.far, f.fsr, f.fsynr0);
+	else if (err == -ELOOP)
+		sim_log(sim, FSVM_SIM_LOG_INFO, "fsvm sim: context %u: 0x%llx faulted %u times "
+			"in a row: terminated as a livelock", ctx, (unsigned long long)f.far,
+			sim->same_va_count[ctx]);
 	return true;
 }
 
@@ -373,11 +395,13 @@ static int sim_smmu_probe(struct fsvm_sim *sim)
 	sim->io.write64 = io_write64;
 	sim->io.relax = io_relax;
 	if (fsvm_smmu_read_caps(&sim->io, &sim->caps, &why)) {
-		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: SMMU model unusable: %s", why);
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: cannot start the simulated device: "
+			"SMMU model unusable: %s", why);
 		return -EIO;
 	}
 	if (sim->caps.num_cb < sim->cfg.num_contexts || sim->caps.num_smr < sim->cfg.num_contexts)
-		return -EINVAL;
+		return create_failed(&sim->cfg, -ERANGE, "the SMMU model has fewer context "
+				     "banks or stream match registers than contexts");
 	sim->io.write32(sim, SMMU_GR0_SCR0,
 			fsvm_scr0_own(sim->io.read32(sim, SMMU_GR0_SCR0), true));
 	for (i = 0; i < sim->cfg.num_contexts; i++)
@@ -400,13 +424,15 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	    cfg->tlb_entries > FSVM_MODEL_MAX_TLB || cfg->clock_hz == 0 ||
 	    cfg->axi_bytes_per_beat == 0 ||
 	    (cfg->axi_bytes_per_beat & (cfg->axi_bytes_per_beat - 1u)))
-		return -EINVAL;
+		return create_failed(cfg, -ERANGE, "configuration out of range (contexts, "
+				     "TLB entries, clock or AXI beat)");
 	if (sim_guard_install() != 0)
-		return -EIO;
+		return create_failed(cfg, -EIO, "cannot install the SIGSEGV/SIGBUS guard of "
+				     "the memory port");
 
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
-		return -ENOMEM;
+		return create_failed(cfg, -ENOMEM, "out of memory");
 	sim->cfg = *cfg;
 	sim->cfg.device = NULL;		/* not kept: the caller's string */
 	sim->kick_cpu = -1;		/* no doorbell yet */
@@ -420,7 +446,7 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	if (sim_compiled_init(sim) != 0) {
 		sim_plugin_unload(sim);
 		free(sim);
-		return -ENOMEM;
+		return create_failed(cfg, -ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&sim->lock, NULL);
 
@@ -442,13 +468,17 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	host.stall_wait = hook_stall_wait;
 	host.begin_packet = hook_begin_packet;
 	host.run_compiled = sim_run_compiled;
+	/* The model's errors are errno values already (fsvm_model.h). */
 	err = fsvm_model_init(&sim->model, &mcfg, &port, &host);
 	if (err)
-		err = -EINVAL;
+		create_failed(cfg, err, "the device model refused its configuration");
 	else
-		err = sim_smmu_probe(sim);
-	if (!err)
+		err = sim_smmu_probe(sim);	/* logs its own */
+	if (!err) {
 		err = -pthread_create(&sim->thread, NULL, device_main, sim);
+		if (err)
+			create_failed(cfg, err, "cannot start the device thread");
+	}
 	if (err) {
 		pthread_mutex_destroy(&sim->fault_lock);
 		pthread_mutex_destroy(&sim->lock);
@@ -559,9 +589,10 @@ int fsvm_sim_bind(struct fsvm_sim *sim, unsigned int *ctx)
 		if (err == -ETIMEDOUT)
 			sim->quarantined |= 1u << i;
 		pthread_mutex_unlock(&sim->lock);
-		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: context %u: bank not programmed (%d)",
-			i, err);
-		return err;
+		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: context %u: SMMU bank not programmed: "
+			"%s%s", i, strerror(-err),
+			err == -ETIMEDOUT ? " (the context is quarantined)" : "");
+		return -EIO;
 	}
 	sim->bound_mask |= 1u << i;
 	sim->last_fault_va[i] = 0;

@@ -56,7 +56,21 @@ struct fsvm_sim_config {
  */
 void fsvm_sim_default_config(struct fsvm_sim_config *cfg);
 
-/* Create the device and start its thread. */
+/*
+ * Create the device and start its thread. Every failure is logged through
+ * cfg->log with its reason (the caller has nothing to add and should not
+ * log it again):
+ *   -ENODEV        cfg->device names no plugin that can be found or read
+ *   -ENOEXEC       the plugin is refused (not loadable, no or a bad
+ *                  fsvm_device_plugin, another ABI or contract, a malformed
+ *                  kernel table), or the model cannot run its table
+ *   -ERANGE        a configuration value out of range (contexts, TLB
+ *                  entries, clock, AXI beat; or more contexts than the SMMU
+ *                  model has banks)
+ *   -ENAMETOOLONG  a plugin path longer than PATH_MAX
+ *   -EIO           the SMMU model or the memory port's fault guard unusable
+ *   -ENOMEM, -EAGAIN (no memory, no thread), -EINVAL (NULL cfg or out)
+ */
 int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out);
 
 /* Stop the device thread and free everything. NULL is ignored. */
@@ -74,7 +88,9 @@ void fsvm_sim_mmio_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val);
 /*
  * The kernel module's part: take a free context and give it this process's
  * address space (program and enable its SMMU context bank). *ctx receives
- * the context number. -EBUSY when every context is taken.
+ * the context number. -EBUSY when every context is taken; -EIO when the
+ * context's SMMU bank could not be programmed (logged; a bank whose TLB
+ * sync timed out is quarantined and not bound again).
  */
 int fsvm_sim_bind(struct fsvm_sim *sim, unsigned int *ctx);
 
@@ -92,7 +108,9 @@ int fsvm_sim_wait_irq(struct fsvm_sim *sim, unsigned int ctx, uint32_t seen,
 /*
  * The host's page table is not ARM's, so the simulated walker cannot see
  * page sizes: tell it that [va, va + len) is backed by pages of
- * 1 << page_shift bytes (12 or 21). len and va must be aligned to that size.
+ * 1 << page_shift bytes (12 or 21). len and va must be aligned to that size
+ * (-EINVAL otherwise). -ENOSPC when the table of 2 MiB notes (64) is full:
+ * the range is then walked as 4 KiB pages, correct but slower.
  */
 int fsvm_sim_note_mapping(struct fsvm_sim *sim, uint64_t va, uint64_t len,
 			  unsigned int page_shift);

@@ -238,8 +238,11 @@ int sim_plugin_load(struct fsvm_sim *sim, const char *device)
 	int err;
 
 	if (strchr(device, '/')) {
-		if (snprintf(path, sizeof(path), "%s", device) >= (int)sizeof(path))
+		if (snprintf(path, sizeof(path), "%s", device) >= (int)sizeof(path)) {
+			sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: device plugin path too long: "
+				"%.40s...", device);
 			return -ENAMETOOLONG;
+		}
 		if (access(path, R_OK) != 0) {
 			sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: device plugin %s: %s",
 				path, strerror(errno));

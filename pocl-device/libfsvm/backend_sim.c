@@ -7,14 +7,19 @@
  * one or two calls of fsvm_sim.h (a context register is the window offset
  * FSVM_CTX_OFF(index) + reg; waiting is the simulator's interrupt count,
  * with the acknowledge the kernel module's handler does on a board),
- * fsvm_sim's negative errno values become enum fsvm_err (a device plugin
- * that is refused, -ENOEXEC, is FSVM_ERR_IO like a board with the wrong ID
- * registers), and the simulator's messages go to the fsvm logger.
+ * fsvm_sim's negative errno values become enum fsvm_err through the one
+ * conversion, fsvm_err_from_errno (fsvm_sim.h documents which the
+ * simulator returns: a device plugin that is refused, -ENOEXEC, is
+ * FSVM_ERR_IO like a board with the wrong ID registers; a full table,
+ * -ENOSPC, is FSVM_ERR_NOMEM), and the simulator's messages go to the fsvm
+ * logger as they are: the simulator logs each of its failures, so nothing
+ * here logs them a second time.
  *
  * Nothing here depends on what runs the device inside the simulator: a
  * backend that is the simulator with another engine (RTL co-simulation)
- * uses these same operations and differs only in the configuration its
- * constructor hands to fsvm_sim_create.
+ * uses these same operations; its constructor is fsvm_backend_sim_open
+ * with its own change to the configuration before sim_backend_start, plus
+ * its row in device.c's backend table.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,7 +34,11 @@ static int sim_err(int rc)
 	return fsvm_err_from_errno(-rc);
 }
 
-/* The simulator hands over finished text; fsvm_log wants a format. */
+/*
+ * The simulator hands over finished text, which already says where it
+ * comes from ("fsvm sim: ..."); fsvm_log wants a format. This is the one
+ * path of the simulator's messages: what it logged is not logged again here.
+ */
 static void sim_log(int level, const char *msg)
 {
 	int ours;
@@ -40,7 +49,7 @@ static void sim_log(int level, const char *msg)
 	case FSVM_SIM_LOG_WARN:  ours = FSVM_LOG_WARN; break;
 	default:                 ours = FSVM_LOG_ERROR; break;
 	}
-	fsvm_log(ours, "sim: %s", msg ? msg : "(null)");
+	fsvm_log(ours, "%s", msg ? msg : "(null)");
 }
 
 /*
@@ -159,9 +168,8 @@ static int sim_compiled_register(void *dev, const struct fsvm_compiled_kernel *k
 	struct fsvm_sim_compiled_kernel sk = {
 		.name = k->name, .fn = k->fn, .nargs = k->nargs, .arg_kinds = k->arg_kinds,
 	};
-	int rc = fsvm_sim_compiled_register(((struct sim_dev *)dev)->sim, &sk, handle);
-
-	return rc == -ENOSPC ? FSVM_ERR_NOMEM : sim_err(rc);
+	/* -ENOSPC, the engine's table is full: FSVM_ERR_NOMEM. */
+	return sim_err(fsvm_sim_compiled_register(((struct sim_dev *)dev)->sim, &sk, handle));
 }
 
 static int sim_compiled_unregister(void *dev, uint64_t handle)
@@ -204,34 +212,40 @@ static int apply_env_overrides(struct fsvm_sim_config *cfg)
 	return FSVM_OK;
 }
 
-int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
+/*
+ * Start a simulator from cfg (fsvm_sim_default_config plus whatever the
+ * variant changes): the whole constructor of a backend that is this
+ * simulator, whatever engine cfg selects. args as for "sim:<args>".
+ */
+static int sim_backend_start(struct fsvm_sim_config *cfg, const char *args,
+			     const struct fsvm_backend_ops **ops, void **dev)
 {
-	struct fsvm_sim_config cfg;
 	struct sim_dev *d;
 	int err;
 
-	fsvm_sim_default_config(&cfg);
-	cfg.log = sim_log;
-	cfg.device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
-	err = apply_env_overrides(&cfg);
+	cfg->log = sim_log;
+	cfg->device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
+	err = apply_env_overrides(cfg);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return FSVM_ERR_NOMEM;
-	err = sim_err(fsvm_sim_create(&cfg, &d->sim));
-	if (err == FSVM_ERR_NODEV && args) {
-		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": no such simulated device", args);
-		free(d);
-		return err;
-	}
+	/* A failure is logged by the simulator, with the path and the reason. */
+	err = sim_err(fsvm_sim_create(cfg, &d->sim));
 	if (err) {
-		fsvm_log(FSVM_LOG_ERROR, "cannot start the simulated device: %s",
-			 fsvm_strerror(err));
 		free(d);
 		return err;
 	}
 	*ops = &sim_ops;
 	*dev = d;
 	return FSVM_OK;
+}
+
+int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
+{
+	struct fsvm_sim_config cfg;
+
+	fsvm_sim_default_config(&cfg);
+	return sim_backend_start(&cfg, args, ops, dev);
 }

@@ -42,19 +42,33 @@ static const struct {
 	{ "hw", fsvm_backend_hw_open },
 };
 
-static int open_backend(const char *name, struct fsvm_device *dev)
+fsvm_backend_open_fn fsvm_backend_find(const char *name, const char **args,
+				       const char **backend)
 {
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
 		size_t n = strlen(backends[i].name);
 
 		if (strncmp(name, backends[i].name, n) != 0 || (name[n] && name[n] != ':'))
 			continue;
-		snprintf(dev->info.backend, sizeof(dev->info.backend), "%s", backends[i].name);
-		return backends[i].open(name[n] ? name + n + 1 : NULL, &dev->ops, &dev->priv);
+		*args = name[n] ? name + n + 1 : NULL;
+		*backend = backends[i].name;
+		return backends[i].open;
 	}
-	fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\", "
-		 "\"sim:<device>\" and \"hw:/dev/fsvmN\"", name);
-	return FSVM_ERR_NODEV;
+	return NULL;
+}
+
+static int open_backend(const char *name, struct fsvm_device *dev)
+{
+	const char *args, *backend;
+	fsvm_backend_open_fn open = fsvm_backend_find(name, &args, &backend);
+
+	if (!open) {
+		fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\", "
+			 "\"sim:<device>\" and \"hw:/dev/fsvmN\"", name);
+		return FSVM_ERR_NODEV;
+	}
+	snprintf(dev->info.backend, sizeof(dev->info.backend), "%s", backend);
+	return open(args, &dev->ops, &dev->priv);
 }
 
 /* Identification registers: refuse anything that is not fsvm 1.x. */

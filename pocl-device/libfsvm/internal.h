@@ -123,6 +123,14 @@ struct fsvm_backend_ops {
 typedef int (*fsvm_backend_open_fn)(const char *args, const struct fsvm_backend_ops **ops,
 				    void **dev);
 
+/*
+ * The constructor for a device name "<backend>" or "<backend>:<args>", from
+ * device.c's table of backends: *args is what follows the ':' (NULL for
+ * the bare name), *backend the table's name. NULL for no such backend.
+ */
+fsvm_backend_open_fn fsvm_backend_find(const char *name, const char **args,
+				       const char **backend);
+
 /* args: sim:<name> or sim:<path> of a device plugin (fsvm_sim.h). */
 int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev);
 /* args: the device path ("/dev/fsvm0" when NULL or empty). */

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fsvm_log.h"
+#include "log_capture.h"
 #include "workload.h"
 
 static struct fsvm_device *dev;
@@ -180,6 +182,37 @@ static void test_sticky_registers(void)
 	CHECK(last.type != FSVM_FAULT_NONE);
 }
 
+/*
+ * A fault that ends a kernel is logged once, at debug, by libfsvm (the
+ * decoded record, as docs/troubleshooting.md shows it), not a second time
+ * by the simulator's fault handler that terminated the transaction.
+ */
+static void test_fault_logged_once(void)
+{
+	struct fsvm_completion rec;
+	struct fsvm_chase_result res;
+	struct log_capture c;
+	struct fsvm_fault fault;
+	char text[8192], va[32];
+	uint8_t *hole = unmapped_page();
+	uint64_t a[] = { (uintptr_t)hole + 64, FSVM_MAX_HOPS, (uintptr_t)&res };
+	int err;
+
+	snprintf(va, sizeof(va), "0x%llx", (unsigned long long)(uintptr_t)(hole + 64));
+	fsvm_log_set_level(FSVM_LOG_DEBUG);
+	log_capture_begin(&c);
+	err = fsvm_run(ctx, FSVM_K_POINTER_CHASE, a, 3, &rec, 0, TEST_TIMEOUT_NS, &fault);
+	log_capture_end(&c, text, sizeof(text));
+	fsvm_log_set_level(FSVM_LOG_WARN);
+	CHECK_ERR(err, FSVM_ERR_FAULT);
+	CHECK_EQ(log_lines(text, va), 1);
+	CHECK_EQ(log_lines(text, "translation fault"), 1);
+	CHECK_EQ(log_lines(text, "fsvm: debug: context"), 1);
+	if (log_lines(text, va) != 1)
+		fprintf(stderr, "  the fault at %s logged (want one line):\n%s", va, text);
+	check_context_alive();
+}
+
 int main(void)
 {
 	open_test_device(&dev, &ctx, 0);
@@ -187,6 +220,7 @@ int main(void)
 	test_freed_svm();
 	test_protections();
 	test_sticky_registers();
+	test_fault_logged_once();
 	fsvm_context_destroy(ctx);
 	fsvm_device_close(dev);
 	return check_exit_code("test_faults");

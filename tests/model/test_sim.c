@@ -42,6 +42,54 @@ static uint32_t synd_of(uint32_t type, bool write)
 
 /* ------------------------------------------------------------------ */
 
+/* fsvm_sim_create: each failure its own value, each logged exactly once. */
+static unsigned int create_logs;
+
+static void count_cb(int level, const char *msg)
+{
+	create_logs++;
+	CHECK_EQ(level, FSVM_SIM_LOG_ERROR);
+	CHECK(strncmp(msg, "fsvm sim: ", 10) == 0);
+}
+
+static void create_fails(const struct fsvm_sim_config *cfg, int want)
+{
+	struct fsvm_sim *s = (struct fsvm_sim *)1;
+
+	create_logs = 0;
+	CHECK_EQ(fsvm_sim_create(cfg, &s), want);
+	CHECK(s == NULL);
+	CHECK_EQ(create_logs, 1);
+}
+
+static void test_create_errors(void)
+{
+	struct fsvm_sim_config cfg;
+
+	fsvm_sim_default_config(&cfg);
+	cfg.log = count_cb;
+	cfg.num_contexts = 0;
+	create_fails(&cfg, -ERANGE);
+	cfg.num_contexts = FSVM_MAX_CONTEXTS + 1;
+	create_fails(&cfg, -ERANGE);
+	fsvm_sim_default_config(&cfg);
+	cfg.log = count_cb;
+	cfg.tlb_entries = FSVM_MODEL_MAX_TLB + 1;
+	create_fails(&cfg, -ERANGE);
+	fsvm_sim_default_config(&cfg);
+	cfg.log = count_cb;
+	cfg.axi_bytes_per_beat = 12;
+	create_fails(&cfg, -ERANGE);
+	fsvm_sim_default_config(&cfg);
+	cfg.log = count_cb;
+	cfg.device = "no_such_device_here";
+	create_fails(&cfg, -ENODEV);
+	cfg.device = "/nonexistent/libfsvm-dev-x.so";
+	create_fails(&cfg, -ENODEV);
+	cfg.device = "/proc/self/exe";
+	create_fails(&cfg, -ENOEXEC);
+}
+
 static void test_ident(void)
 {
 	char name[FSVM_NAME_LEN];
@@ -825,6 +873,7 @@ int main(void)
 	struct fsvm_sim_config cfg;
 	struct drv d;
 
+	test_create_errors();
 	fsvm_sim_default_config(&cfg);
 	cfg.log = log_cb;
 	CHECK_EQ(fsvm_sim_create(&cfg, &sim), 0);

@@ -14,6 +14,8 @@
 
 #include "check.h"
 #include "bfs_graph.h"
+#include "fsvm_log.h"
+#include "log_capture.h"
 
 static const char *devdir;
 
@@ -62,6 +64,49 @@ static void test_refused(void)
 	/* Without FSVM_DEVICE_PATH the test's directory is not searched. */
 	unsetenv("FSVM_DEVICE_PATH");
 	CHECK_ERR(open_dev("sim:sdktest", &dev), FSVM_ERR_NODEV);
+}
+
+/*
+ * A refused device is logged once, by the simulator (it knows the path and
+ * the reason), not again by libfsvm's sim backend; the error code says
+ * which kind of refusal it was.
+ */
+static void refused_once(const char *name, int want_err, const char *reason)
+{
+	struct log_capture c;
+	struct fsvm_device *dev;
+	char text[8192];
+	int err;
+
+	log_capture_begin(&c);
+	err = open_dev(name, &dev);
+	log_capture_end(&c, text, sizeof(text));
+	CHECK_EQ(err, want_err);
+	CHECK(dev == NULL);
+	CHECK_EQ(log_lines(text, ""), 1);
+	CHECK_EQ(log_lines(text, reason), 1);
+	if (log_lines(text, "") != 1 || log_lines(text, reason) != 1)
+		fprintf(stderr, "  %s logged (want one line with \"%s\"):\n%s", name, reason, text);
+}
+
+static void test_logged_once(void)
+{
+	char path[512];
+
+	fsvm_log_set_level(FSVM_LOG_DEBUG);
+	setenv("FSVM_DEVICE_PATH", devdir, 1);
+	refused_once("sim:nosuch", FSVM_ERR_NODEV, "no device \"nosuch\"");
+	refused_once("sim:Not-A-Name", FSVM_ERR_NODEV, "is not a device name");
+	refused_once("sim:/nonexistent/libfsvm-dev-x.so", FSVM_ERR_NODEV,
+		     "/nonexistent/libfsvm-dev-x.so: No such file or directory");
+	refused_once("sim:/proc/self/exe", FSVM_ERR_IO, "cannot load device plugin");
+	snprintf(path, sizeof(path), "sim:%s/libfsvm-dev-bad0.so", devdir);
+	refused_once(path, FSVM_ERR_IO, "exports no fsvm_device_plugin");
+	snprintf(path, sizeof(path), "sim:%s/libfsvm-dev-bad1.so", devdir);
+	refused_once(path, FSVM_ERR_IO, "not an fsvm device plugin");
+	refused_once("sim:bad2", FSVM_ERR_IO, "built for plugin ABI");
+	unsetenv("FSVM_DEVICE_PATH");
+	fsvm_log_set_level(FSVM_LOG_WARN);
 }
 
 /* The table: nop, the built-in vadd (BUILTIN vadd), then KERNELS in order. */
@@ -263,6 +308,7 @@ int main(int argc, char **argv)
 	}
 	devdir = argv[1];
 	test_refused();
+	test_logged_once();
 
 	/* By name through FSVM_DEVICE_PATH (a list: the first entry is empty). */
 	snprintf(path, sizeof(path), "/nonexistent::%s", devdir);
