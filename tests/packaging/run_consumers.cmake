@@ -29,7 +29,9 @@
 #     no libfsvm NEEDED), same results;
 #   - the installed fsvm command: `fsvm info` on sim, `fsvm --help`;
 #   - with EXAMPLE: examples/custom-kernel through the installed SDK
-#     (fsvm_add_device from <prefix>/share/fsvm/sdk).
+#     (fsvm_add_device from <prefix>/share/fsvm/sdk); in the moved tree, its
+#     plugin put into <libdir>/fsvm is found relative to libfsvm.so and to
+#     the installed (static) fsvm, and not before it is there.
 cmake_minimum_required(VERSION 3.25)
 foreach(v OUT SRC CC CXX GENERATOR READELF PKG_CONFIG SOVERSION VERSION)
   if(NOT DEFINED ${v})
@@ -202,5 +204,33 @@ if(DEFINED EXAMPLE)
   run("SDK: bfs_host on sim:graph" "bfs: 20000 vertices, .* matches the CPU"
     ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${EMULATOR}
     ${_eb}/bfs_host 20000 6)
+
+  # The moved tree's plugin directory <libdir>/fsvm: found relative to the
+  # moved libfsvm.so (bfs_host, copied away from its plugin) and, by the
+  # statically linked fsvm, relative to <bindir>. Each must fail before the
+  # plugin is there (nothing else finds it) and pass after.
+  if(_staged)
+    set(_away ${OUT}/elsewhere)
+    file(MAKE_DIRECTORY ${_away})
+    file(COPY ${_eb}/bfs_host DESTINATION ${_away})
+    set(_penv ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH
+      --unset=LD_LIBRARY_PATH ${EMULATOR})
+    foreach(_cmd "bfs_host|${_away}/bfs_host|20000|6" "fsvm|${P}/bin/fsvm|--device|sim:graph|info")
+      string(REPLACE "|" ";" _cmd "${_cmd}")
+      list(POP_FRONT _cmd _what)
+      execute_process(COMMAND ${_penv} ${_cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      if(rc STREQUAL "0" OR NOT "${out}${err}" MATCHES "no device \"graph\"")
+        message(FATAL_ERROR "${_what} without <libdir>/fsvm/libfsvm-dev-graph.so: not the "
+          "expected failure (rc ${rc}):\n${out}${err}")
+      endif()
+    endforeach()
+    message("ok: without the plugin in ${_libdir}/fsvm, bfs_host and fsvm say no device \"graph\"")
+    file(MAKE_DIRECTORY ${_libdir}/fsvm)
+    file(COPY ${_eb}/libfsvm-dev-graph.so DESTINATION ${_libdir}/fsvm)
+    run("moved tree: bfs_host (libfsvm.so) finds <libdir>/fsvm/libfsvm-dev-graph.so"
+      "bfs: 20000 vertices, .* matches the CPU" ${_penv} ${_away}/bfs_host 20000 6)
+    run("moved tree: fsvm (static) finds <libdir>/fsvm/libfsvm-dev-graph.so"
+      "kernels +: 3.*bfs_expand" ${_penv} ${P}/bin/fsvm --device sim:graph info)
+  endif()
 endif()
 message("packaging consumers: PASS")
