@@ -211,6 +211,11 @@ SVM, its HLS kernels as built-in kernels and, on the simulated device,
 OpenCL C compiled by fsvm-oclc. Installed apart from Debian's pocl.")
   file(WRITE ${PROJECT_BINARY_DIR}/install/pocl-fsvm/conffiles "/etc/OpenCL/vendors/fsvm-pocl.icd\n")
   set(CPACK_DEBIAN_POCL-FSVM_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/install/pocl-fsvm/conffiles)
+  # dpkg-shlibdeps (run in each package's staging directory) must find the
+  # drivers' libpocl.so.2 (private to the package) and libfsvm.so.0 (staged
+  # for libfsvm0, the package's Depends anyway).
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "usr/${CMAKE_INSTALL_LIBDIR}/fsvm-pocl/lib"
+    "../libfsvm0/usr/${CMAKE_INSTALL_LIBDIR}")
 endif()
 
 foreach(_s postinst prerm)
