@@ -67,7 +67,6 @@ static void tools_init(void)
 	Dl_info self, lib;
 	char *slash;
 
-	dir[0] = '\0';
 	if (dladdr((void *)&tools_init, &self) && self.dli_fname &&
 	    realpath(self.dli_fname, dir) != NULL && (slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
@@ -86,9 +85,6 @@ static void tools_init(void)
 	    realpath(lib.dli_fname, libfsvm_path) == NULL)
 		libfsvm_path[0] = '\0';
 }
-
-/* The tools' paths; -1 with the reason in the build log if one is missing. */
-static int tools_ready(cl_program program, cl_uint device_i);
 
 /* Append text to the program's build log for device_i. */
 static void log_append(cl_program program, cl_uint device_i, const char *text, size_t n)
@@ -150,6 +146,8 @@ static void log_file(cl_program program, cl_uint device_i, const char *path)
 	fclose(f);
 }
 
+/* The tools' paths (once); -1 with the reason in the build log if one is
+ * missing. */
 static int tools_ready(cl_program program, cl_uint device_i)
 {
 	const char *what = NULL, *path = NULL;
