@@ -60,6 +60,15 @@ extern char **environ;
 static char oclc_path[PATH_MAX], clc_path[PATH_MAX], libfsvm_path[PATH_MAX];
 static pthread_once_t tools_once = PTHREAD_ONCE_INIT;
 
+/* dir/rel into out; empty (then reported missing) if it does not fit. */
+static void join_path(char *out, size_t size, const char *dir, const char *rel)
+{
+	int n = snprintf(out, size, "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= size)
+		out[0] = '\0';
+}
+
 static void tools_init(void)
 {
 	const char *root = FSVM_POCL_ROOT "/";
@@ -74,8 +83,8 @@ static void tools_init(void)
 		dir[0] = '\0';
 	if (dir[0] != '\0' && strncmp(dir, root, strlen(root)) != 0) {
 		/* an install tree: the tools are where its layout puts them */
-		snprintf(oclc_path, sizeof(oclc_path), "%s/%s", dir, FSVM_OCLC_REL);
-		snprintf(clc_path, sizeof(clc_path), "%s/%s", dir, FSVM_CLC_REL);
+		join_path(oclc_path, sizeof(oclc_path), dir, FSVM_OCLC_REL);
+		join_path(clc_path, sizeof(clc_path), dir, FSVM_CLC_REL);
 	} else {
 		snprintf(oclc_path, sizeof(oclc_path), "%s", FSVM_OCLC);
 		snprintf(clc_path, sizeof(clc_path), "%s", FSVM_CLC);
