@@ -6,6 +6,9 @@
 #                the CMake package (<libdir>/cmake/fsvm) and the fsvm_add_device SDK
 #   fsvm-tools   the fsvm command, its man page and bash completion
 #   fsvm-dkms    fsvm.ko's source for DKMS, the udev rule, a modules-load.d example
+#   pocl-fsvm    (with POCL_SOURCE_DIR) pocl with the fsvm driver in <libdir>/fsvm-pocl,
+#                its ICD vendor file, fsvm-oclc and the built-in library
+#                (rules in pocl-device/pocl/CMakeLists.txt)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -149,6 +152,10 @@ set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms)
+get_property(_fsvm_pocl_pkg GLOBAL PROPERTY FSVM_POCL_PACKAGE)
+if(_fsvm_pocl_pkg)
+  list(APPEND CPACK_COMPONENTS_ALL pocl-fsvm)
+endif()
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${FSVM_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -188,6 +195,29 @@ fsvm.ko hands a process's address space to the FPGA through the ZynqMP
 SMMU-500 (/dev/fsvmN). DKMS builds it for each installed kernel with
 headers. Also the udev rule (group fsvm, mode 0660) and a modules-load.d
 example.")
+# pocl-fsvm: pocl v7.1 with the fsvm driver, a private copy in
+# <libdir>/fsvm-pocl (Debian's own pocl, libpocl2 and pocl-opencl-icd, keeps
+# its files), /etc/OpenCL/vendors/fsvm-pocl.icd (a conffile) naming it, and
+# fsvm-oclc. clang-19 compiles OpenCL C at run time (fsvm_pocl_compile.c).
+if(_fsvm_pocl_pkg)
+  set(CPACK_DEBIAN_POCL-FSVM_PACKAGE_NAME pocl-fsvm)
+  set(CPACK_DEBIAN_POCL-FSVM_PACKAGE_SECTION libs)
+  set(CPACK_COMPONENT_POCL-FSVM_DEPENDS libfsvm0)
+  set(CPACK_DEBIAN_POCL-FSVM_PACKAGE_DEPENDS "clang-19, ocl-icd-libopencl1 | libopencl1")
+  set(CPACK_DEBIAN_POCL-FSVM_DESCRIPTION "OpenCL driver for fsvm devices (pocl with the fsvm device)
+pocl v7.1 with the fsvm device driver: OpenCL programs see the fsvm device
+(or the simulated one) through the ICD loader, with fine-grained system
+SVM, its HLS kernels as built-in kernels and, on the simulated device,
+OpenCL C compiled by fsvm-oclc. Installed apart from Debian's pocl.")
+  file(WRITE ${PROJECT_BINARY_DIR}/install/pocl-fsvm/conffiles "/etc/OpenCL/vendors/fsvm-pocl.icd\n")
+  set(CPACK_DEBIAN_POCL-FSVM_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/install/pocl-fsvm/conffiles)
+  # dpkg-shlibdeps (run in each package's staging directory) must find the
+  # drivers' libpocl.so.2 (private to the package) and libfsvm.so.0 (staged
+  # for libfsvm0, the package's Depends anyway).
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "usr/${CMAKE_INSTALL_LIBDIR}/fsvm-pocl/lib"
+    "../libfsvm0/usr/${CMAKE_INSTALL_LIBDIR}")
+endif()
+
 foreach(_s postinst prerm)
   configure_file(${PROJECT_SOURCE_DIR}/kmod/packaging/dkms-${_s}.in
     ${PROJECT_BINARY_DIR}/install/dkms/${_s} @ONLY FILE_PERMISSIONS OWNER_READ OWNER_WRITE
@@ -231,8 +261,19 @@ if(FSVM_GZIP)
   execute_process(COMMAND ${FSVM_GZIP} -9n -c ${PROJECT_BINARY_DIR}/install/changelog.Debian
     OUTPUT_FILE ${PROJECT_BINARY_DIR}/install/changelog.Debian.gz)
 endif()
-foreach(_c libfsvm0 libfsvm-dev fsvm-tools fsvm-dkms)
-  install(FILES ${PROJECT_BINARY_DIR}/install/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${_c}
+# pocl-fsvm also carries pocl (MIT, its own authors): one more stanza.
+if(_fsvm_pocl_pkg)
+  file(READ ${PROJECT_BINARY_DIR}/install/copyright _fsvm_cr)
+  string(REPLACE "\nLicense: MIT\n " "\nFiles: usr/lib/*/fsvm-pocl/* usr/lib/fsvm-pocl/*\nCopyright: pocl developers (the pocl v7.1 source tree's LICENSE)\nComment: pocl v7.1 with the patches in pocl-device/pocl/patches\nLicense: MIT\n\nLicense: MIT\n " _fsvm_cr "${_fsvm_cr}")
+  file(WRITE ${PROJECT_BINARY_DIR}/install/pocl-fsvm/copyright "${_fsvm_cr}")
+endif()
+foreach(_c ${CPACK_COMPONENTS_ALL})
+  if(_c STREQUAL "pocl-fsvm")
+    set(_cr ${PROJECT_BINARY_DIR}/install/pocl-fsvm/copyright)
+  else()
+    set(_cr ${PROJECT_BINARY_DIR}/install/copyright)
+  endif()
+  install(FILES ${_cr} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${_c}
     COMPONENT ${_c} EXCLUDE_FROM_ALL)
   if(FSVM_GZIP)
     install(FILES ${PROJECT_BINARY_DIR}/install/changelog.Debian.gz

@@ -3,7 +3,7 @@
  * fsvm_cl_printf.h - the grammar of OpenCL C printf conversion
  * specifications, shared by the instrumentation (pocl-device/oclc/oclc.c,
  * which rewrites printf calls at build time) and the compiled-kernel
- * engine's formatter (sim_compiled.c, __fsvm_printf at run time). One
+ * engine's formatter (sim_compiled.c, fsvm_cl_printf at run time). One
  * parser, so both sides agree on how many arguments each specification
  * takes and of which kind.
  *
@@ -21,7 +21,7 @@
  * cannot print vectors. The elements are printed with the same flags,
  * width and precision each, separated by ','.
  *
- * Arguments of __fsvm_printf (fsvm_cl_abi.h), one per element of a vector
+ * Arguments of fsvm_cl_printf (fsvm_cl_abi.h), one per element of a vector
  * conversion and one per scalar conversion: int or unsigned int (32-bit)
  * for d i o u x X c without l, a 64-bit integer with l, double for the
  * floating-point conversions (float and half elements are widened), and a

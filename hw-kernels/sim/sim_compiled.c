@@ -283,14 +283,14 @@ static void port_write(uint64_t va, const void *src, uint64_t n)
 }
 
 #define LD_ST(bits)							\
-	uint##bits##_t __fsvm_ld##bits(uint64_t va)			\
+	uint##bits##_t fsvm_cl_ld##bits(uint64_t va)			\
 	{								\
 		uint##bits##_t v;					\
 									\
 		port_read(va, &v, sizeof(v));				\
 		return v;						\
 	}								\
-	void __fsvm_st##bits(uint64_t va, uint##bits##_t v)		\
+	void fsvm_cl_st##bits(uint64_t va, uint##bits##_t v)		\
 	{								\
 		port_write(va, &v, sizeof(v));				\
 	}
@@ -300,17 +300,17 @@ LD_ST(16)
 LD_ST(32)
 LD_ST(64)
 
-void __fsvm_ldn(uint64_t va, void *dst, uint64_t n)
+void fsvm_cl_ldn(uint64_t va, void *dst, uint64_t n)
 {
 	port_read(va, dst, n);
 }
 
-void __fsvm_stn(uint64_t va, const void *src, uint64_t n)
+void fsvm_cl_stn(uint64_t va, const void *src, uint64_t n)
 {
 	port_write(va, src, n);
 }
 
-void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n)
+void fsvm_cl_memcpy(uint64_t dva, uint64_t sva, uint64_t n)
 {
 	uint8_t buf[256];
 
@@ -335,7 +335,7 @@ void __fsvm_memcpy(uint64_t dva, uint64_t sva, uint64_t n)
 	}
 }
 
-void __fsvm_memset(uint64_t dva, uint32_t byte, uint64_t n)
+void fsvm_cl_memset(uint64_t dva, uint32_t byte, uint64_t n)
 {
 	uint8_t buf[256];
 
@@ -378,7 +378,7 @@ static void out_add(char *out, size_t *len, const char *s, size_t n)
 	out[*len] = '\0';
 }
 
-/* One argument of __fsvm_printf formatted by the specification s (its
+/* One argument of fsvm_cl_printf formatted by the specification s (its
  * flags, width and precision, the C length modifier its kind needs). */
 static int pf_one(const char *fmt, const struct fsvm_cl_pf_spec *s, va_list *ap,
 		  char *piece, size_t cap, char *str, size_t strcap)
@@ -446,7 +446,7 @@ static int pf_one(const char *fmt, const struct fsvm_cl_pf_spec *s, va_list *ap,
  * -1 for a malformed format, one that wants more than the nargs arguments
  * given, or without a buffer (nothing written).
  */
-int __fsvm_printf(uint64_t fmt_va, uint32_t nargs, ...)
+int fsvm_cl_printf(uint64_t fmt_va, uint32_t nargs, ...)
 {
 	struct wi_state *w = cur;
 	static __thread char fmt[PRINTF_MAX], out[PRINTF_MAX], str[PRINTF_MAX];
@@ -523,64 +523,64 @@ int __fsvm_printf(uint64_t fmt_va, uint32_t nargs, ...)
 
 #define DIM_OK(d)	(cur && (d) < cur->work_dim)
 
-uint32_t _Z12get_work_dimv(void)
+uint32_t fsvm_cl_get_work_dim(void)
 {
 	return cur ? cur->work_dim : 1u;
 }
 
-uint64_t _Z12get_local_idj(uint32_t d)
+uint64_t fsvm_cl_get_local_id(uint32_t d)
 {
 	return DIM_OK(d) ? cur->lid[d] : 0;
 }
 
-uint64_t _Z12get_group_idj(uint32_t d)
+uint64_t fsvm_cl_get_group_id(uint32_t d)
 {
 	return DIM_OK(d) ? cur->group[d] : 0;
 }
 
-uint64_t _Z17get_global_offsetj(uint32_t d)
+uint64_t fsvm_cl_get_global_offset(uint32_t d)
 {
 	return DIM_OK(d) ? cur->goff[d] : 0;
 }
 
-uint64_t _Z13get_global_idj(uint32_t d)
+uint64_t fsvm_cl_get_global_id(uint32_t d)
 {
 	return DIM_OK(d) ? cur->goff[d] + cur->group[d] * cur->lsize[d] + cur->lid[d] : 0;
 }
 
-uint64_t _Z15get_global_sizej(uint32_t d)
+uint64_t fsvm_cl_get_global_size(uint32_t d)
 {
 	return DIM_OK(d) ? cur->gsize[d] : 1;
 }
 
-uint64_t _Z14get_local_sizej(uint32_t d)
+uint64_t fsvm_cl_get_local_size(uint32_t d)
 {
 	return DIM_OK(d) ? cur->lsize[d] : 1;
 }
 
-uint64_t _Z23get_enqueued_local_sizej(uint32_t d)
+uint64_t fsvm_cl_get_enqueued_local_size(uint32_t d)
 {
-	return _Z14get_local_sizej(d);
+	return fsvm_cl_get_local_size(d);
 }
 
-uint64_t _Z14get_num_groupsj(uint32_t d)
+uint64_t fsvm_cl_get_num_groups(uint32_t d)
 {
 	return DIM_OK(d) ? cur->ngroups[d] : 1;
 }
 
-uint64_t _Z20get_global_linear_idv(void)
+uint64_t fsvm_cl_get_global_linear_id(void)
 {
 	uint64_t id[3];
 
 	for (uint32_t d = 0; d < 3; d++)
-		id[d] = _Z13get_global_idj(d) - _Z17get_global_offsetj(d);
-	return (id[2] * _Z15get_global_sizej(1) + id[1]) * _Z15get_global_sizej(0) + id[0];
+		id[d] = fsvm_cl_get_global_id(d) - fsvm_cl_get_global_offset(d);
+	return (id[2] * fsvm_cl_get_global_size(1) + id[1]) * fsvm_cl_get_global_size(0) + id[0];
 }
 
-uint64_t _Z19get_local_linear_idv(void)
+uint64_t fsvm_cl_get_local_linear_id(void)
 {
-	return (_Z12get_local_idj(2) * _Z14get_local_sizej(1) + _Z12get_local_idj(1)) *
-	       _Z14get_local_sizej(0) + _Z12get_local_idj(0);
+	return (fsvm_cl_get_local_id(2) * fsvm_cl_get_local_size(1) + fsvm_cl_get_local_id(1)) *
+	       fsvm_cl_get_local_size(0) + fsvm_cl_get_local_id(0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -746,19 +746,19 @@ static void wi_barrier(void)
 	co_switch_to_sched(w);
 }
 
-void _Z7barrierj(uint32_t flags)
+void fsvm_cl_barrier(uint32_t flags)
 {
 	(void)flags;
 	wi_barrier();
 }
 
-void _Z18work_group_barrierj(uint32_t flags)
+void fsvm_cl_work_group_barrier(uint32_t flags)
 {
 	(void)flags;
 	wi_barrier();
 }
 
-void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope)
+void fsvm_cl_work_group_barrier_scope(uint32_t flags, uint32_t scope)
 {
 	(void)flags;
 	(void)scope;
@@ -766,17 +766,17 @@ void _Z18work_group_barrierj12memory_scope(uint32_t flags, uint32_t scope)
 }
 
 /* One thread runs a group: every access is already ordered. */
-void _Z9mem_fencej(uint32_t flags)
+void fsvm_cl_mem_fence(uint32_t flags)
 {
 	(void)flags;
 }
 
-void _Z14read_mem_fencej(uint32_t flags)
+void fsvm_cl_read_mem_fence(uint32_t flags)
 {
 	(void)flags;
 }
 
-void _Z15write_mem_fencej(uint32_t flags)
+void fsvm_cl_write_mem_fence(uint32_t flags)
 {
 	(void)flags;
 }

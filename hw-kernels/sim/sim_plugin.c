@@ -7,12 +7,18 @@
  *   1. each directory of $FSVM_DEVICE_PATH (colon separated);
  *   2. the directory of the running executable;
  *   3. the directory of the object holding this code (libfsvm.so);
- *   4. FSVM_DEVICE_DIR, the install directory (<libdir>/fsvm).
+ *   4. the install directory <libdir>/fsvm, relative to where this code is:
+ *      in libfsvm.so, <its directory>/FSVM_DEVICE_DIR_FROM_LIB; linked into
+ *      the program (libfsvm.a), <the program's directory>/FSVM_DEVICE_DIR_FROM_BIN
+ *      (as if it were installed in <bindir>), then FSVM_DEVICE_DIR, the
+ *      configured absolute path (a static program has no libdir of its own).
+ *      So a moved install tree finds its plugins.
  * sim:<path> (anything with a '/') loads that file. A plugin is checked
  * before the device starts: magic, ABI, contract version, struct sizes and
  * every kernel table entry; anything wrong is refused with the reason.
  */
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -26,6 +32,12 @@
 
 #ifndef FSVM_DEVICE_DIR
 #define FSVM_DEVICE_DIR "/usr/local/lib/fsvm"
+#endif
+#ifndef FSVM_DEVICE_DIR_FROM_LIB
+#define FSVM_DEVICE_DIR_FROM_LIB "fsvm"
+#endif
+#ifndef FSVM_DEVICE_DIR_FROM_BIN
+#define FSVM_DEVICE_DIR_FROM_BIN "../lib/fsvm"
 #endif
 
 /*
@@ -114,7 +126,10 @@ static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t
 {
 	char file[64];
 	char exe[PATH_MAX];
+	char inst[PATH_MAX] = "";
 	const char *env = getenv("FSVM_DEVICE_PATH");
+	struct link_map *map = NULL;
+	bool in_exe = false;
 	Dl_info self;
 	ssize_t n;
 
@@ -133,15 +148,28 @@ static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t
 		if (try_dir(out, size, exe, dir_len(exe), file))
 			return 0;
 	}
-	if (dladdr((void *)&sim_axi_ops, &self) && self.dli_fname &&
-	    try_dir(out, size, self.dli_fname, dir_len(self.dli_fname), file))
-		return 0;
-	if (try_dir(out, size, FSVM_DEVICE_DIR, strlen(FSVM_DEVICE_DIR), file))
+	if (dladdr1((void *)&sim_axi_ops, &self, (void **)&map, RTLD_DL_LINKMAP) &&
+	    self.dli_fname) {
+		if (try_dir(out, size, self.dli_fname, dir_len(self.dli_fname), file))
+			return 0;
+		/* the main program has the empty name in the link map */
+		in_exe = map != NULL && map->l_name != NULL && map->l_name[0] == '\0';
+		if (in_exe && n > 0)
+			snprintf(inst, sizeof(inst), "%.*s/" FSVM_DEVICE_DIR_FROM_BIN,
+				 (int)dir_len(exe), exe);
+		else if (!in_exe)
+			snprintf(inst, sizeof(inst), "%.*s/" FSVM_DEVICE_DIR_FROM_LIB,
+				 (int)dir_len(self.dli_fname), self.dli_fname);
+		if (inst[0] && try_dir(out, size, inst, strlen(inst), file))
+			return 0;
+	}
+	if (in_exe && try_dir(out, size, FSVM_DEVICE_DIR, strlen(FSVM_DEVICE_DIR), file))
 		return 0;
 	sim_log(sim, FSVM_SIM_LOG_ERROR,
 		"fsvm sim: no device \"%s\": %s is not in $FSVM_DEVICE_PATH (%s), "
-		"the executable's directory, libfsvm's directory or " FSVM_DEVICE_DIR,
-		name, file, env && *env ? env : "unset");
+		"the executable's directory, libfsvm's directory or the install "
+		"directory (%s%s)", name, file, env && *env ? env : "unset",
+		inst[0] ? inst : "unknown", in_exe ? ", " FSVM_DEVICE_DIR : "");
 	return -ENODEV;
 }
 

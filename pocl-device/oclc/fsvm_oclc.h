@@ -37,7 +37,7 @@ struct fsvm_oclc_stats {
  * by value as vectors or structs, more than FSVM_COMPILED_MAX_ARGS
  * arguments, and printf calls whose literal format is malformed or does
  * not fit their arguments (fsvm_cl_printf.h; printf becomes
- * __fsvm_printf, vector arguments one scalar per element). stats may be
+ * fsvm_cl_printf, vector arguments one scalar per element). stats may be
  * NULL.
  */
 int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,

@@ -165,7 +165,7 @@ static void rewrite_load(struct ox *o, LLVMValueRef fn, LLVMValueRef ld)
 	if (it) {
 		LLVMTypeRef pt[1] = { o->i64 };
 
-		snprintf(name, sizeof(name), "__fsvm_ld%s", sfx(it));
+		snprintf(name, sizeof(name), "fsvm_cl_ld%s", sfx(it));
 		v = call_port(o, name, it, pt, &va, 1);
 		if (LLVMGetTypeKind(t) == LLVMPointerTypeKind)
 			v = LLVMBuildIntToPtr(o->b, v, t, "");
@@ -177,7 +177,7 @@ static void rewrite_load(struct ox *o, LLVMValueRef fn, LLVMValueRef ld)
 		LLVMValueRef a[3] = { va, tmp,
 			LLVMConstInt(o->i64, LLVMStoreSizeOfType(o->td, t), 0) };
 
-		call_port(o, "__fsvm_ldn", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_ldn", o->vd, pt, a, 3);
 		v = LLVMBuildLoad2(o->b, t, tmp, "");
 	}
 	LLVMReplaceAllUsesWith(ld, v);
@@ -206,7 +206,7 @@ static void rewrite_store(struct ox *o, LLVMValueRef fn, LLVMValueRef stn)
 			v = LLVMBuildBitCast(o->b, v, it, "");
 		a[0] = va;
 		a[1] = v;
-		snprintf(name, sizeof(name), "__fsvm_st%s", sfx(it));
+		snprintf(name, sizeof(name), "fsvm_cl_st%s", sfx(it));
 		call_port(o, name, o->vd, pt, a, 2);
 	} else {
 		LLVMValueRef tmp = entry_alloca(o, fn, t);
@@ -215,7 +215,7 @@ static void rewrite_store(struct ox *o, LLVMValueRef fn, LLVMValueRef stn)
 			LLVMConstInt(o->i64, LLVMStoreSizeOfType(o->td, t), 0) };
 
 		LLVMBuildStore(o->b, v, tmp);
-		call_port(o, "__fsvm_stn", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_stn", o->vd, pt, a, 3);
 	}
 	LLVMInstructionEraseFromParent(stn);
 	o->st.stores++;
@@ -239,24 +239,24 @@ static void rewrite_memintr(struct ox *o, LLVMValueRef call, const char *callee)
 		LLVMTypeRef pt[3] = { o->i64, o->i32, o->i64 };
 		LLVMValueRef a[3] = { va_of(o, dst), LLVMBuildZExt(o->b, src, o->i32, ""), len };
 
-		call_port(o, "__fsvm_memset", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_memset", o->vd, pt, a, 3);
 	} else if (is_device_ptr(dst) && is_device_ptr(src)) {
 		LLVMTypeRef pt[3] = { o->i64, o->i64, o->i64 };
 		LLVMValueRef a[3] = { va_of(o, dst), va_of(o, src), len };
 
-		call_port(o, "__fsvm_memcpy", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_memcpy", o->vd, pt, a, 3);
 	} else if (is_device_ptr(dst)) {
 		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
 		LLVMValueRef a[3] = { va_of(o, dst),
 			LLVMBuildAddrSpaceCast(o->b, src, o->ptr, ""), len };
 
-		call_port(o, "__fsvm_stn", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_stn", o->vd, pt, a, 3);
 	} else {
 		LLVMTypeRef pt[3] = { o->i64, o->ptr, o->i64 };
 		LLVMValueRef a[3] = { va_of(o, src),
 			LLVMBuildAddrSpaceCast(o->b, dst, o->ptr, ""), len };
 
-		call_port(o, "__fsvm_ldn", o->vd, pt, a, 3);
+		call_port(o, "fsvm_cl_ldn", o->vd, pt, a, 3);
 	}
 	LLVMInstructionEraseFromParent(call);
 	o->st.mem_intrinsics++;
@@ -289,17 +289,54 @@ static bool is_libm(const char *name)
 	return false;
 }
 
+/* libfsvm's functions (fsvm_cl_abi.h): the memory port and, after
+ * rename_builtins, the work-item and synchronisation built-ins. */
+#define FSVM_CL_PREFIX "fsvm_cl_"
+
 static bool provided_builtin(const char *name)
 {
-	if (is_libm(name))
-		return true;
-#define X(mangled, cl) if (strcmp(name, #mangled) == 0) return true;
-	FSVM_CL_WORKITEM_BUILTINS(X)
+	return is_libm(name) || starts(name, FSVM_CL_PREFIX);
+}
+
+/*
+ * clang calls the OpenCL C built-ins the engine provides by their mangled
+ * names (_Z13get_global_idj, ...): each such declaration becomes libfsvm's
+ * fsvm_cl_<name> (fsvm_cl_abi.h), so that libfsvm.so exports fsvm_* names
+ * only. The prefix is the device's: a program that defines a function or
+ * variable named fsvm_cl_* is refused (its definition would take the
+ * place of the engine's).
+ */
+static void rename_builtins(struct ox *o)
+{
+	static const struct {
+		const char *mangled, *name;
+	} map[] = {
+#define X(mangled, cl) { #mangled, FSVM_CL_PREFIX #cl },
+		FSVM_CL_WORKITEM_BUILTINS(X)
+		FSVM_CL_SYNC_BUILTINS(X)
 #undef X
-#define X(mangled) if (strcmp(name, #mangled) == 0) return true;
-	FSVM_CL_SYNC_BUILTINS(X)
-#undef X
-	return starts(name, "__fsvm_");
+	};
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(o->mod); f && !o->failed; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && starts(vname(f), FSVM_CL_PREFIX))
+			fail(o, "the program defines %s: names starting with " FSVM_CL_PREFIX
+			     " are reserved for the fsvm device", vname(f));
+	for (LLVMValueRef g = LLVMGetFirstGlobal(o->mod); g && !o->failed; g = LLVMGetNextGlobal(g))
+		if (starts(vname(g), FSVM_CL_PREFIX))
+			fail(o, "the program defines %s: names starting with " FSVM_CL_PREFIX
+			     " are reserved for the fsvm device", vname(g));
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]) && !o->failed; i++) {
+		LLVMValueRef f = LLVMGetNamedFunction(o->mod, map[i].mangled);
+
+		if (f == NULL || !LLVMIsDeclaration(f))
+			continue;	/* not called, or the program's own */
+		if (LLVMGetNamedFunction(o->mod, map[i].name) != NULL) {
+			fail(o, "the program declares %s itself: names starting with "
+			     FSVM_CL_PREFIX " are reserved for the fsvm device", map[i].name);
+			return;
+		}
+		LLVMSetValueName2(f, map[i].name, strlen(map[i].name));
+	}
 }
 
 /* The text of a string literal v (a constant global, or a constant GEP
@@ -524,7 +561,7 @@ static bool pf_has_vector(const char *fmt)
 }
 
 /*
- * printf(fmt, ...) -> __fsvm_printf(i64 fmt_va, i32 nargs, ...): every pointer
+ * printf(fmt, ...) -> fsvm_cl_printf(i64 fmt_va, i32 nargs, ...): every pointer
  * argument (the format, %s strings) becomes its VA, which the device reads
  * through its memory port; the engine formats and appends the text to the
  * launch's printf buffer. A string literal format (OpenCL C requires one)
@@ -627,9 +664,9 @@ static void rewrite_printf(struct ox *o, LLVMValueRef fn, LLVMValueRef call)
 
 		a.v[1] = LLVMConstInt(o->i32, a.n - 2, 0);
 		fty = LLVMFunctionType(o->i32, pt, 2, 1);
-		f = LLVMGetNamedFunction(o->mod, "__fsvm_printf");
+		f = LLVMGetNamedFunction(o->mod, "fsvm_cl_printf");
 		if (!f)
-			f = LLVMAddFunction(o->mod, "__fsvm_printf", fty);
+			f = LLVMAddFunction(o->mod, "fsvm_cl_printf", fty);
 		nc = LLVMBuildCall2(o->b, fty, f, a.v, a.n, "");
 		LLVMReplaceAllUsesWith(call, nc);
 		LLVMInstructionEraseFromParent(call);
@@ -996,6 +1033,8 @@ int fsvm_oclc_instrument(LLVMModuleRef mod, struct fsvm_oclc_stats *stats,
 		fail(&o, "the module is not for a 64-bit target (compile with -target "
 		     "x86_64-linux-gnu or aarch64-linux-gnu)");
 
+	if (!o.failed)
+		rename_builtins(&o);
 	if (!o.failed)
 		reject_recursion(&o);
 	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f && !o.failed; f = LLVMGetNextFunction(f)) {

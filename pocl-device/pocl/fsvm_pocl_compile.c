@@ -15,12 +15,19 @@
  * Only the `sim` device has an engine: elsewhere the build fails with a log
  * saying to put an HLS kernel into the kernel table.
  *
- * The tools' paths are fixed when pocl is configured by the fsvm project
- * (FSVM_CLANG, FSVM_OCLC, FSVM_LIBRARY_PATH, FSVM_CL_TRIPLE).
+ * The tools (tools_init): clang-19 and the target triple are fixed when
+ * pocl is configured by the fsvm project (FSVM_CLANG, FSVM_CL_TRIPLE).
+ * fsvm-oclc and the built-in library are those of the fsvm build tree
+ * (FSVM_OCLC, FSVM_CLC) when this driver is in it (under FSVM_POCL_ROOT),
+ * and otherwise, in an install tree, found relative to this driver
+ * (FSVM_OCLC_REL, FSVM_CLC_REL: the install layout), so a moved tree uses
+ * its own. The kernels link against the libfsvm.so this process loaded.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -41,11 +48,52 @@
 #define FSVM_CLANG "clang-19"
 #define FSVM_OCLC "fsvm-oclc"
 #define FSVM_CLC ""
+#define FSVM_OCLC_REL "fsvm-oclc"
+#define FSVM_CLC_REL ""
+#define FSVM_POCL_ROOT "/nonexistent"
 #define FSVM_CL_TRIPLE ""
-#define FSVM_LIBRARY_PATH ""
 #endif
 
 extern char **environ;
+
+/* fsvm-oclc, the built-in library's bitcode and libfsvm.so (tools_init). */
+static char oclc_path[PATH_MAX], clc_path[PATH_MAX], libfsvm_path[PATH_MAX];
+static pthread_once_t tools_once = PTHREAD_ONCE_INIT;
+
+/* dir/rel into out; empty (then reported missing) if it does not fit. */
+static void join_path(char *out, size_t size, const char *dir, const char *rel)
+{
+	int n = snprintf(out, size, "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= size)
+		out[0] = '\0';
+}
+
+static void tools_init(void)
+{
+	const char *root = FSVM_POCL_ROOT "/";
+	char dir[PATH_MAX];
+	Dl_info self, lib;
+	char *slash;
+
+	if (dladdr((void *)&tools_init, &self) && self.dli_fname &&
+	    realpath(self.dli_fname, dir) != NULL && (slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		dir[0] = '\0';
+	if (dir[0] != '\0' && strncmp(dir, root, strlen(root)) != 0) {
+		/* an install tree: the tools are where its layout puts them */
+		join_path(oclc_path, sizeof(oclc_path), dir, FSVM_OCLC_REL);
+		join_path(clc_path, sizeof(clc_path), dir, FSVM_CLC_REL);
+	} else {
+		snprintf(oclc_path, sizeof(oclc_path), "%s", FSVM_OCLC);
+		snprintf(clc_path, sizeof(clc_path), "%s", FSVM_CLC);
+	}
+	/* the memory port comes from the libfsvm.so that runs the device */
+	if (!dladdr((void *)&fsvm_version, &lib) || lib.dli_fname == NULL ||
+	    realpath(lib.dli_fname, libfsvm_path) == NULL)
+		libfsvm_path[0] = '\0';
+}
 
 /* Append text to the program's build log for device_i. */
 static void log_append(cl_program program, cl_uint device_i, const char *text, size_t n)
@@ -79,8 +127,15 @@ static int run_tool(char *const argv[], const char *log_path)
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	if (r != 0)
+	if (r != 0) {
+		FILE *f = fopen(log_path, "a");
+
+		if (f != NULL) {
+			fprintf(f, "fsvm: cannot run %s: %s\n", argv[0], strerror(r));
+			fclose(f);
+		}
 		return -1;
+	}
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -98,6 +153,32 @@ static void log_file(cl_program program, cl_uint device_i, const char *path)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		log_append(program, device_i, buf, n);
 	fclose(f);
+}
+
+/* The tools' paths (once); -1 with the reason in the build log if one is
+ * missing. */
+static int tools_ready(cl_program program, cl_uint device_i)
+{
+	const char *what = NULL, *path = NULL;
+	char msg[PATH_MAX + 160];
+
+	pthread_once(&tools_once, tools_init);
+	if (access(oclc_path, X_OK) != 0) {
+		what = "fsvm-oclc";
+		path = oclc_path;
+	} else if (access(clc_path, R_OK) != 0) {
+		what = "the built-in library (fsvm_clc.bc)";
+		path = clc_path;
+	} else if (libfsvm_path[0] == '\0') {
+		what = "libfsvm.so";
+		path = "(not found through dladdr)";
+	}
+	if (what == NULL)
+		return 0;
+	snprintf(msg, sizeof(msg), "fsvm: %s is missing: %s (the OpenCL C compiler of the fsvm "
+		 "device is installed with the pocl driver; see docs/pocl.md)\n", what, path);
+	log_str(program, device_i, msg);
+	return -1;
 }
 
 void fsvm_pocl_free_compiled(struct fsvm_pocl_device *d, struct fsvm_pocl_program *pp)
@@ -424,7 +505,7 @@ static int load_bitcode(cl_program program, cl_uint device_i, const struct wdir 
 	wpath(w, so, sizeof(so), "k.so");
 	wpath(w, meta, sizeof(meta), "k.meta");
 	{
-		char *a2[] = { (char *)FSVM_OCLC, "-m", meta, "-L", (char *)FSVM_CLC, (char *)bc,
+		char *a2[] = { oclc_path, "-m", meta, "-L", clc_path, (char *)bc,
 			       "-o", ibc, NULL };
 
 		if (run_tool(a2, w->log) != 0) {
@@ -436,7 +517,7 @@ static int load_bitcode(cl_program program, cl_uint device_i, const struct wdir 
 	/* the memory port comes from libfsvm.so */
 	{
 		char *a3[] = { (char *)FSVM_CLANG, "-shared", "-fPIC", "-O2", ibc, "-o", so,
-			       (char *)FSVM_LIBRARY_PATH, "-lm", NULL };
+			       libfsvm_path, "-lm", NULL };
 
 		if (run_tool(a3, w->log) != 0) {
 			log_file(program, device_i, w->log);
@@ -498,7 +579,7 @@ static int no_compiler(cl_program program, cl_uint device_i)
 	struct fsvm_pocl_device *d = program->devices[device_i]->data;
 
 	if (d->compiles)
-		return 0;
+		return tools_ready(program, device_i) != 0;
 	log_str(program, device_i,
 		"fsvm: this device (a board) has no OpenCL C compiler. A kernel for the "
 		"FPGA is an HLS C kernel in the device's kernel table (see the kernel SDK "
@@ -569,7 +650,7 @@ int fsvm_pocl_link_program(cl_program program, cl_uint device_i, cl_uint num_inp
 		log_str(program, device_i, "fsvm: cannot create a temporary directory\n");
 		return CL_LINK_PROGRAM_FAILURE;
 	}
-	argv[n++] = (char *)FSVM_OCLC;
+	argv[n++] = oclc_path;
 	argv[n++] = "-l";
 	for (cl_uint i = 0; i < num_input_programs; i++) {
 		cl_program ip = input_programs[i];

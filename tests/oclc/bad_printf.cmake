@@ -1,4 +1,4 @@
-# One case of bad_printf.cl: clang-19 must compile it, fsvm-oclc must
+# One case of bad_printf.cl (or of another -DSRC): clang-19 must compile it, fsvm-oclc must
 # refuse it with a message containing EXPECT (or, with EXPECT empty,
 # accept it). -DCLANG -DFLAGS (space separated) -DOCLC -DCLC (the
 # built-in library) -DSRC -DCASE -DOUT (a file prefix) -DEXPECT.
@@ -13,13 +13,13 @@ execute_process(COMMAND ${OCLC} -L ${CLC} ${OUT}.bc -o ${OUT}.fsvm.bc
                 RESULT_VARIABLE _r ERROR_VARIABLE _e)
 if(EXPECT STREQUAL "")
   if(NOT _r EQUAL 0)
-    message(FATAL_ERROR "case ${CASE}: fsvm-oclc refused a good format: ${_e}")
+    message(FATAL_ERROR "case ${CASE}: fsvm-oclc refused a good program: ${_e}")
   endif()
   message(STATUS "case ${CASE}: accepted")
   return()
 endif()
 if(_r EQUAL 0)
-  message(FATAL_ERROR "case ${CASE}: fsvm-oclc accepted a bad format")
+  message(FATAL_ERROR "case ${CASE}: fsvm-oclc accepted a bad program")
 endif()
 string(FIND "${_e}" "${EXPECT}" _at)
 if(_at LESS 0)

@@ -1,6 +1,6 @@
 # check_exports.cmake - libfsvm.so exports exactly the functions its public
-# headers declare: no internal symbol leaks out, no declared function is
-# missing (CTest libfsvm_exports).
+# headers declare, every one named fsvm_*: no internal symbol leaks out, no
+# declared function is missing (CTest libfsvm_exports).
 #
 #   cmake -DLIB=<libfsvm.so> -DCC=<c compiler> -DNM=<nm> -DOUT=<dir>
 #         "-DAPI=<header>;..."  the headers whose functions are the API
@@ -125,6 +125,20 @@ if(missing)
   set(_bad TRUE)
 endif()
 
+# Every export is named fsvm_* (fsvm_cl_* for the compiled-kernel ABI):
+# nothing that could clash with a user's or another library's names.
+set(_unprefixed)
+foreach(e IN LISTS exported)
+  if(NOT e MATCHES "^fsvm_")
+    list(APPEND _unprefixed ${e})
+  endif()
+endforeach()
+if(_unprefixed)
+  list(JOIN _unprefixed " " _t)
+  message("exported without the fsvm_ prefix: ${_t}")
+  set(_bad TRUE)
+endif()
+
 # --- SONAME ----------------------------------------------------------------------
 if(DEFINED SONAME AND DEFINED READELF)
   execute_process(COMMAND ${READELF} -d ${LIB} RESULT_VARIABLE rc OUTPUT_VARIABLE _d)
@@ -138,4 +152,4 @@ endif()
 if(_bad)
   message(FATAL_ERROR "libfsvm's exports differ from its public API (pocl-device/libfsvm/libfsvm.map)")
 endif()
-message("exports match the public headers")
+message("exports match the public headers, all named fsvm_*")

@@ -19,7 +19,8 @@
 #   - the installed file set: libfsvm.so -> .so.0 -> .so.<version>, libfsvm.a,
 #     include/fsvm/ with only fsvm*-named headers, fsvm.pc, the CMake package,
 #     bin/fsvm, its man page and bash completion; no text file names the
-#     prefix it was installed to, no ELF file has a RUNPATH;
+#     prefix it was installed to, no ELF file has a RUNPATH that is not
+#     $ORIGIN-relative (the pocl driver's, in a pocl build);
 #   - readelf -d: SONAME libfsvm.so.<SOVERSION>;
 #   - pkg-config --cflags --libs fsvm: hello.c (C11) and hello.cpp (C++17,
 #     with every CXX) build with -Wall -Wextra -Wpedantic -Werror, NEED
@@ -29,7 +30,9 @@
 #     no libfsvm NEEDED), same results;
 #   - the installed fsvm command: `fsvm info` on sim, `fsvm --help`;
 #   - with EXAMPLE: examples/custom-kernel through the installed SDK
-#     (fsvm_add_device from <prefix>/share/fsvm/sdk).
+#     (fsvm_add_device from <prefix>/share/fsvm/sdk); in the moved tree, its
+#     plugin put into <libdir>/fsvm is found relative to libfsvm.so and to
+#     the installed (static) fsvm, and not before it is there.
 cmake_minimum_required(VERSION 3.25)
 foreach(v OUT SRC CC CXX GENERATOR READELF PKG_CONFIG SOVERSION VERSION)
   if(NOT DEFINED ${v})
@@ -116,6 +119,7 @@ endforeach()
 message("ok: installed files, symlinks, headers ${_hdrs}")
 if(_staged)
   file(GLOB_RECURSE _all LIST_DIRECTORIES false ${P}/*)
+  set(_origin_rps)
   foreach(f IN LISTS _all)
     if(f MATCHES "\\.(cmake|pc|h|def|c|tcl|1|conf|rules)$|/completions/")
       file(READ ${f} _t)
@@ -125,13 +129,25 @@ if(_staged)
       file(READ ${f} _magic LIMIT 4 HEX)
       if(_magic STREQUAL "7f454c46")
         execute_process(COMMAND ${READELF} -d ${f} OUTPUT_VARIABLE _d ERROR_QUIET)
-        if(_d MATCHES "RUNPATH|RPATH")
-          message(FATAL_ERROR "${f} has an RPATH/RUNPATH:\n${_d}")
-        endif()
+        # Only $ORIGIN-relative entries (the pocl driver's, to libfsvm.so).
+        string(REGEX MATCHALL "\\((RUNPATH|RPATH)\\)[^\n]*" _rps "${_d}")
+        foreach(_rp IN LISTS _rps)
+          string(REGEX REPLACE "^.*\\[(.*)\\].*$" "\\1" _rp "${_rp}")
+          string(REPLACE ":" ";" _rp "${_rp}")
+          foreach(_e IN LISTS _rp)
+            if(NOT _e MATCHES "^\\$ORIGIN(/|$)")
+              message(FATAL_ERROR "${f} has an RPATH/RUNPATH entry that is not $ORIGIN-relative "
+                "(${_e}):\n${_d}")
+            endif()
+          endforeach()
+          list(APPEND _origin_rps "${f}")
+        endforeach()
       endif()
     endif()
   endforeach()
-  message("ok: no installed text file names ${_staged}, no RUNPATH in the ELF files")
+  list(LENGTH _origin_rps _nrp)
+  message("ok: no installed text file names ${_staged}, no RUNPATH in the ELF files "
+    "but ${_nrp} \$ORIGIN-relative one(s) ${_origin_rps}")
 endif()
 run("readelf -d libfsvm.so.${VERSION}" "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]"
   ${READELF} -d ${_libdir}/libfsvm.so.${VERSION})
@@ -202,5 +218,33 @@ if(DEFINED EXAMPLE)
   run("SDK: bfs_host on sim:graph" "bfs: 20000 vertices, .* matches the CPU"
     ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${EMULATOR}
     ${_eb}/bfs_host 20000 6)
+
+  # The moved tree's plugin directory <libdir>/fsvm: found relative to the
+  # moved libfsvm.so (bfs_host, copied away from its plugin) and, by the
+  # statically linked fsvm, relative to <bindir>. Each must fail before the
+  # plugin is there (nothing else finds it) and pass after.
+  if(_staged)
+    set(_away ${OUT}/elsewhere)
+    file(MAKE_DIRECTORY ${_away})
+    file(COPY ${_eb}/bfs_host DESTINATION ${_away})
+    set(_penv ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH
+      --unset=LD_LIBRARY_PATH ${EMULATOR})
+    foreach(_cmd "bfs_host|${_away}/bfs_host|20000|6" "fsvm|${P}/bin/fsvm|--device|sim:graph|info")
+      string(REPLACE "|" ";" _cmd "${_cmd}")
+      list(POP_FRONT _cmd _what)
+      execute_process(COMMAND ${_penv} ${_cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      if(rc STREQUAL "0" OR NOT "${out}${err}" MATCHES "no device \"graph\"")
+        message(FATAL_ERROR "${_what} without <libdir>/fsvm/libfsvm-dev-graph.so: not the "
+          "expected failure (rc ${rc}):\n${out}${err}")
+      endif()
+    endforeach()
+    message("ok: without the plugin in ${_libdir}/fsvm, bfs_host and fsvm say no device \"graph\"")
+    file(MAKE_DIRECTORY ${_libdir}/fsvm)
+    file(COPY ${_eb}/libfsvm-dev-graph.so DESTINATION ${_libdir}/fsvm)
+    run("moved tree: bfs_host (libfsvm.so) finds <libdir>/fsvm/libfsvm-dev-graph.so"
+      "bfs: 20000 vertices, .* matches the CPU" ${_penv} ${_away}/bfs_host 20000 6)
+    run("moved tree: fsvm (static) finds <libdir>/fsvm/libfsvm-dev-graph.so"
+      "kernels +: 3.*bfs_expand" ${_penv} ${P}/bin/fsvm --device sim:graph info)
+  endif()
 endif()
 message("packaging consumers: PASS")
