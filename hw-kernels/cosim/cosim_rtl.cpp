@@ -45,8 +45,10 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <type_traits>
+
+#include <pthread.h>
+#include <ucontext.h>
 
 #include "fsvm_hw.h"
 #include "fsvm_lane_map.h"
@@ -65,6 +67,7 @@ constexpr unsigned LANE_REGS = 64;
 constexpr unsigned RES_WORDS = 16;      // struct fsvm_cp_result, rounded up
 constexpr unsigned REC_WORDS = FSVM_CPL_BYTES / 4;
 constexpr unsigned BUF = FSVM_PAGE_SIZE + 2 * DWB;
+constexpr size_t LANE_STACK = 1u << 20;   // the HLS C's frames are a few KiB
 
 // ---------------------------------------------------- bit-slice helpers
 template <typename T> uint64_t getb(const T &v, unsigned lsb, unsigned w)
@@ -132,10 +135,11 @@ struct Lane {
 	uint32_t regs[LANE_REGS] = {};
 	bool gie = false, ier = false, isr = false, running = false, done = false;
 	bool in_reset = false;
-	// thread handshake (under Engine::mu)
+	// the coroutine (device thread)
 	enum Phase { IDLE, RUN, WAIT, FIN } phase = IDLE;
-	bool start = false, quit = false, killed = false, posted = false;
-	std::condition_variable cv;
+	bool started = false, killed = false, posted = false;
+	ucontext_t uc;
+	std::unique_ptr<uint8_t[]> stack;
 	uint32_t args[LANE_REGS] = {};
 	uint32_t out[RES_WORDS] = {};
 	uint32_t ret = 0;
@@ -144,7 +148,6 @@ struct Lane {
 	uint8_t *rd = nullptr;
 	const uint8_t *wr = nullptr;
 	int result = 0;
-	std::thread th;
 	// the burst on s_lane_* (device thread)
 	bool active = false, is_write = false, ar_valid = false, aw_valid = false;
 	bool w_valid = false;
@@ -197,9 +200,10 @@ struct Engine {
 	Lite lite;
 	unsigned quiet = 0;
 	uint64_t cycles = 0;
-	// lane handshakes
-	std::mutex mu;
-	std::condition_variable dev_cv;
+	// the device thread's context while a lane runs
+	ucontext_t main_uc;
+	const void *main_stack = nullptr;
+	size_t main_stack_size = 0;
 	// MMIO queue
 	std::mutex qmu;
 	std::condition_variable qcv;
@@ -239,38 +243,54 @@ void Engine::log(int level, const char *fmt, ...)
 }
 
 // -------------------------------------------------------- lanes' C code
-// A burst's round trip is a few cycles, a lane's C code between two bursts
-// less than a microsecond: both sides poll a little (lock released) before
-// they sleep on their condition variable, which saves two futex wake-ups
-// per burst when each thread has a core.
-constexpr unsigned SPIN_POLLS = 2000;
+// Each lane's C code is a coroutine on the device thread (ucontext): it
+// runs until it issues a burst (lane_burst switches back) or returns. No
+// thread hand-off per burst, so a co-simulated hop costs a few microseconds
+// even on a loaded machine. Under AddressSanitizer the switches are
+// announced (__sanitizer_start/finish_switch_fiber).
+#if defined(__SANITIZE_ADDRESS__)
+#define COSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COSIM_ASAN 1
+#endif
+#endif
+#ifdef COSIM_ASAN
+}  // namespace
+#include <sanitizer/common_interface_defs.h>
+namespace {
+#endif
 
-inline void cpu_relax()
+void fiber_switch(ucontext_t *from, ucontext_t *to, const void *stack, size_t size)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
+#ifdef COSIM_ASAN
+	void *fake = nullptr;
+	__sanitizer_start_switch_fiber(&fake, stack, size);
+	swapcontext(from, to);
+	__sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#else
+	(void)stack;
+	(void)size;
+	swapcontext(from, to);
 #endif
 }
 
-template <typename F> void spin_while(std::unique_lock<std::mutex> &lk, F cond)
+// Into the lane (from the device thread's own context) and back.
+void lane_resume(Lane &L)
 {
-	for (unsigned i = 0; i < SPIN_POLLS && cond(); i++) {
-		lk.unlock();
-		for (int k = 0; k < 8; k++)
-			cpu_relax();
-		lk.lock();
-	}
+	fiber_switch(&L.e->main_uc, &L.uc, L.stack.get(), LANE_STACK);
+}
+
+void lane_yield(Lane &L)
+{
+	fiber_switch(&L.uc, &L.e->main_uc, L.e->main_stack, L.e->main_stack_size);
 }
 
 int lane_burst(void *bpriv, uint64_t va, void *rd, const void *wr, uint32_t len)
 {
 	Lane *L = (Lane *)bpriv;
-	Engine *e = L->e;
-	std::unique_lock<std::mutex> lk(e->mu);
 
-	if (L->killed || L->quit || len == 0 || len > FSVM_PAGE_SIZE ||
+	if (L->killed || len == 0 || len > FSVM_PAGE_SIZE ||
 	    (va & (FSVM_PAGE_SIZE - 1)) + len > FSVM_PAGE_SIZE)
 		return 1;
 	L->va = va;
@@ -280,76 +300,69 @@ int lane_burst(void *bpriv, uint64_t va, void *rd, const void *wr, uint32_t len)
 	L->result = 1;
 	L->posted = true;
 	L->phase = Lane::WAIT;
-	e->dev_cv.notify_all();
-	spin_while(lk, [L] { return L->phase == Lane::WAIT && !L->quit; });
-	while (L->phase == Lane::WAIT && !L->quit)
-		L->cv.wait(lk);
-	return L->quit ? 1 : L->result;
+	lane_yield(*L);		// back when the burst's response came (or the lane was reset)
+	return L->result;
 }
 
-void lane_main(Lane *L)
+thread_local Lane *g_entry;	// the lane lane_entry starts (this device thread)
+
+void lane_entry()
 {
+	Lane *L = g_entry;
 	Engine *e = L->e;
-	std::unique_lock<std::mutex> lk(e->mu);
+	const uint32_t *a = L->args;
 
 	for (;;) {
-		while (!L->start && !L->quit)
-			L->cv.wait(lk);
-		if (L->quit)
-			return;
-		L->start = false;
-		uint32_t a[LANE_REGS];
-		memcpy(a, L->args, sizeof(a));
-		lk.unlock();
-		uint32_t out[RES_WORDS] = {};
 		uint32_t ret = 0;
+
+		memset(L->out, 0, sizeof(L->out));
 		if (L->dispatch) {
 			uint64_t ring = ((uint64_t)a[FSVM_LANE_D_RING_HI / 4] << 32) | a[FSVM_LANE_D_RING_LO / 4];
 			e->h.cp_dispatch(e->h.priv, lane_burst, L, ring, a[FSVM_LANE_D_RING_SIZE / 4],
-					 a[FSVM_LANE_D_INDEX / 4], out, RES_WORDS);
+					 a[FSVM_LANE_D_INDEX / 4], L->out, RES_WORDS);
 		} else {
 			uint64_t va = ((uint64_t)a[FSVM_LANE_C_VA_HI / 4] << 32) | a[FSVM_LANE_C_VA_LO / 4];
 			ret = e->h.cp_complete(e->h.priv, lane_burst, L, va, &a[FSVM_LANE_C_REC / 4]);
 		}
-		lk.lock();
-		memcpy(L->out, out, sizeof(out));
 		L->ret = ret;
 		L->phase = Lane::FIN;
-		e->dev_cv.notify_all();
+		lane_yield(*L);		// resumed by the next ap_start: run again
 	}
 }
 
-// ap_start: the lane's arguments as written, its C code in its thread.
+// ap_start: the lane's arguments as written, its C code from the start.
 void Engine::lane_start(Lane &L)
 {
 	if (L.dispatch)
-		h.begin_packet(h.priv, L.idx);	// outside mu: it takes the simulator's lock
-	std::lock_guard<std::mutex> lk(mu);
+		h.begin_packet(h.priv, L.idx);	// the simulator's TLBIASID before a packet
 	if (L.phase != Lane::IDLE) {
 		log(3, "fsvm rtl: lane %u started while its C code still runs: ignored", L.idx);
 		return;
 	}
 	memcpy(L.args, L.regs, sizeof(L.args));
+	if (!L.started) {
+		getcontext(&L.uc);
+		L.uc.uc_stack.ss_sp = L.stack.get();
+		L.uc.uc_stack.ss_size = LANE_STACK;
+		L.uc.uc_link = nullptr;
+		makecontext(&L.uc, lane_entry, 0);
+		L.started = true;
+		g_entry = &L;
+	}
 	L.killed = false;
-	L.start = true;
 	L.phase = Lane::RUN;
 	L.running = true;
 	L.done = false;
-	L.cv.notify_one();
 }
 
 // ap_rst_n low: fail the pending burst and every later one, drop the result.
 void Engine::lane_kill(Lane &L)
 {
-	{
-		std::lock_guard<std::mutex> lk(mu);
-		L.killed = true;
-		L.posted = false;
-		if (L.phase == Lane::WAIT) {
-			L.result = 1;
-			L.phase = Lane::RUN;
-			L.cv.notify_one();
-		}
+	L.killed = true;
+	L.posted = false;
+	if (L.phase == Lane::WAIT) {
+		L.result = 1;
+		L.phase = Lane::RUN;
 	}
 	memset(L.regs, 0, sizeof(L.regs));
 	L.gie = L.ier = L.isr = L.running = L.done = false;
@@ -358,7 +371,6 @@ void Engine::lane_kill(Lane &L)
 
 void Engine::burst_done(Lane &L, bool fail)
 {
-	std::lock_guard<std::mutex> lk(mu);
 	L.active = false;
 	if (L.phase != Lane::WAIT)
 		return;
@@ -366,32 +378,16 @@ void Engine::burst_done(Lane &L, bool fail)
 		memcpy(L.rd, L.buf + (L.va & (DWB - 1)), L.len);
 	L.result = fail ? 1 : 0;
 	L.phase = Lane::RUN;
-	L.cv.notify_one();
 }
 
-// Before a cycle: every lane's C code is blocked on a burst or finished.
+// Before a cycle: every lane's C code has run up to its next burst or its end.
 void Engine::settle()
 {
-	std::unique_lock<std::mutex> lk(mu);
-	for (;;) {
-		bool run = false;
-		for (Lane &L : lanes)
-			run |= L.phase == Lane::RUN;
-		if (!run)
-			break;
-		spin_while(lk, [this] {
-			for (const Lane &L : lanes)
-				if (L.phase == Lane::RUN)
-					return true;
-			return false;
-		});
-		run = false;
-		for (Lane &L : lanes)
-			run |= L.phase == Lane::RUN;
-		if (!run)
-			break;
-		dev_cv.wait(lk);
-	}
+	for (Lane &L : lanes)
+		while (L.phase == Lane::RUN) {
+			g_entry = &L;
+			lane_resume(L);
+		}
 	for (Lane &L : lanes) {
 		if (L.phase == Lane::FIN) {
 			L.phase = Lane::IDLE;
@@ -816,24 +812,18 @@ void *eng_create(const fsvm_sim_engine_host *host, int *err)
 		L.e = e;
 		L.idx = l;
 		L.dispatch = l < NC;
-		L.th = std::thread(lane_main, &L);
+		L.stack.reset(new uint8_t[LANE_STACK]);
 	}
 	*err = 0;
 	return e;
 }
 
+// After the device thread stopped: a lane still waiting on a burst is
+// abandoned with its stack (its C code holds nothing else).
 void eng_destroy(void *p)
 {
 	Engine *e = (Engine *)p;
-	{
-		std::lock_guard<std::mutex> lk(e->mu);
-		for (Lane &L : e->lanes) {
-			L.quit = true;
-			L.cv.notify_all();
-		}
-	}
-	for (Lane &L : e->lanes)
-		L.th.join();
+
 	if (e->top)
 		e->top->final();
 	delete e;
@@ -871,8 +861,19 @@ int eng_step(void *p)
 	Engine *e = (Engine *)p;
 	bool did;
 
-	if (!e->top)
+	if (!e->top) {
+		pthread_attr_t a;
+		void *base;
+		size_t size;
+		if (pthread_getattr_np(pthread_self(), &a) == 0) {
+			if (pthread_attr_getstack(&a, &base, &size) == 0) {
+				e->main_stack = base;
+				e->main_stack_size = size;
+			}
+			pthread_attr_destroy(&a);
+		}
 		e->init_model();
+	}
 	did = e->serve_mmio();
 	for (unsigned i = 0; i < STEP_CYCLES && e->busy() && e->qlen.load() == 0; i++) {
 		e->tick();

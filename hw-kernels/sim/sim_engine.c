@@ -142,10 +142,9 @@ int sim_engine_load(struct fsvm_sim *sim, const char *engine)
 		const char *env = getenv("FSVM_DEVICE_PATH");
 
 		sim_log(sim, FSVM_SIM_LOG_ERROR,
-			"fsvm sim: device rtl: the Verilator co-simulation " ENGINE_FILE " is not in "
-			"$FSVM_DEVICE_PATH (%s), the executable's directory, libfsvm's directory or "
-			FSVM_DEVICE_DIR ": fsvm was built without Verilator (apt-get install "
-			"verilator, then reconfigure and build target fsvm_cosim_rtl)",
+			"fsvm sim: rtl: " ENGINE_FILE " not found ($FSVM_DEVICE_PATH %s, the "
+			"executable's and libfsvm's directories, " FSVM_DEVICE_DIR "): fsvm was built "
+			"without Verilator (apt-get install verilator, rebuild)",
 			env && *env ? env : "unset");
 		return -ENODEV;
 	}
