@@ -50,7 +50,8 @@ static void test_lists(void)
 
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		struct list_workload list;
-		size_t n = sizes[s];
+		/* on the co-simulated RTL (~10 us a hop) the long list is 32 Ki nodes */
+		size_t n = test_device_is_rtl() && sizes[s] > (1u << 15) ? 1u << 15 : sizes[s];
 
 		REQUIRE(list_build(&list, n, 100 + s) == 0);
 		check_chase(&list, FSVM_MAX_HOPS);
@@ -121,7 +122,8 @@ static void check_bst(size_t nodes, size_t nkeys, uint64_t seed, size_t offset)
 		CHECK_EQ(bad, 0);
 		cyc[k] = rec.cycles;
 	}
-	if (nodes >= 1000 && nkeys >= 1000)
+	/* the model's overlap of a batch's bursts; the RTL's lanes issue one at a time */
+	if (nodes >= 1000 && nkeys >= 1000 && !test_device_is_rtl())
 		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	free(b.kbase);
 	free(b.rbase);
@@ -166,7 +168,8 @@ static void check_hash(size_t nodes, uint64_t nbuckets, size_t nkeys, uint64_t s
 		CHECK_EQ(bad, 0);
 		cyc[k] = rec.cycles;
 	}
-	if (nodes >= 1000 && nkeys >= 1000)
+	/* the model's overlap of a batch's bursts; the RTL's lanes issue one at a time */
+	if (nodes >= 1000 && nkeys >= 1000 && !test_device_is_rtl())
 		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	hash_free(&table);
 	free(keys);
@@ -321,8 +324,10 @@ static void test_batch(void)
 		CHECK_EQ(rec.items, seg * k);
 		cycles[k] = rec.cycles * 1000 / (seg * k);	/* per 1000 hops */
 	}
-	CHECK(cycles[2] < cycles[1]);
-	CHECK(cycles[8] < cycles[4]);
+	if (!test_device_is_rtl()) {	/* the model's overlap (see above) */
+		CHECK(cycles[2] < cycles[1]);
+		CHECK(cycles[8] < cycles[4]);
+	}
 	/* a NULL head is an empty list; k = 0 touches nothing; k = 17 is refused */
 	heads[0] = 0;
 	uint64_t args0[] = { (uintptr_t)heads, 1, 10, (uintptr_t)got };

@@ -28,6 +28,8 @@
 #define SEC	1000000000ull
 
 static struct fsvm_sim *sim;
+/* FSVM_TEST_SIM_ENGINE=rtl: the co-simulated RTL shell (hw-kernels/cosim) */
+static bool on_rtl;
 
 static void log_cb(int level, const char *msg)
 {
@@ -60,7 +62,10 @@ static void test_ident(void)
 	t0 = fsvm_sim_mmio_read32(sim, FSVM_REG_TIME_LO);
 	usleep(1000);
 	t1 = fsvm_sim_mmio_read32(sim, FSVM_REG_TIME_LO);
-	CHECK((uint32_t)(t1 - t0) >= 300000u / 2);	/* >= ~0.5 ms of 300 MHz ticks */
+	if (on_rtl)	/* the shell's cycle counter: it counts the cycles simulated */
+		CHECK((uint32_t)(t1 - t0) > 0 && (uint32_t)(t1 - t0) < 1000);
+	else
+		CHECK((uint32_t)(t1 - t0) >= 300000u / 2);	/* >= ~0.5 ms of 300 MHz ticks */
 
 	/* Kernel table: entry 1 is pointer_chase with 3 arguments. */
 	for (uint32_t k = 0; k < FSVM_K_COUNT; k++) {
@@ -827,6 +832,8 @@ int main(void)
 
 	fsvm_sim_default_config(&cfg);
 	cfg.log = log_cb;
+	cfg.engine = getenv("FSVM_TEST_SIM_ENGINE");
+	on_rtl = cfg.engine && strcmp(cfg.engine, "rtl") == 0;
 	CHECK_EQ(fsvm_sim_create(&cfg, &sim), 0);
 	if (!sim)
 		return 1;
@@ -834,13 +841,23 @@ int main(void)
 	test_ident();
 	CHECK_EQ(drv_open(&d, sim, 64), 0);
 	test_bad_ring(&d);
-	test_chase_vadd(&d);
-	test_arg_block(&d);
-	test_faults(&d);
-	test_irq_and_park(&d);
+	/*
+	 * On the RTL these check what docs/hw-interface.md section 8 lists as
+	 * the model's alone: cycle-model cycles and TLB counters in the record,
+	 * the SMMU's fault type in the syndrome (the shell reports EXTERNAL), and
+	 * IRQ_STATUS bits after an interrupt (the engine's handler acknowledges
+	 * them, as kmod's does). libfsvm's tests run on rtl for the rest.
+	 */
+	if (!on_rtl) {
+		test_chase_vadd(&d);
+		test_arg_block(&d);
+		test_faults(&d);
+		test_irq_and_park(&d);
+	}
 	test_invalidate_and_huge(&d);
 	test_abort(&d);
-	test_ring_fault();
+	if (!on_rtl)
+		test_ring_fault();
 	test_wrap(sim);
 	test_two_contexts();
 	drv_close(&d);
