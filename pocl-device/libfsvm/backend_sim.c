@@ -121,6 +121,19 @@ static const struct fsvm_backend_ops sim_ops = {
 	.compiled_unregister = sim_compiled_unregister,
 };
 
+static const struct fsvm_backend_ops rtl_ops = {
+	.name = "rtl",
+	.mmio_read32 = sim_mmio_read32,
+	.mmio_write32 = sim_mmio_write32,
+	.bind = sim_bind,
+	.unbind = sim_unbind,
+	.irq_count = sim_irq_count,
+	.wait_irq = sim_wait_irq,
+	.note_mapping = sim_note_mapping,
+	.invalidate = sim_invalidate,
+	.close = sim_close,
+};
+
 /* FSVM_SIM_CONTEXTS overrides the number of simulated contexts (tests of
  * context exhaustion, multi-process experiments). */
 static int apply_env_overrides(struct fsvm_sim_config *cfg)
@@ -141,8 +154,8 @@ static int apply_env_overrides(struct fsvm_sim_config *cfg)
 	return FSVM_OK;
 }
 
-int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
-			  void **priv)
+static int sim_open(const char *args, const char *engine, const struct fsvm_backend_ops **ops,
+		    void **priv)
 {
 	struct fsvm_sim_config cfg;
 	struct fsvm_sim *sim;
@@ -151,6 +164,7 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 	fsvm_sim_default_config(&cfg);
 	cfg.log = sim_log;
 	cfg.device = args;	/* sim:<name> or sim:<path>, see fsvm_sim.h */
+	cfg.engine = engine;
 	err = apply_env_overrides(&cfg);
 	if (err)
 		return err;
@@ -164,7 +178,24 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 			 fsvm_strerror(err));
 		return err;
 	}
-	*ops = &sim_ops;
+	*ops = engine ? &rtl_ops : &sim_ops;
 	*priv = sim;
 	return FSVM_OK;
+}
+
+int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
+			  void **priv)
+{
+	return sim_open(args, NULL, ops, priv);
+}
+
+/*
+ * `rtl`: the same simulator with the Verilated RTL shell in place of the
+ * model's register file and sequencer (hw-kernels/cosim). Compiled
+ * (OpenCL C) packets are BAD_PACKET there, as on silicon: no engine.
+ */
+int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops,
+			  void **priv)
+{
+	return sim_open(args, "rtl", ops, priv);
 }

@@ -35,6 +35,11 @@ static int open_backend(const char *name, struct fsvm_device *dev)
 		return fsvm_backend_sim_open(name[3] == ':' ? name + 4 : NULL,
 					     &dev->ops, &dev->priv);
 	}
+	if (strcmp(name, "rtl") == 0 || strncmp(name, "rtl:", 4) == 0) {
+		strcpy(dev->info.backend, "rtl");
+		return fsvm_backend_rtl_open(name[3] == ':' ? name + 4 : NULL,
+					     &dev->ops, &dev->priv);
+	}
 	if (strcmp(name, "hw") == 0 || strncmp(name, "hw:", 3) == 0) {
 		strcpy(dev->info.backend, "hw");
 		return fsvm_backend_hw_open(name[2] == ':' ? name + 3 : NULL,

@@ -50,6 +50,9 @@ struct fsvm_backend_ops {
 /* Each backend has one constructor; `args` is what followed "name:". */
 int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 			  void **priv);
+/* `rtl`: the simulator with the Verilated shell as its engine (args as for sim). */
+int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops,
+			  void **priv);
 /* args: the device path ("/dev/fsvm0" when NULL or empty). */
 int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
 			 void **priv);
