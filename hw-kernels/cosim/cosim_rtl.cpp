@@ -67,6 +67,8 @@ constexpr unsigned LANE_REGS = 64;
 constexpr unsigned RES_WORDS = 16;      // struct fsvm_cp_result, rounded up
 constexpr unsigned REC_WORDS = FSVM_CPL_BYTES / 4;
 constexpr unsigned BUF = FSVM_PAGE_SIZE + 2 * DWB;
+static_assert(FSVM_LANE_D_RES / 4 + RES_WORDS <= LANE_REGS &&
+	      FSVM_LANE_C_REC / 4 + REC_WORDS <= LANE_REGS, "lane arguments fit the register model");
 constexpr size_t LANE_STACK = 1u << 20;   // the HLS C's frames are a few KiB
 
 // ---------------------------------------------------- bit-slice helpers

@@ -39,6 +39,13 @@ static void eng_cp_dispatch(void *priv, fsvm_sim_burst_fn burst, void *bpriv, ui
 	a.redirect_priv = bpriv;
 	sim->model.kernels.dispatch(&a, ring_va, ring_size, index, &res);
 	fsvm_axi_overlap_end(&a);
+	/* A device plugin's port refused a burst the board's AXI master could
+	 * not issue (sim_plugin.c): it never reached the shell, so the lane
+	 * reports it as a fault it detected itself. */
+	if (a.faulted && res.status == FSVM_ST_FAULTED && !res.fault_va && !res.syndrome) {
+		res.fault_va = a.fault_va;
+		res.syndrome = a.synd;
+	}
 	memset(res_words, 0, nwords * 4u);
 	memcpy(res_words, &res, sizeof(res) < nwords * 4u ? sizeof(res) : nwords * 4u);
 }
