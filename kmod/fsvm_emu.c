@@ -542,11 +542,10 @@ static int emu_probe(struct platform_device *pdev)
 	cfg.num_contexts = emu_contexts;
 	port.priv = e;
 	host.priv = e;
+	/* Its errors are errno values already (fsvm_model.h): kept. */
 	ret = fsvm_model_init(e->m, &cfg, &port, &host);
-	if (ret) {
-		ret = -EINVAL;
+	if (ret)
 		goto err_model;
-	}
 
 	e->pdev = pdev;
 	fd = &e->fd;

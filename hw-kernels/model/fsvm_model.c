@@ -137,18 +137,18 @@ int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
 
 	if (!m || !cfg || !port || !host)
 		return -FSVM_MODEL_EINVAL;
-	if (cfg->num_contexts < 1 || cfg->num_contexts > FSVM_MAX_CONTEXTS ||
-	    cfg->num_contexts > SMMU_MAX_CB || cfg->tlb_entries > FSVM_MODEL_MAX_TLB)
-		return -FSVM_MODEL_EINVAL;
 	if (!port->read_desc || !port->mem_read || !port->mem_write)
 		return -FSVM_MODEL_EINVAL;
 	if ((host->lock == NULL) != (host->unlock == NULL))
 		return -FSVM_MODEL_EINVAL;
+	if (cfg->num_contexts < 1 || cfg->num_contexts > FSVM_MAX_CONTEXTS ||
+	    cfg->num_contexts > SMMU_MAX_CB || cfg->tlb_entries > FSVM_MODEL_MAX_TLB)
+		return -FSVM_MODEL_ERANGE;
 	if (cfg->stream_id_base + cfg->num_contexts > SMMU_SMR_ID_MASK + 1u)
-		return -FSVM_MODEL_EINVAL;
+		return -FSVM_MODEL_ERANGE;
 	if (cfg->kernels && (!cfg->kernels->table || !cfg->kernels->dispatch ||
 			     cfg->kernels->count < 1 || cfg->kernels->count > FSVM_MAX_KERNELS))
-		return -FSVM_MODEL_EINVAL;
+		return -FSVM_MODEL_ENOEXEC;
 
 	__builtin_memset(m, 0, sizeof(*m));
 	m->cfg = *cfg;

@@ -43,8 +43,24 @@
 /* Largest SMMU TLB the model can hold (storage is inside struct fsvm_model). */
 #define FSVM_MODEL_MAX_TLB	256u
 
-/* Error returns of fsvm_model_init (negative errno values, spelled out: no libc). */
+/*
+ * Error returns of fsvm_model_init, one per kind of problem: negative errno
+ * values, spelled out (the model has no libc). The numbers are Linux's, so
+ * the simulator and the kernel module's emulation pass them on unchanged.
+ *   -FSVM_MODEL_EINVAL   the caller's bug: a NULL model, config, port or
+ *                        host, a port without read_desc/mem_read/mem_write,
+ *                        a host lock without unlock (or the reverse)
+ *   -FSVM_MODEL_ERANGE   a configuration the model cannot hold:
+ *                        num_contexts outside 1..FSVM_MAX_CONTEXTS or above
+ *                        the SMMU's banks, tlb_entries above
+ *                        FSVM_MODEL_MAX_TLB, StreamIDs past the SMR ID field
+ *   -FSVM_MODEL_ENOEXEC  a kernel table (cfg->kernels) it cannot run: no
+ *                        table or dispatch, or 0 or more than
+ *                        FSVM_MAX_KERNELS entries
+ */
 #define FSVM_MODEL_EINVAL	22
+#define FSVM_MODEL_ERANGE	34
+#define FSVM_MODEL_ENOEXEC	8
 
 /*
  * The memory port. Every callback returns 0 on success and non-zero when the
@@ -250,7 +266,8 @@ struct fsvm_model {
 void fsvm_model_default_config(struct fsvm_model_config *cfg);
 
 /* Initialize the model (all contexts disabled, SMMU at reset: sCR0.CLIENTPD
- * set, i.e. bypass, until the driver programs it). 0 or -FSVM_MODEL_EINVAL. */
+ * set, i.e. bypass, until the driver programs it). 0, -FSVM_MODEL_EINVAL,
+ * -FSVM_MODEL_ERANGE or -FSVM_MODEL_ENOEXEC (above). */
 int fsvm_model_init(struct fsvm_model *m, const struct fsvm_model_config *cfg,
 		    const struct fsvm_model_port *port,
 		    const struct fsvm_model_host *host);

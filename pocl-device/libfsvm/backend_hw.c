@@ -7,21 +7,20 @@
  *  - identification and kernel table: read once through FSVM_IOC_GET_INFO
  *    (the module does not map those pages); TIME_LO re-reads the clock.
  *  - each bind opens the device again (one context per open file), binds
- *    it to this address space and maps that context's 4 KiB page: register
- *    reads are volatile loads from it; writes are volatile stores, or
- *    FSVM_IOC_CTX_WRITE when the module says so (emulation mode).
- *  - waiting: the library spins on memory first; then this backend sleeps
- *    on an eventfd the module signals on every context interrupt (the
- *    FSVM_IOC_WAIT ioctl if no eventfd could be made).
- *  - note_mapping/invalidate: nothing to do, the SMMU walks the real page
+ *    it to this address space and maps that context's 4 KiB page. The
+ *    handle bind returns holds the page: a register read is a volatile
+ *    load from it, a write a volatile store, or FSVM_IOC_CTX_WRITE when the
+ *    module says so (emulation mode). No lock, no lookup.
+ *  - waiting: FSVM_IOC_WAIT on the context's file, which compares the
+ *    module's interrupt count with the caller's and sleeps only while they
+ *    are equal; one system call per sleep, none while the library spins.
+ *  - note_mapping/invalidate: none (NULL), the SMMU walks the real page
  *    tables and the module's mmu_notifier drops translations on unmap.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,11 +28,15 @@
 #include "fsvm_uapi.h"
 #include "internal.h"
 
-struct hw_binding {
+struct hw_dev;
+
+/* A bound context: its own open file of the device and its mapped page. */
+struct hw_ctx {
+	struct fsvm_backend_ctx base;	/* first: bc <-> hw_ctx */
+	struct hw_dev *h;
 	int fd;				/* -1: slot free */
-	unsigned int index;		/* hardware context */
 	volatile uint32_t *page;	/* the context page */
-	int efd;			/* eventfd, or -1 */
+	int reg_ioctl;			/* writes through FSVM_IOC_CTX_WRITE */
 };
 
 struct hw_dev {
@@ -43,9 +46,16 @@ struct hw_dev {
 	uint32_t id[FSVM_UAPI_ID_WORDS];
 	uint8_t ktab[FSVM_UAPI_KTAB_BYTES];
 	uint32_t time_hi;
-	pthread_mutex_t lock;		/* bindings */
-	struct hw_binding b[FSVM_MAX_CONTEXTS];
+	/* Guards taking and giving back slots (bind, unbind, close), never
+	 * a register access. */
+	pthread_mutex_t lock;
+	struct hw_ctx slot[FSVM_MAX_CONTEXTS];
 };
+
+static struct hw_ctx *hw_ctx_of(struct fsvm_backend_ctx *bc)
+{
+	return (struct hw_ctx *)bc;
+}
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
@@ -55,14 +65,6 @@ static int xioctl(int fd, unsigned long req, void *arg)
 		r = ioctl(fd, req, arg);
 	} while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : 0;
-}
-
-static struct hw_binding *find_binding(struct hw_dev *h, unsigned int index)
-{
-	for (unsigned int i = 0; i < FSVM_MAX_CONTEXTS; i++)
-		if (h->b[i].fd >= 0 && h->b[i].index == index)
-			return &h->b[i];
-	return NULL;
 }
 
 static int refresh_id(struct hw_dev *h, int full)
@@ -86,10 +88,9 @@ static int refresh_id(struct hw_dev *h, int full)
 	return r;
 }
 
-static uint32_t hw_mmio_read32(void *priv, uint32_t off)
+/* One word of the identification or kernel-table page, as GET_INFO gave it. */
+static uint32_t id_word(struct hw_dev *h, uint32_t off)
 {
-	struct hw_dev *h = priv;
-	struct hw_binding *b;
 	uint32_t v;
 
 	if (off & 3u)
@@ -108,102 +109,85 @@ static uint32_t hw_mmio_read32(void *priv, uint32_t off)
 		memcpy(&v, h->ktab + (off - FSVM_KERNEL_TABLE_OFF), 4);
 		return v;
 	}
-	if (off < FSVM_CTX_BASE_OFF || off >= FSVM_WINDOW_SIZE)
-		return 0xffffffffu;
-	pthread_mutex_lock(&h->lock);
-	b = find_binding(h, (off - FSVM_CTX_BASE_OFF) / FSVM_PAGE_SIZE);
-	v = b ? b->page[(off & (FSVM_PAGE_SIZE - 1)) / 4] : 0xffffffffu;
-	pthread_mutex_unlock(&h->lock);
-	return v;
+	return 0xffffffffu;
 }
 
-static void hw_mmio_write32(void *priv, uint32_t off, uint32_t val)
+static void hw_dev_read(void *dev, uint32_t off, uint32_t *words, uint32_t n)
 {
-	struct hw_dev *h = priv;
-	struct hw_binding *b;
+	for (uint32_t i = 0; i < n; i++)
+		words[i] = id_word(dev, off + 4 * i);
+}
 
-	if ((off & 3u) || off < FSVM_CTX_BASE_OFF || off >= FSVM_WINDOW_SIZE)
-		return;		/* identification and kernel table are read-only */
-	pthread_mutex_lock(&h->lock);
-	b = find_binding(h, (off - FSVM_CTX_BASE_OFF) / FSVM_PAGE_SIZE);
-	if (b) {
-		uint32_t reg = off & (FSVM_PAGE_SIZE - 1);
+static uint32_t hw_ctx_read32(struct fsvm_backend_ctx *bc, uint32_t reg)
+{
+	return hw_ctx_of(bc)->page[(reg & (FSVM_PAGE_SIZE - 1)) / 4];
+}
 
-		if (h->flags & FSVM_INFO_F_REG_IOCTL) {
-			struct fsvm_reg r = { .offset = reg, .value = val };
-			int e = xioctl(b->fd, FSVM_IOC_CTX_WRITE, &r);
+static void hw_ctx_write32(struct fsvm_backend_ctx *bc, uint32_t reg, uint32_t val)
+{
+	struct hw_ctx *c = hw_ctx_of(bc);
 
-			if (e)
-				fsvm_log(FSVM_LOG_ERROR, "%s: register 0x%x write failed: %s",
-					 h->path, reg, strerror(-e));
-		} else {
-			/* Earlier stores (the packet) before the doorbell. */
-			__atomic_thread_fence(__ATOMIC_RELEASE);
-			b->page[reg / 4] = val;
-		}
+	reg &= FSVM_PAGE_SIZE - 1;
+	if (c->reg_ioctl) {
+		struct fsvm_reg r = { .offset = reg, .value = val };
+		int e = xioctl(c->fd, FSVM_IOC_CTX_WRITE, &r);
+
+		if (e)
+			fsvm_log(FSVM_LOG_ERROR, "%s: register 0x%x write failed: %s",
+				 c->h->path, reg, strerror(-e));
+	} else {
+		/* Earlier stores (the packet) before the doorbell. */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		c->page[reg / 4] = val;
 	}
-	pthread_mutex_unlock(&h->lock);
 }
 
-static void binding_close(struct hw_binding *b)
+static void slot_close(struct hw_ctx *c)
 {
-	if (b->page)
-		munmap((void *)b->page, FSVM_PAGE_SIZE);
-	if (b->efd >= 0)
-		close(b->efd);
-	if (b->fd >= 0)
-		close(b->fd);
-	b->page = NULL;
-	b->efd = -1;
-	b->fd = -1;
+	if (c->page)
+		munmap((void *)c->page, FSVM_PAGE_SIZE);
+	if (c->fd >= 0)
+		close(c->fd);	/* disables the context and frees the bank */
+	c->page = NULL;
+	c->fd = -1;
 }
 
-static int hw_bind(void *priv, unsigned int *ctx)
+static int hw_bind(void *dev, struct fsvm_backend_ctx **bc)
 {
-	struct hw_dev *h = priv;
-	struct hw_binding nb = { .fd = -1, .efd = -1 };
+	struct hw_dev *h = dev;
+	struct hw_ctx nc = { .h = h, .fd = -1, .reg_ioctl = !!(h->flags & FSVM_INFO_F_REG_IOCTL) };
 	struct fsvm_bind bind;
-	struct fsvm_eventfd ev;
 	int prot = PROT_READ, e;
 	void *page;
 
-	nb.fd = open(h->path, O_RDWR | O_CLOEXEC);
-	if (nb.fd < 0)
+	nc.fd = open(h->path, O_RDWR | O_CLOEXEC);
+	if (nc.fd < 0)
 		return fsvm_err_from_errno(errno);
 	memset(&bind, 0, sizeof(bind));
-	e = xioctl(nb.fd, FSVM_IOC_BIND, &bind);
+	e = xioctl(nc.fd, FSVM_IOC_BIND, &bind);
 	if (e) {
 		if (e != -EBUSY)
 			fsvm_log(FSVM_LOG_ERROR, "%s: bind failed: %s", h->path, strerror(-e));
-		binding_close(&nb);
+		slot_close(&nc);
 		return fsvm_err_from_errno(-e);
 	}
-	if (!(h->flags & FSVM_INFO_F_REG_IOCTL))
+	if (!nc.reg_ioctl)
 		prot |= PROT_WRITE;
-	page = mmap(NULL, bind.mmap_size, prot, MAP_SHARED, nb.fd, (off_t)bind.mmap_offset);
+	page = mmap(NULL, bind.mmap_size, prot, MAP_SHARED, nc.fd, (off_t)bind.mmap_offset);
 	if (page == MAP_FAILED) {
 		e = errno;
 		fsvm_log(FSVM_LOG_ERROR, "%s: cannot map context page: %s", h->path, strerror(e));
-		binding_close(&nb);
+		slot_close(&nc);
 		return fsvm_err_from_errno(e);
 	}
-	nb.page = page;
-	nb.index = bind.context;
-	nb.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (nb.efd >= 0) {
-		memset(&ev, 0, sizeof(ev));
-		ev.fd = nb.efd;
-		if (xioctl(nb.fd, FSVM_IOC_SET_EVENTFD, &ev)) {
-			close(nb.efd);
-			nb.efd = -1;
-		}
-	}
+	nc.page = page;
+	nc.base.index = bind.context;
 	pthread_mutex_lock(&h->lock);
 	for (unsigned int i = 0; i < FSVM_MAX_CONTEXTS; i++) {
-		if (h->b[i].fd < 0) {
-			h->b[i] = nb;
+		if (h->slot[i].fd < 0) {
+			h->slot[i] = nc;
+			*bc = &h->slot[i].base;
 			pthread_mutex_unlock(&h->lock);
-			*ctx = nb.index;
 			fsvm_log(FSVM_LOG_DEBUG, "%s: context %u, bank %u, stream 0x%x, %s mode",
 				 h->path, bind.context, bind.bank, bind.stream_id,
 				 bind.mode == FSVM_MODE_SHARED ? "shared" : "mirror");
@@ -211,109 +195,51 @@ static int hw_bind(void *priv, unsigned int *ctx)
 		}
 	}
 	pthread_mutex_unlock(&h->lock);
-	binding_close(&nb);
+	slot_close(&nc);
 	return FSVM_ERR_BUSY;
 }
 
-static int hw_unbind(void *priv, unsigned int ctx)
+static void hw_unbind(struct fsvm_backend_ctx *bc)
 {
-	struct hw_dev *h = priv;
-	struct hw_binding *b;
+	struct hw_ctx *c = hw_ctx_of(bc);
+	struct hw_dev *h = c->h;
 
 	pthread_mutex_lock(&h->lock);
-	b = find_binding(h, ctx);
-	if (b)
-		binding_close(b);	/* close() disables the context and frees the bank */
+	slot_close(c);
 	pthread_mutex_unlock(&h->lock);
-	return b ? FSVM_OK : FSVM_ERR_INVAL;
 }
 
-/* The fd of context ctx (the binding stays until unbind). */
-static int ctx_fds(struct hw_dev *h, unsigned int ctx, int *efd)
-{
-	struct hw_binding *b;
-	int fd = -1;
-
-	pthread_mutex_lock(&h->lock);
-	b = find_binding(h, ctx);
-	if (b) {
-		fd = b->fd;
-		*efd = b->efd;
-	}
-	pthread_mutex_unlock(&h->lock);
-	return fd;
-}
-
-static uint32_t hw_irq_count(void *priv, unsigned int ctx)
+/*
+ * FSVM_IOC_WAIT is the whole operation: it returns at once when the
+ * module's count differs from w.seen, else sleeps until it moves or the
+ * timeout passes, and reports the count either way. A signal ends the
+ * sleep early (xioctl restarts it, bounded by the caller's slice).
+ */
+static int hw_wait(struct fsvm_backend_ctx *bc, uint32_t *seen, uint64_t timeout_ns)
 {
 	struct fsvm_wait w;
-	int efd, fd = ctx_fds(priv, ctx, &efd);
+	int e;
 
-	if (fd < 0)
-		return 0;
 	memset(&w, 0, sizeof(w));
-	w.seen = 0xffffffffu;
-	w.timeout_ns = 0;
-	if (xioctl(fd, FSVM_IOC_WAIT, &w))
-		return 0;
-	return w.irq_count;
-}
-
-static int hw_wait_irq(void *priv, unsigned int ctx, uint32_t seen, uint64_t timeout_ns)
-{
-	struct fsvm_wait w;
-	int efd, fd = ctx_fds(priv, ctx, &efd), e;
-
-	if (fd < 0)
-		return FSVM_ERR_INVAL;
-	if (timeout_ns > FSVM_WAIT_MAX_NS)
-		timeout_ns = FSVM_WAIT_MAX_NS;
-	if (efd >= 0) {
-		struct pollfd p = { .fd = efd, .events = POLLIN };
-		uint64_t cnt;
-		int ms = (int)((timeout_ns + 999999) / 1000000);
-
-		if (hw_irq_count(priv, ctx) != seen)
-			return FSVM_OK;
-		e = poll(&p, 1, ms);
-		if (e < 0 && errno != EINTR)
-			return FSVM_ERR_IO;
-		if (e > 0 && read(efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
-			return FSVM_ERR_IO;
-		return hw_irq_count(priv, ctx) != seen ? FSVM_OK : FSVM_ERR_TIMEOUT;
+	w.seen = *seen;
+	w.timeout_ns = timeout_ns > FSVM_WAIT_MAX_NS ? FSVM_WAIT_MAX_NS : timeout_ns;
+	e = xioctl(hw_ctx_of(bc)->fd, FSVM_IOC_WAIT, &w);
+	if (e && e != -ETIMEDOUT)
+		return fsvm_err_from_errno(-e);
+	if (w.irq_count != *seen) {
+		*seen = w.irq_count;
+		return FSVM_OK;
 	}
-	memset(&w, 0, sizeof(w));
-	w.seen = seen;
-	w.timeout_ns = timeout_ns;
-	e = xioctl(fd, FSVM_IOC_WAIT, &w);
-	if (e == -EINTR)
-		return FSVM_ERR_TIMEOUT;	/* the library loops */
-	return fsvm_err_from_errno(-e);
+	return FSVM_ERR_TIMEOUT;
 }
 
-static int hw_note_mapping(void *priv, uint64_t va, uint64_t len, unsigned int page_shift)
+static void hw_close(void *dev)
 {
-	(void)priv;
-	(void)va;
-	(void)len;
-	(void)page_shift;
-	return FSVM_OK;
-}
-
-static void hw_invalidate(void *priv, uint64_t va, uint64_t len)
-{
-	(void)priv;
-	(void)va;
-	(void)len;
-}
-
-static void hw_close(void *priv)
-{
-	struct hw_dev *h = priv;
+	struct hw_dev *h = dev;
 
 	for (unsigned int i = 0; i < FSVM_MAX_CONTEXTS; i++)
-		if (h->b[i].fd >= 0)
-			binding_close(&h->b[i]);
+		if (h->slot[i].fd >= 0)
+			slot_close(&h->slot[i]);
 	close(h->fd);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
@@ -321,19 +247,16 @@ static void hw_close(void *priv)
 
 static const struct fsvm_backend_ops hw_ops = {
 	.name = "hw",
-	.mmio_read32 = hw_mmio_read32,
-	.mmio_write32 = hw_mmio_write32,
+	.dev_read = hw_dev_read,
+	.close = hw_close,
 	.bind = hw_bind,
 	.unbind = hw_unbind,
-	.irq_count = hw_irq_count,
-	.wait_irq = hw_wait_irq,
-	.note_mapping = hw_note_mapping,
-	.invalidate = hw_invalidate,
-	.close = hw_close,
+	.ctx_read32 = hw_ctx_read32,
+	.ctx_write32 = hw_ctx_write32,
+	.wait = hw_wait,
 };
 
-int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
-			 void **priv)
+int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
 {
 	const char *path = args && *args ? args : "/dev/fsvm0";
 	struct hw_dev *h;
@@ -347,10 +270,8 @@ int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
 	if (!h)
 		return FSVM_ERR_NOMEM;
 	strcpy(h->path, path);
-	for (unsigned int i = 0; i < FSVM_MAX_CONTEXTS; i++) {
-		h->b[i].fd = -1;
-		h->b[i].efd = -1;
-	}
+	for (unsigned int i = 0; i < FSVM_MAX_CONTEXTS; i++)
+		h->slot[i].fd = -1;
 	h->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (h->fd < 0) {
 		e = errno;
@@ -370,6 +291,6 @@ int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops,
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	*ops = &hw_ops;
-	*priv = h;
+	*dev = h;
 	return FSVM_OK;
 }

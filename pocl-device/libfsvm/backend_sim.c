@@ -3,10 +3,18 @@
  * backend_sim.c - the `sim` backend: the device model running in a thread
  * of this process (hw-kernels/sim/fsvm_sim.h).
  *
- * This file only translates: fsvm_sim's negative errno values become
- * enum fsvm_err (a device plugin that is refused, -ENOEXEC, is
- * FSVM_ERR_IO like a board with the wrong ID registers), and the
- * simulator's messages go to the fsvm logger.
+ * This file only translates: each operation of struct fsvm_backend_ops is
+ * one or two calls of fsvm_sim.h (a context register is the window offset
+ * FSVM_CTX_OFF(index) + reg; waiting is the simulator's interrupt count,
+ * with the acknowledge the kernel module's handler does on a board),
+ * fsvm_sim's negative errno values become enum fsvm_err (a device plugin
+ * that is refused, -ENOEXEC, is FSVM_ERR_IO like a board with the wrong ID
+ * registers), and the simulator's messages go to the fsvm logger.
+ *
+ * Nothing here depends on what runs the device inside the simulator: a
+ * backend that is the simulator with another engine (RTL co-simulation)
+ * uses these same operations and differs only in the configuration its
+ * constructor hands to fsvm_sim_create.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,103 +43,162 @@ static void sim_log(int level, const char *msg)
 	fsvm_log(ours, "sim: %s", msg ? msg : "(null)");
 }
 
-static uint32_t sim_mmio_read32(void *priv, uint32_t off)
+/*
+ * The backend's device: the simulator and one context object per hardware
+ * context, so bind hands out a handle without allocating (the simulator
+ * never has two binders of one context).
+ */
+struct sim_ctx {
+	struct fsvm_backend_ctx base;	/* first: bc <-> sim_ctx */
+	struct fsvm_sim *sim;
+	uint32_t off;			/* FSVM_CTX_OFF(index) */
+};
+
+struct sim_dev {
+	struct fsvm_sim *sim;
+	struct sim_ctx ctx[FSVM_MAX_CONTEXTS];
+};
+
+static struct sim_ctx *sim_ctx_of(struct fsvm_backend_ctx *bc)
 {
-	return fsvm_sim_mmio_read32(priv, off);
+	return (struct sim_ctx *)bc;
 }
 
-static void sim_mmio_write32(void *priv, uint32_t off, uint32_t val)
+static void sim_dev_read(void *dev, uint32_t off, uint32_t *words, uint32_t n)
 {
-	fsvm_sim_mmio_write32(priv, off, val);
+	struct fsvm_sim *sim = ((struct sim_dev *)dev)->sim;
+
+	for (uint32_t i = 0; i < n; i++)
+		words[i] = fsvm_sim_mmio_read32(sim, off + 4 * i);
 }
 
-static int sim_bind(void *priv, unsigned int *ctx)
+static int sim_bind(void *dev, struct fsvm_backend_ctx **bc)
 {
-	return sim_err(fsvm_sim_bind(priv, ctx));
+	struct sim_dev *d = dev;
+	unsigned int index;
+	int rc = fsvm_sim_bind(d->sim, &index);
+
+	if (rc)
+		return sim_err(rc);
+	d->ctx[index].base.index = index;
+	d->ctx[index].sim = d->sim;
+	d->ctx[index].off = FSVM_CTX_OFF(index);
+	*bc = &d->ctx[index].base;
+	return FSVM_OK;
 }
 
-static int sim_unbind(void *priv, unsigned int ctx)
+static void sim_unbind(struct fsvm_backend_ctx *bc)
 {
-	return sim_err(fsvm_sim_unbind(priv, ctx));
+	struct sim_ctx *c = sim_ctx_of(bc);
+
+	fsvm_sim_unbind(c->sim, bc->index);	/* fails only for a context not bound */
+}
+
+static uint32_t sim_ctx_read32(struct fsvm_backend_ctx *bc, uint32_t reg)
+{
+	struct sim_ctx *c = sim_ctx_of(bc);
+
+	return fsvm_sim_mmio_read32(c->sim, c->off + reg);
+}
+
+static void sim_ctx_write32(struct fsvm_backend_ctx *bc, uint32_t reg, uint32_t val)
+{
+	struct sim_ctx *c = sim_ctx_of(bc);
+
+	fsvm_sim_mmio_write32(c->sim, c->off + reg, val);
 }
 
 /*
  * The interrupt line is level-like: IRQ_STATUS bits stay set until written
- * back. Acknowledge before taking the count, so the next completion is a
- * fresh edge that moves the count (on a board the kernel module's handler
- * does this acknowledge).
+ * back, and only a fresh rise moves the simulator's interrupt count. On a
+ * board the kernel module's handler acknowledges; here the waiter does, as
+ * the first thing of every wait. A bit found set is news (a completion since
+ * the last acknowledge, possibly after the caller's check): report it at
+ * once, so the caller re-checks instead of sleeping through it.
  */
-static uint32_t sim_irq_count(void *priv, unsigned int ctx)
+static int sim_wait(struct fsvm_backend_ctx *bc, uint32_t *seen, uint64_t timeout_ns)
 {
-	uint32_t pending = fsvm_sim_mmio_read32(priv, FSVM_CTX_OFF(ctx) + FSVM_CTX_IRQ_STATUS);
+	struct sim_ctx *c = sim_ctx_of(bc);
+	uint32_t pending = fsvm_sim_mmio_read32(c->sim, c->off + FSVM_CTX_IRQ_STATUS);
+	uint32_t now;
+	int rc;
 
 	if (pending)
-		fsvm_sim_mmio_write32(priv, FSVM_CTX_OFF(ctx) + FSVM_CTX_IRQ_STATUS, pending);
-	return fsvm_sim_irq_count(priv, ctx);
+		fsvm_sim_mmio_write32(c->sim, c->off + FSVM_CTX_IRQ_STATUS, pending);
+	now = fsvm_sim_irq_count(c->sim, bc->index);
+	if (pending || now != *seen) {
+		*seen = now;
+		return FSVM_OK;
+	}
+	rc = fsvm_sim_wait_irq(c->sim, bc->index, now, timeout_ns);
+	*seen = fsvm_sim_irq_count(c->sim, bc->index);
+	return sim_err(rc);
 }
 
-static int sim_wait_irq(void *priv, unsigned int ctx, uint32_t seen, uint64_t timeout_ns)
+static int sim_note_mapping(void *dev, uint64_t va, uint64_t len, unsigned int page_shift)
 {
-	return sim_err(fsvm_sim_wait_irq(priv, ctx, seen, timeout_ns));
+	return sim_err(fsvm_sim_note_mapping(((struct sim_dev *)dev)->sim, va, len, page_shift));
 }
 
-static int sim_note_mapping(void *priv, uint64_t va, uint64_t len, unsigned int page_shift)
+static void sim_invalidate(void *dev, uint64_t va, uint64_t len)
 {
-	return sim_err(fsvm_sim_note_mapping(priv, va, len, page_shift));
+	fsvm_sim_invalidate(((struct sim_dev *)dev)->sim, va, len);
 }
 
-static void sim_invalidate(void *priv, uint64_t va, uint64_t len)
+static void sim_close(void *dev)
 {
-	fsvm_sim_invalidate(priv, va, len);
+	struct sim_dev *d = dev;
+
+	fsvm_sim_destroy(d->sim);
+	free(d);
 }
 
-static void sim_close(void *priv)
-{
-	fsvm_sim_destroy(priv);
-}
-
-static int sim_compiled_register(void *priv, const struct fsvm_compiled_kernel *k,
+static int sim_compiled_register(void *dev, const struct fsvm_compiled_kernel *k,
 				 uint64_t *handle)
 {
 	struct fsvm_sim_compiled_kernel sk = {
 		.name = k->name, .fn = k->fn, .nargs = k->nargs, .arg_kinds = k->arg_kinds,
 	};
-	int rc = fsvm_sim_compiled_register(priv, &sk, handle);
+	int rc = fsvm_sim_compiled_register(((struct sim_dev *)dev)->sim, &sk, handle);
 
 	return rc == -ENOSPC ? FSVM_ERR_NOMEM : sim_err(rc);
 }
 
-static int sim_compiled_unregister(void *priv, uint64_t handle)
+static int sim_compiled_unregister(void *dev, uint64_t handle)
 {
-	return sim_err(fsvm_sim_compiled_unregister(priv, handle));
+	return sim_err(fsvm_sim_compiled_unregister(((struct sim_dev *)dev)->sim, handle));
 }
 
 static const struct fsvm_backend_ops sim_ops = {
 	.name = "sim",
-	.mmio_read32 = sim_mmio_read32,
-	.mmio_write32 = sim_mmio_write32,
+	.dev_read = sim_dev_read,
+	.close = sim_close,
 	.bind = sim_bind,
 	.unbind = sim_unbind,
-	.irq_count = sim_irq_count,
-	.wait_irq = sim_wait_irq,
+	.ctx_read32 = sim_ctx_read32,
+	.ctx_write32 = sim_ctx_write32,
+	.wait = sim_wait,
 	.note_mapping = sim_note_mapping,
 	.invalidate = sim_invalidate,
-	.close = sim_close,
 	.compiled_register = sim_compiled_register,
 	.compiled_unregister = sim_compiled_unregister,
 };
 
+/*
+ * The Verilated shell (hw-kernels/cosim): the same operations, but no
+ * compiled-kernel engine, as on silicon (FSVM_PKT_COMPILED is BAD_PACKET).
+ */
 static const struct fsvm_backend_ops rtl_ops = {
 	.name = "rtl",
-	.mmio_read32 = sim_mmio_read32,
-	.mmio_write32 = sim_mmio_write32,
+	.dev_read = sim_dev_read,
+	.close = sim_close,
 	.bind = sim_bind,
 	.unbind = sim_unbind,
-	.irq_count = sim_irq_count,
-	.wait_irq = sim_wait_irq,
+	.ctx_read32 = sim_ctx_read32,
+	.ctx_write32 = sim_ctx_write32,
+	.wait = sim_wait,
 	.note_mapping = sim_note_mapping,
 	.invalidate = sim_invalidate,
-	.close = sim_close,
 };
 
 /* FSVM_SIM_CONTEXTS overrides the number of simulated contexts (tests of
@@ -154,11 +221,12 @@ static int apply_env_overrides(struct fsvm_sim_config *cfg)
 	return FSVM_OK;
 }
 
+/* `rtl` is the same simulator with another engine: only cfg.engine differs. */
 static int sim_open(const char *args, const char *engine, const struct fsvm_backend_ops **ops,
-		    void **priv)
+		    void **dev)
 {
 	struct fsvm_sim_config cfg;
-	struct fsvm_sim *sim;
+	struct sim_dev *d;
 	int err;
 
 	fsvm_sim_default_config(&cfg);
@@ -168,34 +236,32 @@ static int sim_open(const char *args, const char *engine, const struct fsvm_back
 	err = apply_env_overrides(&cfg);
 	if (err)
 		return err;
-	err = sim_err(fsvm_sim_create(&cfg, &sim));
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return FSVM_ERR_NOMEM;
+	err = sim_err(fsvm_sim_create(&cfg, &d->sim));
 	if (err == FSVM_ERR_NODEV && args) {
 		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": no such simulated device", args);
+		free(d);
 		return err;
 	}
 	if (err) {
 		fsvm_log(FSVM_LOG_ERROR, "cannot start the simulated device: %s",
 			 fsvm_strerror(err));
+		free(d);
 		return err;
 	}
 	*ops = engine ? &rtl_ops : &sim_ops;
-	*priv = sim;
+	*dev = d;
 	return FSVM_OK;
 }
 
-int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
-			  void **priv)
+int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
 {
-	return sim_open(args, NULL, ops, priv);
+	return sim_open(args, NULL, ops, dev);
 }
 
-/*
- * `rtl`: the same simulator with the Verilated RTL shell in place of the
- * model's register file and sequencer (hw-kernels/cosim). Compiled
- * (OpenCL C) packets are BAD_PACKET there, as on silicon: no engine.
- */
-int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops,
-			  void **priv)
+int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
 {
-	return sim_open(args, "rtl", ops, priv);
+	return sim_open(args, "rtl", ops, dev);
 }

@@ -71,14 +71,15 @@ int fsvm_context_create(struct fsvm_device *dev, unsigned int ring_entries,
 		goto fail_mem;
 	}
 
-	err = dev->ops->bind(dev->priv, &ctx->index);
+	ctx->ops = dev->ops;
+	err = dev->ops->bind(dev->priv, &ctx->bc);
 	if (err) {
 		if (err == FSVM_ERR_BUSY)
 			fsvm_log(FSVM_LOG_INFO, "no free hardware context (all %u in use)",
 				 dev->info.num_contexts);
 		goto fail_mem;
 	}
-	ctx->ctx_off = FSVM_CTX_OFF(ctx->index);
+	ctx->index = ctx->bc->index;
 
 	/* Program the ring while disabled, then enable. The device starts at
 	 * packet 0 and the doorbell mirrors our write index from there. */
@@ -106,7 +107,7 @@ int fsvm_context_create(struct fsvm_device *dev, unsigned int ring_entries,
 
 fail_bound:
 	ctx_write(ctx, FSVM_CTX_CONTROL, 0);
-	dev->ops->unbind(dev->priv, ctx->index);
+	dev->ops->unbind(ctx->bc);
 fail_mem:
 	if (ctx->ring)
 		munmap(ctx->ring, ctx->ring_bytes);
@@ -133,10 +134,10 @@ void fsvm_context_destroy(struct fsvm_context *ctx)
 	if (wait_register_clear(ctx, FSVM_CTX_STATUS, FSVM_CSTAT_BUSY))
 		fsvm_log(FSVM_LOG_WARN, "context %u still busy after disable",
 			 ctx->index);
-	dev->ops->unbind(dev->priv, ctx->index);
+	dev->ops->unbind(ctx->bc);
 	/* The device cached translations of the ring: drop them before unmap. */
-	dev->ops->invalidate(dev->priv, (uintptr_t)ctx->ring, ctx->ring_bytes);
-	dev->ops->invalidate(dev->priv, (uintptr_t)ctx->arg_blocks, ctx->arg_bytes);
+	dev_invalidate(dev, (uintptr_t)ctx->ring, ctx->ring_bytes);
+	dev_invalidate(dev, (uintptr_t)ctx->arg_blocks, ctx->arg_bytes);
 	munmap(ctx->ring, ctx->ring_bytes);
 	munmap(ctx->arg_blocks, ctx->arg_bytes);
 	pthread_mutex_destroy(&ctx->submit_lock);

@@ -4,6 +4,7 @@
  * understand, and reading its identification and kernel table once.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,35 +19,43 @@ uint64_t fsvm_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* One register of the identification page. */
 static uint32_t reg_read(struct fsvm_device *dev, uint32_t off)
 {
-	return dev->ops->mmio_read32(dev->priv, off);
+	uint32_t v;
+
+	dev->ops->dev_read(dev->priv, off, &v, 1);
+	return v;
 }
 
 /*
- * Pick the backend for a device name: "sim", "sim:<name>" or "sim:<path>" (a
- * simulated device built with fsvm_add_device()), or "hw:/dev/fsvmN" (a
- * board, or the kernel module's emulation mode; "hw" alone is /dev/fsvm0).
+ * The backends, by the name before the ':' of a device name: "sim",
+ * "sim:<name>" or "sim:<path>" (a simulated device built with
+ * fsvm_add_device()), "rtl" or "rtl:<name>" (the same with the Verilated
+ * shell RTL, hw-kernels/cosim), "hw" or "hw:/dev/fsvmN" (a board, or the kernel
+ * module's emulation mode; "hw" alone is /dev/fsvm0).
  */
+static const struct {
+	const char *name;
+	fsvm_backend_open_fn open;
+} backends[] = {
+	{ "sim", fsvm_backend_sim_open },
+	{ "rtl", fsvm_backend_rtl_open },
+	{ "hw", fsvm_backend_hw_open },
+};
+
 static int open_backend(const char *name, struct fsvm_device *dev)
 {
-	if (strcmp(name, "sim") == 0 || strncmp(name, "sim:", 4) == 0) {
-		strcpy(dev->info.backend, "sim");
-		return fsvm_backend_sim_open(name[3] == ':' ? name + 4 : NULL,
-					     &dev->ops, &dev->priv);
-	}
-	if (strcmp(name, "rtl") == 0 || strncmp(name, "rtl:", 4) == 0) {
-		strcpy(dev->info.backend, "rtl");
-		return fsvm_backend_rtl_open(name[3] == ':' ? name + 4 : NULL,
-					     &dev->ops, &dev->priv);
-	}
-	if (strcmp(name, "hw") == 0 || strncmp(name, "hw:", 3) == 0) {
-		strcpy(dev->info.backend, "hw");
-		return fsvm_backend_hw_open(name[2] == ':' ? name + 3 : NULL,
-					    &dev->ops, &dev->priv);
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		size_t n = strlen(backends[i].name);
+
+		if (strncmp(name, backends[i].name, n) != 0 || (name[n] && name[n] != ':'))
+			continue;
+		snprintf(dev->info.backend, sizeof(dev->info.backend), "%s", backends[i].name);
+		return backends[i].open(name[n] ? name + n + 1 : NULL, &dev->ops, &dev->priv);
 	}
 	fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\", "
-		 "\"sim:<device>\" and \"hw:/dev/fsvmN\"", name);
+		 "\"sim:<device>\", \"rtl\" and \"hw:/dev/fsvmN\"", name);
 	return FSVM_ERR_NODEV;
 }
 
@@ -88,16 +97,15 @@ static int check_identity(struct fsvm_device *dev)
 	return FSVM_OK;
 }
 
-/* Copy the kernel table page word by word through the MMIO accessor. */
+/* Copy the used entries of the kernel table page. */
 static int read_kernel_table(struct fsvm_device *dev)
 {
 	for (uint32_t k = 0; k < dev->info.num_kernels; k++) {
 		struct fsvm_kernel_desc *desc = &dev->kernels[k];
 		uint32_t words[sizeof(*desc) / 4];
-		uint32_t base = FSVM_KERNEL_TABLE_OFF + k * (uint32_t)sizeof(*desc);
 
-		for (uint32_t w = 0; w < sizeof(words) / 4; w++)
-			words[w] = reg_read(dev, base + 4 * w);
+		dev->ops->dev_read(dev->priv, FSVM_KERNEL_TABLE_OFF + k * (uint32_t)sizeof(*desc),
+				   words, sizeof(words) / 4);
 		memcpy(desc, words, sizeof(*desc));
 
 		/* Never trust the hardware to terminate strings. */
@@ -218,13 +226,12 @@ const struct fsvm_kernel_desc *fsvm_find_kernel_by_id(struct fsvm_device *dev,
 
 int fsvm_device_time(struct fsvm_device *dev, uint64_t *ticks)
 {
-	uint32_t lo, hi;
+	uint32_t t[2];
 
 	if (!dev || !ticks)
 		return FSVM_ERR_INVAL;
 	/* LO first: reading it latches HI, so the pair is consistent. */
-	lo = reg_read(dev, FSVM_REG_TIME_LO);
-	hi = reg_read(dev, FSVM_REG_TIME_HI);
-	*ticks = (uint64_t)hi << 32 | lo;
+	dev->ops->dev_read(dev->priv, FSVM_REG_TIME_LO, t, 2);
+	*ticks = (uint64_t)t[1] << 32 | t[0];
 	return FSVM_OK;
 }

@@ -20,8 +20,11 @@ const char *fsvm_strerror(int err)
 	switch (err) {
 	case FSVM_OK:			return "success";
 	case FSVM_ERR_INVAL:		return "invalid argument (a NULL or misaligned pointer, a size, "
-					       "kernel id or argument count the call does not accept)";
-	case FSVM_ERR_NOMEM:		return "out of host memory";
+					       "kernel id or argument count the call does not accept, "
+					       "or a setting out of range)";
+	case FSVM_ERR_NOMEM:		return "out of memory (host memory or threads, or a full "
+					       "table of the device such as the simulator's 256 "
+					       "compiled kernels: free some and retry)";
 	case FSVM_ERR_NODEV:		return "no such device (names: \"sim\", \"sim:<device>\", "
 					       "\"hw:/dev/fsvmN\"; on a board: is fsvm.ko loaded?)";
 	case FSVM_ERR_BUSY:		return "all hardware contexts are in use (close another "
@@ -33,8 +36,10 @@ const char *fsvm_strerror(int err)
 	case FSVM_ERR_BAD_PACKET:	return "the device rejected the dispatch packet (unknown "
 					       "kernel or bad arguments for it)";
 	case FSVM_ERR_UNSUPPORTED:	return "not supported by this device or build";
-	case FSVM_ERR_IO:		return "device I/O error (wrong ID registers, stopped ring, "
-					       "or a file that is not an fsvm device plugin)";
+	case FSVM_ERR_IO:		return "device I/O error (the log says which: wrong ID "
+					       "registers, a stopped ring, an SMMU bank the device did "
+					       "not take, or a file that is not a usable fsvm device "
+					       "plugin: rebuild it with fsvm_add_device)";
 	case FSVM_ERR_PERM:		return "permission denied (/dev/fsvmN is mode 0660, group "
 					       "fsvm: add the user to group fsvm; a context belongs to "
 					       "the process that created it)";
@@ -48,9 +53,13 @@ int fsvm_err_from_errno(int e)
 	case 0:		return FSVM_OK;
 	case EBUSY:
 	case EUSERS:	return FSVM_ERR_BUSY;	/* no free slot, or this user's cap */
-	case ENOMEM:	return FSVM_ERR_NOMEM;
+	case ENOMEM:
+	case EAGAIN:	/* no thread */
+	case ENOSPC:	return FSVM_ERR_NOMEM;	/* a device table is full */
 	case ETIMEDOUT:	return FSVM_ERR_TIMEOUT;
-	case EINVAL:	return FSVM_ERR_INVAL;
+	case EINVAL:
+	case ERANGE:	/* a configuration value the device cannot take */
+	case ENAMETOOLONG: return FSVM_ERR_INVAL;
 	case ENOENT:
 	case ENODEV:
 	case ENXIO:	return FSVM_ERR_NODEV;
@@ -58,6 +67,8 @@ int fsvm_err_from_errno(int e)
 	case EACCES:	return FSVM_ERR_PERM;
 	case ENOTTY:
 	case EOPNOTSUPP: return FSVM_ERR_UNSUPPORTED;
+	case ENOEXEC:	/* a device plugin refused */
+	case EIO:
 	default:	return FSVM_ERR_IO;
 	}
 }

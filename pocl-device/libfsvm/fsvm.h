@@ -75,8 +75,10 @@ const char *fsvm_version(void);
 
 enum fsvm_err {
 	FSVM_OK = 0,
-	FSVM_ERR_INVAL = -1,		/* bad argument: pointer, size, kernel id, nargs */
-	FSVM_ERR_NOMEM = -2,		/* host memory exhausted */
+	FSVM_ERR_INVAL = -1,		/* bad argument: pointer, size, kernel id, nargs;
+					 * a setting out of range (FSVM_SIM_CONTEXTS) */
+	FSVM_ERR_NOMEM = -2,		/* host memory or threads exhausted, or a device
+					 * table full (256 compiled kernels) */
 	FSVM_ERR_NODEV = -3,		/* no such device name */
 	FSVM_ERR_BUSY = -4,		/* every hardware context is taken */
 	FSVM_ERR_TIMEOUT = -5,		/* the wait ran out; the launch is still pending */
@@ -84,11 +86,18 @@ enum fsvm_err {
 	FSVM_ERR_ABORTED = -7,		/* fsvm_context_abort() or a failed barrier */
 	FSVM_ERR_BAD_PACKET = -8,	/* the device rejected the dispatch packet */
 	FSVM_ERR_UNSUPPORTED = -9,	/* valid request this build/device cannot do */
-	FSVM_ERR_IO = -10,		/* the device misbehaves: wrong ID registers, ring stopped */
+	FSVM_ERR_IO = -10,		/* the device misbehaves: wrong ID registers, ring
+					 * stopped, an SMMU bank it did not take (sim),
+					 * a device plugin refused (sim:<name>); the log
+					 * says which */
 	FSVM_ERR_PERM = -11,		/* /dev/fsvmN refused this user, or another process's context */
 };
 
-/* A short English text for an enum fsvm_err value. Never NULL, cannot fail. */
+/*
+ * A short English text for an enum fsvm_err value, saying what to do about
+ * it. Never NULL, cannot fail. The cause of a device error is in the log,
+ * once, from the layer that knows it (the simulator for sim: devices).
+ */
 const char *fsvm_strerror(int err);
 
 /* Waits never end on their own with this timeout. */

@@ -44,10 +44,11 @@ typedef int (*wait_cond_fn)(struct fsvm_context *ctx, const void *arg);
 static int wait_until(struct fsvm_context *ctx, wait_cond_fn cond, const void *arg,
 		      uint64_t timeout_ns)
 {
-	const struct fsvm_backend_ops *ops = ctx->dev->ops;
 	uint64_t start = fsvm_now_ns(), now = start;
 	uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
 	uint64_t spin_end = start + (timeout_ns < SPIN_NS ? timeout_ns : SPIN_NS);
+	/* Taken before the first check of cond: see the sleep below. */
+	uint32_t seen = __atomic_load_n(&ctx->irq_seen, __ATOMIC_RELAXED);
 	int r;
 
 	/* Spin: the common case for short kernels, no system call at all. */
@@ -62,23 +63,32 @@ static int wait_until(struct fsvm_context *ctx, wait_cond_fn cond, const void *a
 		now = fsvm_now_ns();
 	}
 
-	/* Sleep. Taking the interrupt count before re-checking closes the
-	 * window where the completion lands between check and sleep. */
+	/*
+	 * Sleep. `seen` is always an interrupt count observed before the
+	 * condition was last checked (each wait updates it), so a completion
+	 * landing between that check and the sleep has moved the count and
+	 * the wait returns at once. The first one is the newest count any
+	 * waiter of this context saw, read before our first check: it may be
+	 * old news (the first wait then returns at once), never too new.
+	 */
 	for (;;) {
-		uint32_t seen = ops->irq_count(ctx->dev->priv, ctx->index);
 		uint64_t slice;
 
-		r = cond(ctx, arg);
-		if (r)
-			return r > 0 ? FSVM_OK : r;
 		now = fsvm_now_ns();
 		if (now >= deadline)
-			return FSVM_ERR_TIMEOUT;
+			break;
 		slice = deadline - now < IRQ_SLICE_NS ? deadline - now : IRQ_SLICE_NS;
-		r = ops->wait_irq(ctx->dev->priv, ctx->index, seen, slice);
+		r = ctx->ops->wait(ctx->bc, &seen, slice);
 		if (r && r != FSVM_ERR_TIMEOUT)
 			return r;
+		r = cond(ctx, arg);
+		if (r) {
+			__atomic_store_n(&ctx->irq_seen, seen, __ATOMIC_RELAXED);
+			return r > 0 ? FSVM_OK : r;
+		}
 	}
+	__atomic_store_n(&ctx->irq_seen, seen, __ATOMIC_RELAXED);
+	return FSVM_ERR_TIMEOUT;
 }
 
 /* A ring the device stopped never drains: report it instead of hanging. */

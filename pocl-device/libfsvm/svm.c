@@ -171,7 +171,7 @@ int fsvm_svm_alloc(struct fsvm_device *dev, size_t size, unsigned int flags, voi
 	/* The simulated walker cannot see host page sizes: tell it, but only
 	 * what is true. */
 	if (r.page_size == HUGE_PAGE) {
-		err = dev->ops->note_mapping(dev->priv, r.start, r.len, HUGE_SHIFT);
+		err = dev_note_mapping(dev, r.start, r.len, HUGE_SHIFT);
 		if (err)
 			fsvm_log(FSVM_LOG_WARN, "svm: device did not take the 2 MiB "
 				 "mapping note (%s)", fsvm_strerror(err));
@@ -183,7 +183,7 @@ int fsvm_svm_alloc(struct fsvm_device *dev, size_t size, unsigned int flags, voi
 	pthread_mutex_unlock(&dev->svm_lock);
 	if (err) {
 		if (noted)
-			dev->ops->invalidate(dev->priv, r.start, r.len);
+			dev_invalidate(dev, r.start, r.len);
 		munmap((void *)r.start, r.len);
 		return err;
 	}
@@ -195,7 +195,7 @@ static void release_region(struct fsvm_device *dev, const struct svm_region *r)
 {
 	/* Translations go first: the device must never reach a page the
 	 * process gave back. */
-	dev->ops->invalidate(dev->priv, r->start, r->len);
+	dev_invalidate(dev, r->start, r->len);
 	munmap((void *)r->start, r->len);
 }
 

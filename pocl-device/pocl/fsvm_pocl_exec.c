@@ -17,8 +17,8 @@
  *
  * The completion thread blocks in fsvm_wait() on the oldest launch in
  * flight: libfsvm spins briefly on the record and then sleeps on the
- * device's completion interrupt (a futex in sim, the kmod's eventfd on a
- * board). It completes the event (or fails it with the fault) and pocl
+ * device's completion interrupt (a futex in sim, the kmod's FSVM_IOC_WAIT
+ * on a board). It completes the event (or fails it with the fault) and pocl
  * wakes the waiters: clFinish through notify_cmdq_finished, clWaitForEvents
  * through notify_event_finished, dependent commands through notify().
  * Nothing in the driver sleeps on a timer.

@@ -29,8 +29,15 @@ static void test_from_errno(void)
 		{ EPERM, FSVM_ERR_PERM },
 		{ ENOTTY, FSVM_ERR_UNSUPPORTED },	/* an older module */
 		{ EOPNOTSUPP, FSVM_ERR_UNSUPPORTED },
-		{ EIO, FSVM_ERR_IO },
+		{ EIO, FSVM_ERR_IO },		/* sim: an SMMU bank not programmed */
 		{ EFAULT, FSVM_ERR_IO },
+		/* What the simulator and the device model return (fsvm_sim.h,
+		 * fsvm_model.h), each to its own kind instead of one "invalid". */
+		{ ENOSPC, FSVM_ERR_NOMEM },	/* compiled-kernel or 2 MiB note table full */
+		{ EAGAIN, FSVM_ERR_NOMEM },	/* no thread for the device */
+		{ ERANGE, FSVM_ERR_INVAL },	/* a configuration value out of range */
+		{ ENAMETOOLONG, FSVM_ERR_INVAL },
+		{ ENOEXEC, FSVM_ERR_IO },	/* a device plugin refused */
 	};
 
 	for (unsigned int i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -48,6 +55,9 @@ static void test_texts(void)
 	CHECK(strstr(fsvm_strerror(FSVM_ERR_PERM), "group fsvm") != NULL);
 	CHECK(strstr(fsvm_strerror(FSVM_ERR_NODEV), "fsvm.ko") != NULL);
 	CHECK(strstr(fsvm_strerror(FSVM_ERR_TIMEOUT), "wait again") != NULL);
+	CHECK(strstr(fsvm_strerror(FSVM_ERR_NOMEM), "compiled kernels") != NULL);
+	CHECK(strstr(fsvm_strerror(FSVM_ERR_IO), "fsvm_add_device") != NULL);
+	CHECK(strstr(fsvm_strerror(FSVM_ERR_IO), "the log says which") != NULL);
 	CHECK(strcmp(fsvm_strerror(FSVM_ERR_PERM - 1), "unknown error") == 0);
 }
 

@@ -10,6 +10,7 @@
  * RESUME retry, or terminates), walker permission faults, data-phase
  * failures reported by the port, and the cycle model's exact numbers.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -261,11 +262,27 @@ static void setup(void)
 		map_page(i, true);
 	}
 	CHECK_EQ(fsvm_model_init(m, &cfg, &port, &host), 0);
-	cfg.num_contexts = 0;
 	{
+		/* One error value per kind of problem (fsvm_model.h). */
 		static struct fsvm_model scratch;
+		struct fsvm_model_config bad = cfg;
+		struct fsvm_model_port noread = port;
+		struct fsvm_model_kernels empty = { 0 };
 
-		CHECK_EQ(fsvm_model_init(&scratch, &cfg, &port, &host), -FSVM_MODEL_EINVAL);
+		bad.num_contexts = 0;
+		CHECK_EQ(fsvm_model_init(&scratch, &bad, &port, &host), -FSVM_MODEL_ERANGE);
+		bad = cfg;
+		bad.tlb_entries = FSVM_MODEL_MAX_TLB + 1;
+		CHECK_EQ(fsvm_model_init(&scratch, &bad, &port, &host), -FSVM_MODEL_ERANGE);
+		noread.mem_read = NULL;
+		CHECK_EQ(fsvm_model_init(&scratch, &cfg, &noread, &host), -FSVM_MODEL_EINVAL);
+		CHECK_EQ(fsvm_model_init(&scratch, NULL, &port, &host), -FSVM_MODEL_EINVAL);
+		bad = cfg;
+		bad.kernels = &empty;
+		CHECK_EQ(fsvm_model_init(&scratch, &bad, &port, &host), -FSVM_MODEL_ENOEXEC);
+		CHECK_EQ(FSVM_MODEL_EINVAL, EINVAL);
+		CHECK_EQ(FSVM_MODEL_ERANGE, ERANGE);
+		CHECK_EQ(FSVM_MODEL_ENOEXEC, ENOEXEC);
 	}
 
 	/* the kmod's part, in the architectural order */
