@@ -14,14 +14,15 @@
 //    the 2*NC lanes (fsvm_lane_map.h: ap_ctrl with ap_start, ap_done clear
 //    on read, ap_idle; GIE, IER, ISR toggle on write; arguments from 0x10;
 //    the `interrupt` output = GIE & IER & ISR). ap_start runs the project's
-//    HLS C in the lane's thread: fsvm_cp_dispatch (the device's kernel
+//    HLS C as the lane's coroutine: fsvm_cp_dispatch (the device's kernel
 //    table, built-in or plugin) on a dispatch lane, fsvm_cp_complete on a
 //    complete lane;
 //  - s_lane_*: each burst the lane's C code makes (fsvm_axi_read/write,
 //    redirected) becomes one AXI4 burst of 16-byte beats (AR/R or AW/W/B)
-//    that the lane drives into the shell while its thread blocks. The C
-//    code runs in lockstep: the device thread clocks only while no lane's C
-//    code is between two bursts, so computation takes no device cycles;
+//    that the lane drives into the shell while its C code waits. The C
+//    code is a coroutine on the device thread that yields at each burst: the
+//    shell is clocked only while every lane's C code waits on a burst or has
+//    ended, so computation takes no device cycles;
 //  - m_lane_*: what the shell's lane ports forward is answered through the
 //    simulator (SMMU model with the StreamID of the AXI ID's context, then
 //    the memory port), exactly as `sim` does; a terminated translation is
@@ -313,6 +314,10 @@ void lane_entry()
 	Lane *L = g_entry;
 	Engine *e = L->e;
 	const uint32_t *a = L->args;
+
+#ifdef COSIM_ASAN
+	__sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);	/* the first switch in */
+#endif
 
 	for (;;) {
 		uint32_t ret = 0;

@@ -37,8 +37,9 @@ struct fsvm_sim_engine_host {
 	void *priv;
 	unsigned int num_contexts;
 	uint32_t clock_hz;
-	/* The lanes' HLS C, in a lane thread. Word k of the lane's s_axilite
-	 * result/record is 32-bit word k of the C struct (fsvm_lane_map.h). */
+	/* The lanes' HLS C (device thread, in a lane's coroutine). Word k of
+	 * the lane's s_axilite result/record is 32-bit word k of the C struct
+	 * (fsvm_lane_map.h). */
 	void (*cp_dispatch)(void *priv, fsvm_sim_burst_fn burst, void *bpriv, uint64_t ring_va,
 			    uint32_t ring_size, uint32_t index, uint32_t *res_words,
 			    unsigned int nwords);

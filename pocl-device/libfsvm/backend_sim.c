@@ -241,7 +241,8 @@ static int sim_open(const char *args, const char *engine, const struct fsvm_back
 		return FSVM_ERR_NOMEM;
 	err = sim_err(fsvm_sim_create(&cfg, &d->sim));
 	if (err == FSVM_ERR_NODEV && args) {
-		fsvm_log(FSVM_LOG_ERROR, "device \"sim:%s\": no such simulated device", args);
+		fsvm_log(FSVM_LOG_ERROR, "device \"%s:%s\": no such simulated device",
+			 engine ? "rtl" : "sim", args);
 		free(d);
 		return err;
 	}
