@@ -129,7 +129,7 @@ template <typename T> void set_beat(T &v, unsigned l, const uint8_t *in)
 
 struct Engine;
 
-// One HLS lane: its s_axilite block, its thread, its AXI master.
+// One HLS lane: its s_axilite block, its coroutine, its AXI master.
 struct Lane {
 	Engine *e = nullptr;
 	unsigned idx = 0;

@@ -31,6 +31,13 @@ static struct fsvm_sim *sim;
 /* FSVM_TEST_SIM_ENGINE=rtl: the co-simulated RTL shell (hw-kernels/cosim) */
 static bool on_rtl;
 
+/* The fault type in the record for an SMMU fault of type t: the RTL shell
+ * sees only the bus error (docs/hw-interface.md section 8). */
+static uint32_t rec_type(uint32_t t)
+{
+	return on_rtl ? FSVM_FAULT_EXTERNAL : t;
+}
+
 static void log_cb(int level, const char *msg)
 {
 	if (level >= FSVM_SIM_LOG_WARN)
@@ -174,10 +181,15 @@ static void test_chase_vadd(struct drv *d)
 	CHECK_EQ(res->found, 1);
 	CHECK_EQ(cpl->items, n);
 	CHECK(cpl->end_ticks >= cpl->start_ticks);
-	CHECK(cpl->cycles >= n * 40);
 	CHECK(cpl->bytes >= n * 32);
-	CHECK(cpl->tlb_misses > 0);
-	CHECK(cpl->tlb_hits + cpl->tlb_misses >= n);
+	if (on_rtl) {	/* the shell's cycle count; it has no TLB counters */
+		CHECK(cpl->cycles >= n * 2);
+		CHECK_EQ(cpl->tlb_hits + cpl->tlb_misses, 0);
+	} else {
+		CHECK(cpl->cycles >= n * 40);
+		CHECK(cpl->tlb_misses > 0);
+		CHECK(cpl->tlb_hits + cpl->tlb_misses >= n);
+	}
 	CHECK_EQ(cpl->syndrome, 0);
 
 	/* max_hops stops early */
@@ -257,7 +269,7 @@ static void test_arg_block(struct drv *d)
 	drv_submit(d, FSVM_K_VADD, &arg, 1, cpl, FSVM_PKT_F_ARG_BLOCK);
 	CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_FAULTED);
 	CHECK_EQ(cpl->fault_va, (uintptr_t)gone);
-	CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome), FSVM_FAULT_TRANSLATION);
+	CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome), rec_type(FSVM_FAULT_TRANSLATION));
 	CHECK(cpl->syndrome & FSVM_SYND_PACKET);
 	CHECK(!(cpl->syndrome & FSVM_SYND_WRITE));
 
@@ -311,6 +323,7 @@ static void expect_fault(struct drv *d, uint16_t k, const uint64_t *args, unsign
 	uint32_t cb_off = SMMU_CB_OFFSET(d->ctx);
 	uint32_t mask = FSVM_SYND_TYPE_MASK | FSVM_SYND_WRITE | FSVM_SYND_PACKET;
 	struct fsvm_sim_fault f0 = { 0 }, f1;
+	uint32_t irqs = fsvm_sim_irq_count(d->sim, d->ctx);
 	int st;
 
 	(void)fsvm_sim_fault_info(d->sim, d->ctx, &f0);
@@ -320,15 +333,18 @@ static void expect_fault(struct drv *d, uint16_t k, const uint64_t *args, unsign
 		fprintf(stderr, "fault case '%s': status %d\n", what, st);
 	CHECK_EQ(st, FSVM_ST_FAULTED);
 	CHECK_EQ(cpl->fault_va, va);
-	CHECK_EQ(cpl->syndrome & mask, synd_of(type, write));
+	CHECK_EQ(cpl->syndrome & mask, synd_of(rec_type(type), write));
 	/* the context's fault registers say the same */
 	CHECK_EQ(drv_wait_index(d, d->wi, SEC), 0);
 	CHECK_EQ(drv_fault_va(d), va);
-	CHECK_EQ(drv_rd(d, FSVM_CTX_FAULT_SYND) & mask, synd_of(type, write));
+	CHECK_EQ(drv_rd(d, FSVM_CTX_FAULT_SYND) & mask, synd_of(rec_type(type), write));
 	CHECK_EQ(drv_rd(d, FSVM_CTX_FAULT_PACKET), d->wi - 1);
 	CHECK_EQ(drv_rd(d, FSVM_CTX_FAULT_COUNT), fc + 1);
 	CHECK(drv_rd(d, FSVM_CTX_STATUS) & FSVM_CSTAT_FAULTED);
-	CHECK(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_FAULT);
+	if (on_rtl)	/* the engine's handler took and acknowledged it, as kmod's does */
+		CHECK(fsvm_sim_irq_count(d->sim, d->ctx) != irqs);
+	else
+		CHECK(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_FAULT);
 	drv_wr(d, FSVM_CTX_IRQ_STATUS, FSVM_IRQ_FAULT);
 	CHECK(!(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_FAULT));
 	/*
@@ -465,9 +481,10 @@ static void test_faults(struct drv *d)
 		drv_submit(d, FSVM_K_POINTER_CHASE, args, 3, cpl, 0);
 		CHECK_EQ(drv_wait(cpl, 10 * SEC), FSVM_ST_FAULTED);
 		CHECK_EQ(cpl->fault_va, bad);
-		CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome), FSVM_FAULT_TRANSLATION);
+		CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome), rec_type(FSVM_FAULT_TRANSLATION));
 		CHECK_EQ(cpl->syndrome & FSVM_SYND_WRITE, 0);
-		CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome & ~FSVM_SYND_PACKET), FSVM_FAULT_TRANSLATION);
+		CHECK_EQ(FSVM_SYND_TYPE(cpl->syndrome & ~FSVM_SYND_PACKET),
+			 rec_type(FSVM_FAULT_TRANSLATION));
 		CHECK_EQ(cpl->syndrome & FSVM_SYND_PACKET, 0);
 		CHECK_EQ(cpl->items, 5);
 		free(nodes);
@@ -514,7 +531,7 @@ static void test_ring_fault(void)
 		 (uint32_t)((uint64_t)(uintptr_t)p >> 32));
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_FAULT_SYND) &
 		 (FSVM_SYND_TYPE_MASK | FSVM_SYND_WRITE | FSVM_SYND_PACKET),
-		 synd_of(FSVM_FAULT_TRANSLATION, false) | FSVM_SYND_PACKET);
+		 synd_of(rec_type(FSVM_FAULT_TRANSLATION), false) | FSVM_SYND_PACKET);
 	CHECK_EQ(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_FAULT_PACKET), 1);
 	CHECK(fsvm_sim_mmio_read32(sim, base + FSVM_CTX_STATUS) & FSVM_CSTAT_FAULTED);
 	CHECK_EQ(fsvm_sim_unbind(sim, ctx), 0);
@@ -549,6 +566,10 @@ static void test_two_contexts(void)
 		ra[r % N] = -1;
 	}
 	CHECK_EQ(bad, 0);
+	/* The record is written before READ_INDEX/COMPLETED move on (the RTL
+	 * takes a few cycles for that): wait for the index first. */
+	CHECK_EQ(drv_wait_index(&a, a.wi, SEC), 0);
+	CHECK_EQ(drv_wait_index(&b, b.wi, SEC), 0);
 	CHECK_EQ(drv_rd(&a, FSVM_CTX_COMPLETED), ROUNDS);
 	CHECK_EQ(drv_rd(&b, FSVM_CTX_COMPLETED), ROUNDS);
 	drv_close(&a);
@@ -626,7 +647,8 @@ static void test_irq_and_park(struct drv *d)
 	CHECK_EQ(fsvm_sim_wait_irq(sim, d->ctx, seen, 5 * SEC), 0);
 	CHECK(fsvm_sim_irq_count(sim, d->ctx) != seen);
 	CHECK_EQ(drv_wait(cpl, SEC), FSVM_ST_DONE);
-	CHECK(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_COMPLETION);
+	if (!on_rtl)	/* on rtl the handler acknowledged it (the count moved, above) */
+		CHECK(drv_rd(d, FSVM_CTX_IRQ_STATUS) & FSVM_IRQ_COMPLETION);
 	drv_wr(d, FSVM_CTX_IRQ_STATUS, FSVM_IRQ_COMPLETION);
 	CHECK_EQ(drv_rd(d, FSVM_CTX_IRQ_STATUS), 0);
 
@@ -842,22 +864,18 @@ int main(void)
 	CHECK_EQ(drv_open(&d, sim, 64), 0);
 	test_bad_ring(&d);
 	/*
-	 * On the RTL these check what docs/hw-interface.md section 8 lists as
-	 * the model's alone: cycle-model cycles and TLB counters in the record,
-	 * the SMMU's fault type in the syndrome (the shell reports EXTERNAL), and
-	 * IRQ_STATUS bits after an interrupt (the engine's handler acknowledges
-	 * them, as kmod's does). libfsvm's tests run on rtl for the rest.
+	 * On the RTL, where docs/hw-interface.md section 8 says it differs
+	 * (cycles and TLB counters in the record, EXTERNAL for the SMMU's fault
+	 * types, IRQ_STATUS acknowledged by the engine's interrupt handler), the
+	 * checks say so with on_rtl.
 	 */
-	if (!on_rtl) {
-		test_chase_vadd(&d);
-		test_arg_block(&d);
-		test_faults(&d);
-		test_irq_and_park(&d);
-	}
+	test_chase_vadd(&d);
+	test_arg_block(&d);
+	test_faults(&d);
+	test_irq_and_park(&d);
 	test_invalidate_and_huge(&d);
 	test_abort(&d);
-	if (!on_rtl)
-		test_ring_fault();
+	test_ring_fault();
 	test_wrap(sim);
 	test_two_contexts();
 	drv_close(&d);
