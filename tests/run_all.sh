@@ -137,7 +137,7 @@ rtl_stage() {
 		cmake --build "$rel" -j "$jobs" --target fsvm_rtl_headers rtl_shell_tb4 rtl_shell_tb1 \
 			fsvm_cosim_rtl fsvm_cli test_model_sim test_libfsvm_device test_libfsvm_kernels \
 			test_libfsvm_svm test_libfsvm_faults test_libfsvm_ring test_libfsvm_launch \
-			test_libfsvm_errors test_sdk_plugins >>"$log" 2>&1; }; then
+			test_libfsvm_errors test_sdk_plugins test_cosim_watchdog >>"$log" 2>&1; }; then
 		tail -n 40 "$log"
 		stage rtl FAIL "testbench build failed, see $log"
 		return
