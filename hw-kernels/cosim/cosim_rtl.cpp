@@ -27,7 +27,8 @@
 //    simulator (SMMU model with the StreamID of the AXI ID's context, then
 //    the memory port), exactly as `sim` does; a terminated translation is
 //    SLVERR on every R beat or on B, which the shell's monitor turns into
-//    the fault record;
+//    the fault record. It answers in the next cycle: no DDR or SMMU latency
+//    is clocked, so the shell's cycle counts are no performance estimate;
 //  - lane_rst_n (the shell's watchdog): the lane's pending burst and every
 //    later one fail at once, its result is dropped;
 //  - irq: the kernel module's handler (kmod/fsvm_of.c): while the line is
