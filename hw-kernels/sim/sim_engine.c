@@ -34,6 +34,7 @@ static void eng_cp_dispatch(void *priv, fsvm_sim_burst_fn burst, void *bpriv, ui
 	struct fsvm_axi a;
 
 	memset(&a, 0, sizeof(a));
+	memset(&res, 0, sizeof(res));	/* its padding goes to the lane's words too */
 	a.m = &sim->model;
 	a.redirect = burst;
 	a.redirect_priv = bpriv;
