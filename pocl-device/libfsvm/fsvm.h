@@ -139,7 +139,7 @@ void fsvm_device_close(struct fsvm_device *dev);
 
 struct fsvm_device_info {
 	char name[64];			/* as opened, e.g. "sim"; a longer name is cut */
-	char backend[16];		/* "sim" or "hw" */
+	char backend[16];		/* "sim", "rtl" or "hw" */
 	uint32_t hw_version;		/* major << 16 | minor, from the VERSION register */
 	uint32_t features;		/* FSVM_FEAT_* */
 	uint32_t clock_hz;		/* kernel clock = timestamp tick rate */
