@@ -113,10 +113,11 @@ fi
 # --- rtl: the shell RTL on Verilator and Yosys (hw-kernels/rtl, tests/rtl) ------
 # Installs verilator and yosys (Debian 12: 5.006, 0.23), tcl and
 # device-tree-compiler when root; SKIP without verilator or yosys. Lint for
-# 1/4/8 contexts, the testbenches, the dtc and tclsh checks (ctest -L rtl) in
-# the release build, and synth_xilinx -family xcup for 4 contexts.
+# 1/4/8 contexts, the testbenches, FSVM_DEVICE=rtl (libfsvm's tests on the
+# co-simulated shell, tests/cosim), the dtc and tclsh checks (ctest -L rtl)
+# in the release build, and synth_xilinx -family xcup for 4 contexts.
 rtl_stage() {
-	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs
+	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs cos
 	# tcl (tclsh-check.tcl of hw-kernels/vivado) and device-tree-compiler
 	# (the kmod/dt overlay) add their ctest -L rtl checks when present.
 	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler; do
@@ -133,7 +134,10 @@ rtl_stage() {
 		command -v $p >/dev/null 2>&1 || { stage rtl SKIP "$p not installed (apt-get install verilator yosys as root)"; return; }
 	done
 	if ! { cmake "$rel" >>"$log" 2>&1 &&
-		cmake --build "$rel" -j "$jobs" --target fsvm_rtl_headers rtl_shell_tb4 rtl_shell_tb1 >>"$log" 2>&1; }; then
+		cmake --build "$rel" -j "$jobs" --target fsvm_rtl_headers rtl_shell_tb4 rtl_shell_tb1 \
+			fsvm_cosim_rtl fsvm_cli test_model_sim test_libfsvm_device test_libfsvm_kernels \
+			test_libfsvm_svm test_libfsvm_faults test_libfsvm_ring test_libfsvm_launch \
+			test_libfsvm_errors test_sdk_plugins test_cosim_watchdog >>"$log" 2>&1; }; then
 		tail -n 40 "$log"
 		stage rtl FAIL "testbench build failed, see $log"
 		return
@@ -149,12 +153,13 @@ rtl_stage() {
 		return
 	fi
 	tbs=$(grep -oE "tb_shell NUM_CONTEXTS=.*" "$log" | awk '{t += $3; c += $5; v += $7} END {printf "%d testbench cases, %d checks, %d protocol violations", t, c, v}')
+	cos=$(grep -cE "Test +#[0-9]+: ([a-z_]*_rtl|cosim_pointer_chase) .*Passed" "$log")
 	if ! synth=$(SYNTH_LOG_DIR=$out sh "$top/hw-kernels/rtl/synth.sh" "$rgen" 4 2>>"$log"); then
 		stage rtl FAIL "yosys synth_xilinx for 4 contexts failed, see $out/fsvm_shell_synth_4.log"
 		return
 	fi
 	echo "$synth" >>"$log"
-	stage rtl PASS "$(grep -E "tests passed" "$log" | tail -n 1 | sed 's/.*out of //') tests ($tbs), lint clean (1/4/8 ctx), 4 ctx: $(printf '%s' "$synth" | sed -E 's/.* LUT=([0-9]+) .* FF=([0-9]+) .*/\1 LUT, \2 FF/')"
+	stage rtl PASS "$(grep -E "tests passed" "$log" | tail -n 1 | sed 's/.*out of //') tests ($tbs; $cos on FSVM_DEVICE=rtl), lint clean (1/4/8 ctx), 4 ctx: $(printf '%s' "$synth" | sed -E 's/.* LUT=([0-9]+) .* FF=([0-9]+) .*/\1 LUT, \2 FF/')"
 }
 [ -d "$rel" ] && rtl_stage
 

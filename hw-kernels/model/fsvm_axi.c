@@ -320,7 +320,8 @@ static int transfer(fsvm_axi_t *a, uint64_t va, uint8_t *dst, const uint8_t *src
 		uint32_t room = page_room(va);
 		uint32_t n = len < room ? len : room;
 
-		if (burst(a, va, dst, src, n))
+		if (a->redirect ? a->redirect(a->redirect_priv, va, dst, src, n) :
+				  burst(a, va, dst, src, n))
 			return 1;
 		va += n;
 		if (dst)

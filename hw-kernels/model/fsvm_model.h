@@ -231,6 +231,14 @@ struct fsvm_axi {
 	uint32_t lt_gen;
 	unsigned int lt_cb;
 	uint64_t lt_va, lt_pa, lt_mask;
+	/*
+	 * Co-simulation (hw-kernels/cosim): when set, every page-bounded burst
+	 * of fsvm_axi_read/write goes to redirect() (exactly one of rd/wr is
+	 * non-NULL) instead of the SMMU model and the memory port; 0 OKAY,
+	 * non-zero a failed burst. Nothing else of this struct is then used.
+	 */
+	int (*redirect)(void *priv, uint64_t va, void *rd, const void *wr, uint32_t len);
+	void *redirect_priv;
 };
 
 struct fsvm_model {
@@ -317,6 +325,15 @@ int fsvm_model_step(struct fsvm_model *m);
 
 /* True if fsvm_model_step would find something to do. Cheap; any thread. */
 bool fsvm_model_has_work(struct fsvm_model *m);
+
+/*
+ * Start a's launch state for context ctx (its StreamID; with check_abort,
+ * accesses fail once the context's CONTROL.ABORT is set). The model does this
+ * for its own packets; a co-simulated shell uses it for the bursts it
+ * forwards (hw-kernels/sim/sim_engine.c).
+ */
+void fsvm_axi_begin(struct fsvm_model *m, struct fsvm_axi *a, unsigned int ctx,
+		    bool check_abort);
 
 /* The context's StreamID (stream_id_base + ctx). */
 uint16_t fsvm_model_stream_id(const struct fsvm_model *m, unsigned int ctx);

@@ -16,8 +16,6 @@ void fsvm_model_lock(struct fsvm_model *m);
 void fsvm_model_unlock(struct fsvm_model *m);
 
 /* fsvm_axi.c */
-void fsvm_axi_begin(struct fsvm_model *m, struct fsvm_axi *a, unsigned int ctx,
-		    bool check_abort);
 void fsvm_axi_clear_fault(struct fsvm_axi *a);
 
 /* Relaxed/acquire/release shorthands for the register file. */

@@ -302,6 +302,22 @@ static void wake_device(struct fsvm_sim *sim)
 		futex_wake(&sim->wake_seq, 1);
 }
 
+void sim_wake_device(struct fsvm_sim *sim)
+{
+	wake_device(sim);
+}
+
+/* The device's engine: the model's sequencer, or a co-simulated shell. */
+static bool dev_step(struct fsvm_sim *sim)
+{
+	return sim->eng ? sim->eng_ops->step(sim->eng) != 0 : fsvm_model_step(&sim->model) != 0;
+}
+
+static bool dev_has_work(struct fsvm_sim *sim)
+{
+	return sim->eng ? sim->eng_ops->has_work(sim->eng) != 0 : fsvm_model_has_work(&sim->model);
+}
+
 static bool stopping(struct fsvm_sim *sim)
 {
 	return __atomic_load_n(&sim->stop, __ATOMIC_ACQUIRE) != 0;
@@ -328,14 +344,14 @@ static void *device_main(void *arg)
 		uint32_t seq;
 		bool work = false;
 
-		if (fsvm_model_step(&sim->model))
+		if (dev_step(sim))
 			continue;
 
 		/* Idle: spin a while watching the doorbells... */
 		t0 = mono_ns();
 		budget = idle_spin_ns(sim, spin_ns);
 		for (unsigned int i = 0;; i++) {
-			if (fsvm_model_has_work(&sim->model) || stopping(sim)) {
+			if (dev_has_work(sim) || stopping(sim)) {
 				work = true;
 				break;
 			}
@@ -349,7 +365,7 @@ static void *device_main(void *arg)
 		/* ...then sleep until an MMIO write to DOORBELL/CONTROL. */
 		__atomic_store_n(&sim->sleeping, 1u, __ATOMIC_SEQ_CST);
 		seq = __atomic_load_n(&sim->wake_seq, __ATOMIC_SEQ_CST);
-		if (!fsvm_model_has_work(&sim->model) && !stopping(sim))
+		if (!dev_has_work(sim) && !stopping(sim))
 			futex_wait(&sim->wake_seq, seq, NULL);
 		__atomic_store_n(&sim->sleeping, 0u, __ATOMIC_SEQ_CST);
 	}
@@ -436,6 +452,7 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	sim->cfg = *cfg;
 	sim->cfg.device = NULL;		/* not kept: the caller's string */
 	sim->kick_cpu = -1;		/* no doorbell yet */
+	sim->cfg.engine = NULL;
 	if (cfg->device && *cfg->device) {
 		err = sim_plugin_load(sim, cfg->device);
 		if (err) {
@@ -474,12 +491,15 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 		create_failed(cfg, err, "the device model refused its configuration");
 	else
 		err = sim_smmu_probe(sim);	/* logs its own */
+	if (!err && cfg->engine && *cfg->engine)
+		err = sim_engine_load(sim, cfg->engine);
 	if (!err) {
 		err = -pthread_create(&sim->thread, NULL, device_main, sim);
 		if (err)
 			create_failed(cfg, err, "cannot start the device thread");
 	}
 	if (err) {
+		sim_engine_unload(sim);
 		pthread_mutex_destroy(&sim->fault_lock);
 		pthread_mutex_destroy(&sim->lock);
 		sim_compiled_fini(sim);
@@ -489,8 +509,9 @@ int fsvm_sim_create(const struct fsvm_sim_config *cfg, struct fsvm_sim **out)
 	}
 	sim->thread_started = true;
 	sim_log(sim, FSVM_SIM_LOG_INFO,
-		"fsvm sim: %u contexts, %u TLB entries, %u Hz, idle spin %u us",
-		cfg->num_contexts, cfg->tlb_entries, cfg->clock_hz, cfg->idle_spin_us);
+		"fsvm sim: %u contexts, %u TLB entries, %u Hz, idle spin %u us%s",
+		cfg->num_contexts, cfg->tlb_entries, cfg->clock_hz, cfg->idle_spin_us,
+		sim->eng ? ", engine rtl (Verilator co-simulation)" : "");
 	*out = sim;
 	return 0;
 }
@@ -506,6 +527,7 @@ void fsvm_sim_destroy(struct fsvm_sim *sim)
 		futex_wake(&sim->smmu_seq, INT_MAX);
 		pthread_join(sim->thread, NULL);
 	}
+	sim_engine_unload(sim);
 	pthread_mutex_destroy(&sim->fault_lock);
 	pthread_mutex_destroy(&sim->lock);
 	sim_compiled_fini(sim);
@@ -519,11 +541,17 @@ void fsvm_sim_destroy(struct fsvm_sim *sim)
 
 uint32_t fsvm_sim_mmio_read32(struct fsvm_sim *sim, uint32_t off)
 {
+	if (sim->eng)
+		return sim_engine_mmio_read32(sim, off);
 	return fsvm_model_mmio_read32(&sim->model, off);
 }
 
 void fsvm_sim_mmio_write32(struct fsvm_sim *sim, uint32_t off, uint32_t val)
 {
+	if (sim->eng) {
+		sim->eng_ops->mmio_write32(sim->eng, off, val);
+		return;
+	}
 	fsvm_model_mmio_write32(&sim->model, off, val);
 	if (off >= FSVM_CTX_BASE_OFF && off < FSVM_WINDOW_SIZE) {
 		uint32_t reg = off & (FSVM_PAGE_SIZE - 1u);
@@ -583,7 +611,7 @@ int fsvm_sim_bind(struct fsvm_sim *sim, unsigned int *ctx)
 		return -EBUSY;
 	}
 	/* Nothing of the previous binder: every context register at reset. */
-	fsvm_model_mmio_write32(&sim->model, FSVM_CTX_OFF(i) + FSVM_CTX_CONTROL, FSVM_CTRL_RESET);
+	fsvm_sim_mmio_write32(sim, FSVM_CTX_OFF(i) + FSVM_CTX_CONTROL, FSVM_CTRL_RESET);
 	err = sim_bank_enable(sim, i);
 	if (err) {
 		if (err == -ETIMEDOUT)
@@ -615,8 +643,8 @@ static bool sim_wait_idle(struct fsvm_sim *sim, unsigned int ctx)
 	uint32_t base = FSVM_CTX_OFF(ctx);
 	uint64_t deadline = mono_ns() + 2000000000ull;
 
-	while ((fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) ||
-	       (fsvm_model_mmio_read32(&sim->model, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT)) {
+	while ((fsvm_sim_mmio_read32(sim, base + FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY) ||
+	       (fsvm_sim_mmio_read32(sim, base + FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT)) {
 		struct timespec ts = { 0, 20000 };
 
 		if (mono_ns() > deadline)

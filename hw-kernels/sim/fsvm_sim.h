@@ -45,6 +45,17 @@ struct fsvm_sim_config {
 	 * fsvm_sim_create: -ENODEV when not found, -ENOEXEC when refused.
 	 */
 	const char *device;
+	/*
+	 * NULL or "": the device model's register file and sequencer (C).
+	 * "rtl": the Verilated RTL shell (hw-kernels/rtl) in their place, with
+	 * the HLS C command processor as its lanes (hw-kernels/cosim,
+	 * libfsvm-cosim-rtl.so, searched like a device plugin; -ENODEV when it
+	 * is not found, e.g. the tree was built without Verilator; -EINVAL when
+	 * num_contexts is not the one the RTL was built for). Everything else
+	 * (SMMU, memory port, faults, notes, plugins) is the same; compiled
+	 * kernels register but their packets are BAD_PACKET, as on silicon.
+	 */
+	const char *engine;
 	/* Where the simulator's messages go (libfsvm passes its logger). May be NULL. */
 	void (*log)(int level, const char *msg);
 };

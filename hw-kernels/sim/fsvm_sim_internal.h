@@ -10,6 +10,7 @@
 #include "fsvm_model.h"
 #include "fsvm_smmu_prog.h"
 #include "fsvm_sim.h"
+#include "fsvm_sim_engine.h"
 
 #define SIM_MAX_NOTES	64u
 
@@ -87,6 +88,12 @@ struct fsvm_sim {
 	/* a device plugin's kernels (sim_plugin.c); plugin NULL: built-in */
 	void *plugin;
 	struct fsvm_model_kernels kernels;
+
+	/* cfg.engine "rtl" (sim_engine.c): the co-simulated shell, NULL: the model */
+	const struct fsvm_sim_engine_ops *eng_ops;
+	void *eng;
+	void *eng_handle;
+	struct fsvm_axi eng_axi[FSVM_MAX_CONTEXTS];	/* device thread: forwarded bursts */
 };
 
 /* sim_mem.c */
@@ -99,6 +106,17 @@ int sim_fault_in(uint64_t va, bool write);
  * when not found, -ENOEXEC when refused); unload after the thread stopped. */
 int sim_plugin_load(struct fsvm_sim *sim, const char *device);
 void sim_plugin_unload(struct fsvm_sim *sim);
+
+/* sim_plugin.c's search for any file name: 0 (path in out) or -ENODEV. */
+int sim_find_so(const char *file, char *out, size_t size);
+
+/* sim_engine.c: load and start the engine cfg.engine names (after the
+ * model is initialized, before the device thread starts); unload after the
+ * thread stopped. MMIO goes to the engine when sim->eng is set. */
+int sim_engine_load(struct fsvm_sim *sim, const char *engine);
+void sim_engine_unload(struct fsvm_sim *sim);
+void sim_wake_device(struct fsvm_sim *sim);
+uint32_t sim_engine_mmio_read32(struct fsvm_sim *sim, uint32_t off);
 
 /* sim_compiled.c */
 int sim_compiled_init(struct fsvm_sim *sim);

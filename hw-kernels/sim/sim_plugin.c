@@ -122,9 +122,10 @@ static size_t dir_len(const char *path)
 	return slash ? (size_t)(slash - path) : 0;
 }
 
-static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t size)
+/* The search above for any file name (also the co-simulation engine's):
+ * 0 with the path in out, or -ENODEV. */
+int sim_find_so(const char *file, char *out, size_t size)
 {
-	char file[64];
 	char exe[PATH_MAX];
 	char inst[PATH_MAX] = "";
 	const char *env = getenv("FSVM_DEVICE_PATH");
@@ -133,7 +134,6 @@ static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t
 	Dl_info self;
 	ssize_t n;
 
-	snprintf(file, sizeof(file), "libfsvm-dev-%s.so", name);
 	for (const char *p = env; p && *p;) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
@@ -164,6 +164,17 @@ static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t
 			return 0;
 	}
 	if (in_exe && try_dir(out, size, FSVM_DEVICE_DIR, strlen(FSVM_DEVICE_DIR), file))
+		return 0;
+	return -ENODEV;
+}
+
+static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t size)
+{
+	const char *env = getenv("FSVM_DEVICE_PATH");
+	char file[64];
+
+	snprintf(file, sizeof(file), "libfsvm-dev-%s.so", name);
+	if (sim_find_so(file, out, size) == 0)
 		return 0;
 	sim_log(sim, FSVM_SIM_LOG_ERROR,
 		"fsvm sim: no device \"%s\": %s is not in $FSVM_DEVICE_PATH (%s), "

@@ -192,6 +192,23 @@ static const struct fsvm_backend_ops sim_ops = {
 	.compiled_unregister = sim_compiled_unregister,
 };
 
+/*
+ * The Verilated shell (hw-kernels/cosim): the same operations, but no
+ * compiled-kernel engine, as on silicon (FSVM_PKT_COMPILED is BAD_PACKET).
+ */
+static const struct fsvm_backend_ops rtl_ops = {
+	.name = "rtl",
+	.dev_read = sim_dev_read,
+	.close = sim_close,
+	.bind = sim_bind,
+	.unbind = sim_unbind,
+	.ctx_read32 = sim_ctx_read32,
+	.ctx_write32 = sim_ctx_write32,
+	.wait = sim_wait,
+	.note_mapping = sim_note_mapping,
+	.invalidate = sim_invalidate,
+};
+
 /* FSVM_SIM_CONTEXTS overrides the number of simulated contexts (tests of
  * context exhaustion, multi-process experiments). */
 static int apply_env_overrides(struct fsvm_sim_config *cfg)
@@ -215,7 +232,8 @@ static int apply_env_overrides(struct fsvm_sim_config *cfg)
 /*
  * Start a simulator from cfg (fsvm_sim_default_config plus whatever the
  * variant changes): the whole constructor of a backend that is this
- * simulator, whatever engine cfg selects. args as for "sim:<args>".
+ * simulator, whatever engine cfg selects (cfg->engine "rtl": the Verilated
+ * shell, with rtl_ops). args as for "sim:<args>".
  */
 static int sim_backend_start(struct fsvm_sim_config *cfg, const char *args,
 			     const struct fsvm_backend_ops **ops, void **dev)
@@ -237,7 +255,7 @@ static int sim_backend_start(struct fsvm_sim_config *cfg, const char *args,
 		free(d);
 		return err;
 	}
-	*ops = &sim_ops;
+	*ops = cfg->engine ? &rtl_ops : &sim_ops;
 	*dev = d;
 	return FSVM_OK;
 }
@@ -247,5 +265,15 @@ int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops,
 	struct fsvm_sim_config cfg;
 
 	fsvm_sim_default_config(&cfg);
+	return sim_backend_start(&cfg, args, ops, dev);
+}
+
+/* `rtl` is the same simulator with another engine: only cfg.engine differs. */
+int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops, void **dev)
+{
+	struct fsvm_sim_config cfg;
+
+	fsvm_sim_default_config(&cfg);
+	cfg.engine = "rtl";
 	return sim_backend_start(&cfg, args, ops, dev);
 }

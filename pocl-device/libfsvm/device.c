@@ -31,7 +31,8 @@ static uint32_t reg_read(struct fsvm_device *dev, uint32_t off)
 /*
  * The backends, by the name before the ':' of a device name: "sim",
  * "sim:<name>" or "sim:<path>" (a simulated device built with
- * fsvm_add_device()), "hw" or "hw:/dev/fsvmN" (a board, or the kernel
+ * fsvm_add_device()), "rtl" or "rtl:<name>" (the same with the Verilated
+ * shell RTL, hw-kernels/cosim), "hw" or "hw:/dev/fsvmN" (a board, or the kernel
  * module's emulation mode; "hw" alone is /dev/fsvm0).
  */
 static const struct {
@@ -39,6 +40,7 @@ static const struct {
 	fsvm_backend_open_fn open;
 } backends[] = {
 	{ "sim", fsvm_backend_sim_open },
+	{ "rtl", fsvm_backend_rtl_open },
 	{ "hw", fsvm_backend_hw_open },
 };
 
@@ -64,7 +66,7 @@ static int open_backend(const char *name, struct fsvm_device *dev)
 
 	if (!open) {
 		fsvm_log(FSVM_LOG_ERROR, "unknown device \"%s\": valid names are \"sim\", "
-			 "\"sim:<device>\" and \"hw:/dev/fsvmN\"", name);
+			 "\"sim:<device>\", \"rtl\" and \"hw:/dev/fsvmN\"", name);
 		return FSVM_ERR_NODEV;
 	}
 	snprintf(dev->info.backend, sizeof(dev->info.backend), "%s", backend);

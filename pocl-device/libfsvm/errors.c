@@ -26,7 +26,7 @@ const char *fsvm_strerror(int err)
 					       "table of the device such as the simulator's 256 "
 					       "compiled kernels: free some and retry)";
 	case FSVM_ERR_NODEV:		return "no such device (names: \"sim\", \"sim:<device>\", "
-					       "\"hw:/dev/fsvmN\"; on a board: is fsvm.ko loaded?)";
+					       "\"rtl\", \"hw:/dev/fsvmN\"; on a board: is fsvm.ko loaded?)";
 	case FSVM_ERR_BUSY:		return "all hardware contexts are in use (close another "
 					       "fsvm program, or wait)";
 	case FSVM_ERR_TIMEOUT:		return "timed out (the launch is still pending: wait again)";

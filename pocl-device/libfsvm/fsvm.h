@@ -120,6 +120,11 @@ struct fsvm_device;
  *             FSVM_ERR_NODEV when it is not found
  *   "sim:<path>"  the same, from a path to the .so (any name with a '/');
  *             a file that is not a compatible plugin: FSVM_ERR_IO
+ *   "rtl", "rtl:<name>"  the simulated device with the Verilated shell RTL
+ *             (hw-kernels/rtl) in place of the device model's registers and
+ *             sequencer: a co-simulation, built only with Verilator
+ *             (libfsvm-cosim-rtl.so, searched like a plugin; FSVM_ERR_NODEV
+ *             without it). No compiled kernels, as on silicon.
  *   "hw:/dev/fsvmN"  a board, or the kernel module's emulation mode, through
  *             /dev/fsvmN of kmod/ ("hw" alone: /dev/fsvm0); FSVM_ERR_NODEV
  *             when the device node does not exist
@@ -134,7 +139,7 @@ void fsvm_device_close(struct fsvm_device *dev);
 
 struct fsvm_device_info {
 	char name[64];			/* as opened, e.g. "sim"; a longer name is cut */
-	char backend[16];		/* "sim" or "hw" */
+	char backend[16];		/* "sim", "rtl" or "hw" */
 	uint32_t hw_version;		/* major << 16 | minor, from the VERSION register */
 	uint32_t features;		/* FSVM_FEAT_* */
 	uint32_t clock_hz;		/* kernel clock = timestamp tick rate */

@@ -133,6 +133,8 @@ fsvm_backend_open_fn fsvm_backend_find(const char *name, const char **args,
 
 /* args: sim:<name> or sim:<path> of a device plugin (fsvm_sim.h). */
 int fsvm_backend_sim_open(const char *args, const struct fsvm_backend_ops **ops, void **dev);
+/* `rtl`: the simulator with the Verilated shell as its engine; args as sim. */
+int fsvm_backend_rtl_open(const char *args, const struct fsvm_backend_ops **ops, void **dev);
 /* args: the device path ("/dev/fsvm0" when NULL or empty). */
 int fsvm_backend_hw_open(const char *args, const struct fsvm_backend_ops **ops, void **dev);
 

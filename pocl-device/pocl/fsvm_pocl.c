@@ -356,11 +356,13 @@ static cl_int fsvm_pocl_init(unsigned j, cl_device_id dev, const char *parameter
 	make_hash(d);
 
 	/* OpenCL C from source: on the simulated device (its compiled-kernel
-	 * engine); a board reports no compiler (fsvm_pocl_compile.c). */
+	 * engine); a board reports no compiler (fsvm_pocl_compile.c), nor does
+	 * the co-simulated RTL shell (backend rtl), which has no engine either. */
 #ifdef FSVM_POCL_NO_COMPILER
 	d->compiles = 0;
 #else
-	d->compiles = (d->info.features & FSVM_FEAT_SIMULATED) != 0;
+	d->compiles = (d->info.features & FSVM_FEAT_SIMULATED) != 0 &&
+		      strcmp(d->info.backend, "rtl") != 0;
 #endif
 	dev->compiler_available = d->compiles ? CL_TRUE : CL_FALSE;
 	dev->linker_available = dev->compiler_available;

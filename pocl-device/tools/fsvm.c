@@ -71,7 +71,7 @@ static int global_option(int argc, char **argv, int *i, const char **device, int
 	if (strcmp(arg, "--device") == 0) {
 		if (*i + 1 >= argc || !argv[*i + 1][0]) {
 			fprintf(stderr, "%s: option --device needs a value (sim, sim:<device>, "
-				"hw:/dev/fsvmN)\n", cli_cmd);
+				"rtl, hw:/dev/fsvmN)\n", cli_cmd);
 			return -1;
 		}
 		*device = argv[*i + 1];
@@ -81,7 +81,7 @@ static int global_option(int argc, char **argv, int *i, const char **device, int
 	if (strncmp(arg, "--device=", 9) == 0) {
 		if (!arg[9]) {
 			fprintf(stderr, "%s: option --device needs a value (sim, sim:<device>, "
-				"hw:/dev/fsvmN)\n", cli_cmd);
+				"rtl, hw:/dev/fsvmN)\n", cli_cmd);
 			return -1;
 		}
 		*device = arg + 9;

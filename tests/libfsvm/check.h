@@ -44,6 +44,26 @@ static inline void open_test_device(struct fsvm_device **dev, struct fsvm_contex
 	}
 }
 
+/*
+ * The device under test is the co-simulated RTL shell (FSVM_DEVICE=rtl or
+ * rtl:<plugin>, as fsvm_device_open(NULL) reads it). Where it legitimately
+ * differs from the model (docs/hw-interface.md section 8), a test says so
+ * with this, keyed on the backend, and keeps its check for sim.
+ */
+static inline int test_device_is_rtl(void)
+{
+	const char *d = getenv("FSVM_DEVICE");
+
+	return d && d[0] == 'r' && d[1] == 't' && d[2] == 'l' && (d[3] == '\0' || d[3] == ':');
+}
+
+/* The fault type reported for a burst the SMMU terminated with type t: the
+ * RTL shell only sees the bus error (SLVERR), so it is EXTERNAL there. */
+static inline uint32_t test_smmu_fault_type(uint32_t t)
+{
+	return test_device_is_rtl() ? FSVM_FAULT_EXTERNAL : t;
+}
+
 /* Launch and wait with a generous bound: a hang fails instead of blocking CTest. */
 #define TEST_TIMEOUT_NS (120ull * 1000000000ull)
 

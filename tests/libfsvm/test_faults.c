@@ -80,7 +80,7 @@ static void test_null_and_unmapped(void)
 	uint64_t a1[] = { (uintptr_t)list.head, FSVM_MAX_HOPS, 0 };
 
 	if (expect_fault(FSVM_K_POINTER_CHASE, a1, 3, 0, 1, &fault))
-		CHECK_EQ(fault.type, FSVM_FAULT_TRANSLATION);
+		CHECK_EQ(fault.type, test_smmu_fault_type(FSVM_FAULT_TRANSLATION));
 
 	/* NULL keys array with n > 0. */
 	uint64_t a2[] = { 0, 0, 4, (uintptr_t)results };
@@ -92,7 +92,7 @@ static void test_null_and_unmapped(void)
 	uint64_t a3[] = { (uintptr_t)hole + 64, FSVM_MAX_HOPS, (uintptr_t)&res };
 
 	if (expect_fault(FSVM_K_POINTER_CHASE, a3, 3, (uintptr_t)hole + 64, 0, &fault))
-		CHECK_EQ(fault.type, FSVM_FAULT_TRANSLATION);
+		CHECK_EQ(fault.type, test_smmu_fault_type(FSVM_FAULT_TRANSLATION));
 
 	/* Unmapped output array. */
 	hole = unmapped_page();
@@ -142,7 +142,7 @@ static void test_protections(void)
 	uint64_t a1[] = { 0, (uintptr_t)keys, 4, (uintptr_t)ro };
 
 	if (expect_fault(FSVM_K_BST_LOOKUP, a1, 4, (uintptr_t)ro, 1, &fault))
-		CHECK_EQ(fault.type, FSVM_FAULT_PERMISSION);
+		CHECK_EQ(fault.type, test_smmu_fault_type(FSVM_FAULT_PERMISSION));
 	uint64_t a2[] = { (uintptr_t)ro + 10, 0x55, 100 };
 
 	expect_fault(FSVM_K_MEMSET, a2, 3, (uintptr_t)ro + 10, 1, &fault);

@@ -50,7 +50,8 @@ static void test_lists(void)
 
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		struct list_workload list;
-		size_t n = sizes[s];
+		/* on the co-simulated RTL (~10 us a hop) the long list is 32 Ki nodes */
+		size_t n = test_device_is_rtl() && sizes[s] > (1u << 15) ? 1u << 15 : sizes[s];
 
 		REQUIRE(list_build(&list, n, 100 + s) == 0);
 		check_chase(&list, FSVM_MAX_HOPS);
@@ -121,7 +122,8 @@ static void check_bst(size_t nodes, size_t nkeys, uint64_t seed, size_t offset)
 		CHECK_EQ(bad, 0);
 		cyc[k] = rec.cycles;
 	}
-	if (nodes >= 1000 && nkeys >= 1000)
+	/* the model's overlap of a batch's bursts; the RTL's lanes issue one at a time */
+	if (nodes >= 1000 && nkeys >= 1000 && !test_device_is_rtl())
 		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	free(b.kbase);
 	free(b.rbase);
@@ -166,7 +168,8 @@ static void check_hash(size_t nodes, uint64_t nbuckets, size_t nkeys, uint64_t s
 		CHECK_EQ(bad, 0);
 		cyc[k] = rec.cycles;
 	}
-	if (nodes >= 1000 && nkeys >= 1000)
+	/* the model's overlap of a batch's bursts; the RTL's lanes issue one at a time */
+	if (nodes >= 1000 && nkeys >= 1000 && !test_device_is_rtl())
 		CHECK(cyc[16] < cyc[4] && cyc[4] < cyc[1]);
 	hash_free(&table);
 	free(keys);
@@ -178,13 +181,13 @@ static void test_trees_and_tables(void)
 	check_bst(0, 10, 1, 0);		/* empty tree: all absent */
 	check_bst(1, 5, 2, 0);
 	check_bst(17, 100, 3, 8);	/* buffers at malloc + 8 */
-	check_bst(10000, 5000, 4, 24);
+	check_bst(10000, test_device_is_rtl() ? 1000 : 5000, 4, 24);	/* rtl: fewer keys */
 	check_bst(100, 0, 5, 0);	/* no keys */
 
 	check_hash(0, 1, 10, 6);
 	check_hash(1000, 1, 200, 7);	/* one bucket: one long chain */
 	check_hash(1000, 64, 1000, 8);
-	check_hash(50000, 4096, 20000, 9);
+	check_hash(50000, 4096, test_device_is_rtl() ? 2000 : 20000, 9);
 	check_hash(10, 16, 0, 10);
 }
 
@@ -295,7 +298,8 @@ static void test_batch(void)
 	struct list_workload list;
 	struct fsvm_chase_result got[FSVM_BATCH_LANES];
 	uint64_t heads[FSVM_BATCH_LANES], cycles[17] = { 0 };
-	const size_t n = 20000;
+	/* 20000 hops per k; 2000 on the co-simulated RTL (about function there) */
+	const size_t n = test_device_is_rtl() ? 2000 : 20000;
 
 	REQUIRE(list_build(&list, n, 77) == 0);
 	for (unsigned int k = 1; k <= FSVM_BATCH_LANES; k++) {
@@ -321,8 +325,10 @@ static void test_batch(void)
 		CHECK_EQ(rec.items, seg * k);
 		cycles[k] = rec.cycles * 1000 / (seg * k);	/* per 1000 hops */
 	}
-	CHECK(cycles[2] < cycles[1]);
-	CHECK(cycles[8] < cycles[4]);
+	if (!test_device_is_rtl()) {	/* the model's overlap (see above) */
+		CHECK(cycles[2] < cycles[1]);
+		CHECK(cycles[8] < cycles[4]);
+	}
 	/* a NULL head is an empty list; k = 0 touches nothing; k = 17 is refused */
 	heads[0] = 0;
 	uint64_t args0[] = { (uintptr_t)heads, 1, 10, (uintptr_t)got };
