@@ -108,7 +108,8 @@ int sim_plugin_load(struct fsvm_sim *sim, const char *device);
 void sim_plugin_unload(struct fsvm_sim *sim);
 
 /* sim_plugin.c's search for any file name: 0 (path in out) or -ENODEV. */
-int sim_find_so(const char *file, char *out, size_t size);
+int sim_find_so(const char *file, char *out, size_t size, char *inst, size_t inst_size,
+		bool *in_exe);
 
 /* sim_engine.c: load and start the engine cfg.engine names (after the
  * model is initialized, before the device thread starts); unload after the

@@ -138,7 +138,8 @@ int sim_engine_load(struct fsvm_sim *sim, const char *engine)
 {
 	struct fsvm_sim_engine_host h;
 	const struct fsvm_sim_engine_ops *ops;
-	char path[PATH_MAX];
+	char path[PATH_MAX], inst[PATH_MAX];
+	bool in_exe;
 	void *dl;
 	int err = 0;
 
@@ -146,14 +147,15 @@ int sim_engine_load(struct fsvm_sim *sim, const char *engine)
 		sim_log(sim, FSVM_SIM_LOG_ERROR, "fsvm sim: no engine \"%s\" (only \"rtl\")", engine);
 		return -ENODEV;
 	}
-	if (sim_find_so(ENGINE_FILE, path, sizeof(path)) != 0) {
+	if (sim_find_so(ENGINE_FILE, path, sizeof(path), inst, sizeof(inst), &in_exe) != 0) {
 		const char *env = getenv("FSVM_DEVICE_PATH");
 
 		sim_log(sim, FSVM_SIM_LOG_ERROR,
 			"fsvm sim: rtl: " ENGINE_FILE " not found ($FSVM_DEVICE_PATH %s, the "
-			"executable's and libfsvm's directories, " FSVM_DEVICE_DIR "): fsvm was built "
+			"executable's and libfsvm's directories%s%s%s): fsvm was built "
 			"without Verilator (apt-get install verilator, rebuild)",
-			env && *env ? env : "unset");
+			env && *env ? env : "unset", inst[0] ? ", " : "", inst,
+			in_exe ? ", " FSVM_DEVICE_DIR : "");
 		return -ENODEV;
 	}
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);

@@ -122,18 +122,24 @@ static size_t dir_len(const char *path)
 	return slash ? (size_t)(slash - path) : 0;
 }
 
-/* The search above for any file name (also the co-simulation engine's):
- * 0 with the path in out, or -ENODEV. */
-int sim_find_so(const char *file, char *out, size_t size)
+/*
+ * The search above for any file name (also the co-simulation engine's):
+ * 0 with the path in out, or -ENODEV. inst (inst_size bytes) receives the
+ * relative install directory it tried ("" if none) and *in_exe whether the
+ * configured FSVM_DEVICE_DIR was tried too, for the caller's message.
+ */
+int sim_find_so(const char *file, char *out, size_t size, char *inst, size_t inst_size,
+		bool *in_exe_out)
 {
 	char exe[PATH_MAX];
-	char inst[PATH_MAX] = "";
 	const char *env = getenv("FSVM_DEVICE_PATH");
 	struct link_map *map = NULL;
 	bool in_exe = false;
 	Dl_info self;
 	ssize_t n;
 
+	inst[0] = '\0';
+	*in_exe_out = false;
 	for (const char *p = env; p && *p;) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
@@ -155,14 +161,15 @@ int sim_find_so(const char *file, char *out, size_t size)
 		/* the main program has the empty name in the link map */
 		in_exe = map != NULL && map->l_name != NULL && map->l_name[0] == '\0';
 		if (in_exe && n > 0)
-			snprintf(inst, sizeof(inst), "%.*s/" FSVM_DEVICE_DIR_FROM_BIN,
+			snprintf(inst, inst_size, "%.*s/" FSVM_DEVICE_DIR_FROM_BIN,
 				 (int)dir_len(exe), exe);
 		else if (!in_exe)
-			snprintf(inst, sizeof(inst), "%.*s/" FSVM_DEVICE_DIR_FROM_LIB,
+			snprintf(inst, inst_size, "%.*s/" FSVM_DEVICE_DIR_FROM_LIB,
 				 (int)dir_len(self.dli_fname), self.dli_fname);
 		if (inst[0] && try_dir(out, size, inst, strlen(inst), file))
 			return 0;
 	}
+	*in_exe_out = in_exe;
 	if (in_exe && try_dir(out, size, FSVM_DEVICE_DIR, strlen(FSVM_DEVICE_DIR), file))
 		return 0;
 	return -ENODEV;
@@ -171,10 +178,12 @@ int sim_find_so(const char *file, char *out, size_t size)
 static int find_plugin(struct fsvm_sim *sim, const char *name, char *out, size_t size)
 {
 	const char *env = getenv("FSVM_DEVICE_PATH");
+	char inst[PATH_MAX];
+	bool in_exe = false;
 	char file[64];
 
 	snprintf(file, sizeof(file), "libfsvm-dev-%s.so", name);
-	if (sim_find_so(file, out, size) == 0)
+	if (sim_find_so(file, out, size, inst, sizeof(inst), &in_exe) == 0)
 		return 0;
 	sim_log(sim, FSVM_SIM_LOG_ERROR,
 		"fsvm sim: no device \"%s\": %s is not in $FSVM_DEVICE_PATH (%s), "
