@@ -21,7 +21,7 @@ module fsvm_shell_bd #(
     parameter [31:0] WATCHDOG = 32'd0
 ) (
     (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 ap_clk CLK" *)
-    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi_ctl:m_axi_lanes:s_axi_d0:m_axi_d0:s_axi_c0:m_axi_c0:s_axi_d1:m_axi_d1:s_axi_c1:m_axi_c1:s_axi_d2:m_axi_d2:s_axi_c2:m_axi_c2:s_axi_d3:m_axi_d3:s_axi_c3:m_axi_c3:s_axi_d4:m_axi_d4:s_axi_c4:m_axi_c4:s_axi_d5:m_axi_d5:s_axi_c5:m_axi_c5:s_axi_d6:m_axi_d6:s_axi_c6:m_axi_c6:s_axi_d7:m_axi_d7:s_axi_c7:m_axi_c7, ASSOCIATED_RESET ap_rst_n" *)
+    (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi_ctl:m_axi_lanes:s_axi_d0:m_axi_d0:s_axi_c0:m_axi_c0:s_axi_d1:m_axi_d1:s_axi_c1:m_axi_c1:s_axi_d2:m_axi_d2:s_axi_c2:m_axi_c2:s_axi_d3:m_axi_d3:s_axi_c3:m_axi_c3:s_axi_d4:m_axi_d4:s_axi_c4:m_axi_c4:s_axi_d5:m_axi_d5:s_axi_c5:m_axi_c5:s_axi_d6:m_axi_d6:s_axi_c6:m_axi_c6:s_axi_d7:m_axi_d7:s_axi_c7:m_axi_c7, ASSOCIATED_RESET ap_rst_n:d0_rst_n:c0_rst_n:d1_rst_n:c1_rst_n:d2_rst_n:c2_rst_n:d3_rst_n:c3_rst_n:d4_rst_n:c4_rst_n:d5_rst_n:c5_rst_n:d6_rst_n:c6_rst_n:d7_rst_n:c7_rst_n" *)
     input  wire ap_clk,
     (* X_INTERFACE_INFO = "xilinx.com:signal:reset:1.0 ap_rst_n RST" *)
     (* X_INTERFACE_PARAMETER = "POLARITY ACTIVE_LOW" *)

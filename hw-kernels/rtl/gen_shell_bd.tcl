@@ -108,7 +108,7 @@ puts "    parameter \[31:0\] WATCHDOG = 32'd0"
 puts ") ("
 
 port [list "X_INTERFACE_INFO = \"xilinx.com:signal:clock:1.0 ap_clk CLK\"" \
-           "X_INTERFACE_PARAMETER = \"ASSOCIATED_BUSIF [join [concat s_axi_ctl m_axi_lanes $busifs] :], ASSOCIATED_RESET ap_rst_n\""] \
+           "X_INTERFACE_PARAMETER = \"ASSOCIATED_BUSIF [join [concat s_axi_ctl m_axi_lanes $busifs] :], ASSOCIATED_RESET [join [concat ap_rst_n $resets] :]\""] \
     "input  wire ap_clk"
 port [list "X_INTERFACE_INFO = \"xilinx.com:signal:reset:1.0 ap_rst_n RST\"" \
            "X_INTERFACE_PARAMETER = \"POLARITY ACTIVE_LOW\""] \

@@ -190,7 +190,7 @@ foreach top {fsvm_cp_dispatch fsvm_cp_complete} {
     lappend repos $dir
 }
 if {[info exists ::env(FSVM_BD_EXTRA_IP_REPO)]} {
-    # Where the shell IP lives (not in this repository: README.md).
+    # Where package_shell_ip.tcl put the shell IP (README.md).
     lappend repos $::env(FSVM_BD_EXTRA_IP_REPO)
 }
 set_property ip_repo_paths $repos [current_project]
@@ -207,11 +207,10 @@ if {$vlnv_dispatch eq "" || $vlnv_complete eq ""} {
 }
 
 if {!$opt(lanes_only) && [ipdef_vlnv $opt(shell_vlnv)] eq ""} {
-    fail "the shell IP $opt(shell_vlnv) is not in the IP catalog. This repository has\
-          the HLS command processor and kernels but not the shell that implements the\
-          fsvm_hw.h control window (identification page, kernel table, context pages,\
-          doorbells, sequencing, interrupt) - see README.md, 'What is missing'.\
-          Point FSVM_BD_EXTRA_IP_REPO at it, or build the data path only with lanes_only=1."
+    fail "the shell IP $opt(shell_vlnv) is not in the IP catalog. Package the RTL\
+          shell with hw-kernels/vivado/package_shell_ip.tcl (README.md, 'The shell IP')\
+          and point FSVM_BD_EXTRA_IP_REPO at its ip_dir, or build the data path only\
+          with lanes_only=1."
 }
 
 # ---------------------------------------------------------------------------
