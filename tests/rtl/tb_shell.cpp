@@ -1622,7 +1622,7 @@ static void t_abort_during_fetch()
 		size_t d0 = lanes[n].starts.size(), c0 = lanes[NC + n].starts.size();
 		cw(n, FSVM_CTX_DOORBELL, 3);
 		uint64_t end = g_cycle + 20000;
-		auto at_hold = [&P, &r, k]() {
+		auto at_hold = [&]() {
 			return !P.rq.empty() && P.rq.front().addr == r.base && P.rq.front().beat == k && !P.r_valid;
 		};
 		while (!at_hold() && g_cycle < end)
