@@ -7,11 +7,18 @@
 #
 # What this proves: the scripts parse, every branch that the configurations
 # below reach executes, argument parsing and the error exits behave, every
-# interface pin is connected exactly once, crossbar IDs and addresses come
-# out as intended, and the block-design commands are called with the
-# argument shapes used here. What it does NOT prove: that Vivado accepts
-# these IP names, parameter names or values, pin names or the design -
-# nothing here has run in Vivado (README.md).
+# interface pin is connected exactly once and every pin is on one net,
+# crossbar IDs and addresses come out as intended, and the block-design
+# commands are called with the argument shapes used here. For 1, 4 and 8
+# contexts (and lanes_only): each lane's m_axi_gmem, ap_rst_n, interrupt and
+# s_axi_control is on the shell pin / crossbar slot / register slot it must
+# be, fsvm_shell_bd.v maps that shell pin to the fsvm_shell lane of that
+# slot, and every shell pin and parameter the block design uses exists in
+# fsvm_shell_bd.v and is enabled for that NUM_CONTEXTS. The stub packager
+# reads fsvm_shell_bd.v's ports and X_INTERFACE_INFO attributes as Vivado's
+# would. What it does NOT prove: that Vivado accepts these IP names,
+# parameter names or values, pin names or the design - nothing here has run
+# in Vivado (README.md).
 
 set here [file dirname [file normalize [info script]]]
 set tmp  [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] fsvm-vivado-check-[pid]]
