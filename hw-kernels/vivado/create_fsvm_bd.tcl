@@ -495,7 +495,7 @@ for {set i 0} {$i < $nlane} {incr i} {
     set id  [expr {$i < $nctx ? $ctx : ($complete_id_bit | $ctx)}]
     set p [lindex $lane_port $i]
     puts $f [format "lane data path:  %-18s m_axi_gmem -> %s -> data_xbar S%02d (AXI ID 0x%02x)" \
-        [lindex $lane_cells $i] \
+        [string trimleft [lindex $lane_cells $i] /] \
         [expr {$with_shell ? "fsvm_shell s_axi_$p/m_axi_$p (reset ${p}_rst_n, interrupt ${p}_irq)" : "direct"}] \
         $i $id]
 }
