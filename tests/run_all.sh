@@ -119,7 +119,7 @@ fi
 rtl_stage() {
 	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs
 	# tcl (tclsh-check.tcl of hw-kernels/vivado), device-tree-compiler
-	# (the kmod/dt overlay) and z3 (the formal check of s_axi_ctl) add their
+	# (the kmod/dt overlay) and z3 (formal_axil.sh: s_axi_ctl, m_axi_lanes) add their
 	# ctest -L rtl checks when present.
 	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler z3:z3; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || pk+=("${p#*:}")
