@@ -111,16 +111,18 @@ if [ -d "$rel" ]; then
 fi
 
 # --- rtl: the shell RTL on Verilator and Yosys (hw-kernels/rtl, tests/rtl) ------
-# Installs verilator and yosys (Debian 12: 5.006, 0.23), tcl and
-# device-tree-compiler when root; SKIP without verilator or yosys. Lint for
-# 1/4/8 contexts, the testbenches, FSVM_DEVICE=rtl (libfsvm's tests on the
-# co-simulated shell, tests/cosim), the dtc and tclsh checks (ctest -L rtl)
-# in the release build, and synth_xilinx -family xcup for 4 contexts.
+# Installs verilator and yosys (Debian 12: 5.006, 0.23), tcl,
+# device-tree-compiler and z3 when root; SKIP without verilator or yosys. Lint
+# for 1/4/8 contexts, the testbenches, FSVM_DEVICE=rtl (libfsvm's tests on the
+# co-simulated shell, tests/cosim), the dtc, tclsh and formal checks
+# (ctest -L rtl) in the release build, and synth_xilinx -family xcup for 4
+# contexts.
 rtl_stage() {
 	local pk=() p rgen=$rel/hw-kernels/rtl/gen log=$out/rtl.log lint synth tbs cos
-	# tcl (tclsh-check.tcl of hw-kernels/vivado) and device-tree-compiler
-	# (the kmod/dt overlay) add their ctest -L rtl checks when present.
-	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler; do
+	# tcl (tclsh-check.tcl of hw-kernels/vivado), device-tree-compiler
+	# (the kmod/dt overlay) and z3 (formal_axil.sh: s_axi_ctl, m_axi_lanes) add their
+	# ctest -L rtl checks when present.
+	for p in verilator:verilator yosys:yosys tclsh:tcl dtc:device-tree-compiler z3:z3; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || pk+=("${p#*:}")
 	done
 	: >"$log"

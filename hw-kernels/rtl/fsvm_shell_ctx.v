@@ -287,16 +287,11 @@ module fsvm_shell_ctx #(
                              (!draining || wd_d_fired ||
                               ({24'd0, r_type} != `FSVM_PKT_INVALID && !d_fault));
 
+    // Two resets: rst_n puts back the sequencer's registers (here) and the
+    // context page's (the last statement of this block, which wins);
+    // CONTROL.RESET (do_reset) only the page's, the same list.
     always @(posedge clk) begin
         if (!rst_n) begin
-            ring_base_lo <= 32'd0; ring_base_hi <= 32'd0; ring_size <= 32'd0;
-            en <= 1'b0; abort <= 1'b0; irq_en <= 1'b0;
-            doorbell <= 32'd0; read_index <= 32'd0;
-            faulted <= 1'b0; bad_ring <= 1'b0; irq_st <= 32'd0;
-            fault_va <= 64'd0; fault_synd <= 32'd0; fault_packet <= 32'd0;
-            fault_count <= 32'd0; completed <= 32'd0;
-            ring_va <= 64'd0; ring_n <= 32'd0; ring_valid <= 1'b0;
-            parked <= 1'b0; db_written <= 1'b0; stale <= 1'b0;
             st <= ST_IDLE; step <= 5'd0; draining <= 1'b0; abort_seen <= 1'b0;
             idx <= 32'd0; t_start <= 64'd0; irq_pend <= 32'd0;
             r_status <= 32'd0; r_phase <= 32'd0; r_items <= 32'd0; r_type <= 8'd0;
@@ -466,16 +461,6 @@ module fsvm_shell_ctx #(
                     db_written <= 1'b1;
                 end
             end
-            if (do_reset) begin
-                ring_base_lo <= 32'd0; ring_base_hi <= 32'd0; ring_size <= 32'd0;
-                en <= 1'b0; abort <= 1'b0; irq_en <= 1'b0;
-                doorbell <= 32'd0; read_index <= 32'd0;
-                faulted <= 1'b0; bad_ring <= 1'b0; irq_st <= 32'd0;
-                fault_va <= 64'd0; fault_synd <= 32'd0; fault_packet <= 32'd0;
-                fault_count <= 32'd0; completed <= 32'd0;
-                ring_va <= 64'd0; ring_n <= 32'd0; ring_valid <= 1'b0;
-                parked <= 1'b0; db_written <= 1'b0; stale <= 1'b0;
-            end
             if (w_ctrl && !w_reset) begin
                 irq_en <= (wr_data & `FSVM_CTRL_IRQ_EN) != 32'd0;
                 if ((wr_data & `FSVM_CTRL_ABORT) != 32'd0) abort <= 1'b1;
@@ -500,6 +485,17 @@ module fsvm_shell_ctx #(
                     en <= 1'b0;             // stops after the current packet
                 end
             end
+        end
+        // ---------------- the context page's reset values (rst_n, CONTROL.RESET)
+        if (!rst_n || do_reset) begin
+            ring_base_lo <= 32'd0; ring_base_hi <= 32'd0; ring_size <= 32'd0;
+            en <= 1'b0; abort <= 1'b0; irq_en <= 1'b0;
+            doorbell <= 32'd0; read_index <= 32'd0;
+            faulted <= 1'b0; bad_ring <= 1'b0; irq_st <= 32'd0;
+            fault_va <= 64'd0; fault_synd <= 32'd0; fault_packet <= 32'd0;
+            fault_count <= 32'd0; completed <= 32'd0;
+            ring_va <= 64'd0; ring_n <= 32'd0; ring_valid <= 1'b0;
+            parked <= 1'b0; db_written <= 1'b0; stale <= 1'b0;
         end
     end
 endmodule

@@ -31,10 +31,18 @@
 #   - per context n: one fsvm_cp_dispatch and one fsvm_cp_complete HLS IP
 #     (hw-kernels/hls, packaged by export_hls_ip.tcl) with AxCACHE = 0b1111
 #     and AxPROT = 0b010 (data, non-secure, unprivileged) on their m_axi;
-#   - an AXI Crossbar (not SmartConnect) in front of HPC0 that gives every
-#     master a fixed AXI ID: dispatch of context n issues ID n, complete of
-#     context n issues ID 0x20|n, so context n's StreamID is 0x200 + n under
-#     SMR mask 0x20 (TBU0 | HPC0 master 0b1000 | AXI ID);
+#   - the shell IP (package_shell_ip.tcl, top fsvm_shell_bd): every lane's
+#     m_axi_gmem goes into the shell's lane port (s_axi_d<n> / s_axi_c<n>),
+#     which forces the AXI ID, AxCACHE/AxPROT and watches the responses; the
+#     port's master side (m_axi_d<n> / m_axi_c<n>) goes to the crossbar. The
+#     lanes' ap_rst_n come from the shell (d<n>_rst_n / c<n>_rst_n, its
+#     watchdog), their `interrupt` go to it (d<n>_irq / c<n>_irq), and the
+#     shell's m_axi_lanes reaches their s_axi_control;
+#   - an AXI Crossbar (not SmartConnect) in front of HPC0 that keeps every
+#     master's fixed AXI ID: dispatch of context n issues ID n, complete of
+#     context n issues ID 0x20|n (the shell's lane ports drive the same IDs),
+#     so context n's StreamID is 0x200 + n under SMR mask 0x20 (TBU0 | HPC0
+#     master 0b1000 | AXI ID);
 #   - the shell's AXI4-Lite control window at 0xA000_0000 (128 KiB,
 #     fsvm_hw.h) and its interrupt on pl_ps_irq0[0] (GIC ID 121 = SPI 89).
 
@@ -116,8 +124,9 @@ proc note {msg} {
 }
 
 # Set one IP parameter to a bit-string, accepting the spellings packaged IP
-# uses ("1111", "0b1111"); verify by reading it back.
-proc set_bits_param {cell param bits} {
+# uses ("1111", "0b1111"); verify by reading it back. Returns 1 if it took.
+# required 0: the shell's lane ports force the value anyway, so only a note.
+proc set_bits_param {cell param bits {required 1}} {
     set ok 0
     foreach spelling [list $bits 0b$bits] {
         if {![catch {set_property CONFIG.$param $spelling $cell}]} {
@@ -128,11 +137,26 @@ proc set_bits_param {cell param bits} {
             }
         }
     }
-    if {!$ok} {
+    if {!$ok && $required} {
         fail "could not set $param = $bits on $cell. The HLS IP must drive this value:\
               re-export it with hw-kernels/vivado/export_hls_ip.tcl, or put an AXI shim\
               that rewrites AxCACHE/AxPROT between the IP and the crossbar (README.md)."
     }
+    if {!$ok} {
+        note "could not set $param = $bits on $cell: the shell's lane port forces it"
+    }
+    return $ok
+}
+
+# Set an integer IP parameter (decimal or 0x hex spelling) and read it back.
+proc set_int_param {cell param value} {
+    foreach spelling [list $value [format 0x%X $value]] {
+        if {![catch {set_property CONFIG.$param $spelling $cell}]} {
+            set got [get_property CONFIG.$param $cell]
+            if {[string is integer -strict $got] && $got == $value} { return }
+        }
+    }
+    fail "could not set $param = $value on $cell (got '[get_property CONFIG.$param $cell]')"
 }
 
 # Hex with a fixed number of digits, as the AXI Crossbar spells its IDs.
@@ -166,7 +190,7 @@ foreach top {fsvm_cp_dispatch fsvm_cp_complete} {
     lappend repos $dir
 }
 if {[info exists ::env(FSVM_BD_EXTRA_IP_REPO)]} {
-    # Where the shell IP lives (not in this repository: README.md).
+    # Where package_shell_ip.tcl put the shell IP (README.md).
     lappend repos $::env(FSVM_BD_EXTRA_IP_REPO)
 }
 set_property ip_repo_paths $repos [current_project]
@@ -182,13 +206,11 @@ if {$vlnv_dispatch eq "" || $vlnv_complete eq ""} {
           run hw-kernels/vivado/export_hls_ip.tcl."
 }
 
-set with_shell [expr {!$opt(lanes_only)}]
-if {$with_shell && [ipdef_vlnv $opt(shell_vlnv)] eq ""} {
-    fail "the shell IP $opt(shell_vlnv) is not in the IP catalog. This repository has\
-          the HLS command processor and kernels but not the shell that implements the\
-          fsvm_hw.h control window (identification page, kernel table, context pages,\
-          doorbells, sequencing, interrupt) - see README.md, 'What is missing'.\
-          Point FSVM_BD_EXTRA_IP_REPO at it, or build the data path only with lanes_only=1."
+if {!$opt(lanes_only) && [ipdef_vlnv $opt(shell_vlnv)] eq ""} {
+    fail "the shell IP $opt(shell_vlnv) is not in the IP catalog. Package the RTL\
+          shell with hw-kernels/vivado/package_shell_ip.tcl (README.md, 'The shell IP')\
+          and point FSVM_BD_EXTRA_IP_REPO at its ip_dir, or build the data path only\
+          with lanes_only=1."
 }
 
 # ---------------------------------------------------------------------------
@@ -231,27 +253,69 @@ connect_bd_net $clk [get_bd_pins $ps/saxihpc0_fpd_aclk]
 # Context lanes: HLS command processor (with all kernels) per context
 # ---------------------------------------------------------------------------
 
-set masters {}   ;# crossbar slot order: dispatch 0..n-1, then complete 0..n-1
-set lane_ctl {}  ;# HLS s_axi_control interfaces
-set lane_irq {}  ;# HLS interrupt pins
+set with_shell [expr {!$opt(lanes_only)}]
+# Lane slot l (crossbar slot, m_axi_lanes register slot, fsvm_shell lane
+# index): dispatch lanes of contexts 0..n-1, then complete lanes 0..n-1.
+set lane_cells {}  ;# cell per slot
+set lane_port {}   ;# the shell's lane port per slot: d<n> or c<n>
+set lane_ctl {}    ;# HLS s_axi_control interfaces
+set lane_irq {}    ;# HLS interrupt pins
 foreach {kind vlnv} [list dispatch $vlnv_dispatch complete $vlnv_complete] {
     for {set n 0} {$n < $nctx} {incr n} {
         set cell [create_bd_cell -type ip -vlnv $vlnv ctx${n}_$kind]
         # Vitis HLS m_axi defaults: AxCACHE 0b0011 (non-coherent on HPC),
         # AxPROT 0b000 (SECURE: the SMMU's non-secure stream table never sees
-        # it). Both are parameters of the packaged IP.
-        set_bits_param $cell C_M_AXI_GMEM_CACHE_VALUE $axcache
-        set_bits_param $cell C_M_AXI_GMEM_PROT_VALUE  $axprot
+        # it). Both are parameters of the packaged IP; with the shell its lane
+        # port forces 0b1111 / 0b010 as well, so the parameters are then only
+        # a second line of defence.
+        set_bits_param $cell C_M_AXI_GMEM_CACHE_VALUE $axcache $opt(lanes_only)
+        set_bits_param $cell C_M_AXI_GMEM_PROT_VALUE  $axprot $opt(lanes_only)
         connect_bd_net $clk  [get_bd_pins $cell/ap_clk]
-        connect_bd_net $rstn [get_bd_pins $cell/ap_rst_n]
-        lappend masters  [get_bd_intf_pins $cell/m_axi_gmem]
-        lappend lane_ctl [get_bd_intf_pins $cell/s_axi_control]
-        lappend lane_irq [get_bd_pins $cell/interrupt]
+        lappend lane_cells $cell
+        lappend lane_port  [string index $kind 0]$n
+        lappend lane_ctl   [get_bd_intf_pins $cell/s_axi_control]
+        lappend lane_irq   [get_bd_pins $cell/interrupt]
     }
 }
 set gmem_bits [get_property CONFIG.C_M_AXI_GMEM_DATA_WIDTH [get_bd_cells ctx0_dispatch]]
 if {![string is integer -strict $gmem_bits] || [lsearch {32 64 128} $gmem_bits] < 0} {
     fail "unexpected m_axi_gmem data width '$gmem_bits' (HPC0 takes 32, 64 or 128)"
+}
+set gmem_idw [get_property CONFIG.C_M_AXI_GMEM_ID_WIDTH [get_bd_cells ctx0_dispatch]]
+if {![string is integer -strict $gmem_idw] || $gmem_idw < 1} { set gmem_idw 1 }
+
+# ---------------------------------------------------------------------------
+# The shell: every lane's data path, reset and interrupt go through it
+# ---------------------------------------------------------------------------
+# fsvm_shell_bd (package_shell_ip.tcl) has per context n the lane ports
+# s_axi_d<n>/m_axi_d<n> (dispatch, fsvm_shell lane n) and s_axi_c<n>/m_axi_c<n>
+# (complete, lane NUM_CONTEXTS + n), d<n>_rst_n/c<n>_rst_n and d<n>_irq/c<n>_irq.
+set nlane [llength $lane_ctl]
+set masters {}   ;# what drives crossbar slot l
+if {$with_shell} {
+    set shell [create_bd_cell -type ip -vlnv [ipdef_vlnv $opt(shell_vlnv)] fsvm_shell]
+    set_int_param $shell NUM_CONTEXTS $nctx
+    set_int_param $shell DW $gmem_bits
+    set_int_param $shell IDW $gmem_idw
+    set_int_param $shell CLOCK_HZ [expr {$opt(pl_mhz) * 1000000}]
+    set_int_param $shell LANE_BASE $lane_ctl_base
+    set_int_param $shell LANE_STRIDE $lane_ctl_range
+    connect_bd_net $clk  [get_bd_pins $shell/ap_clk]
+    connect_bd_net $rstn [get_bd_pins $shell/ap_rst_n]
+    for {set l 0} {$l < $nlane} {incr l} {
+        set cell [lindex $lane_cells $l]
+        set p [lindex $lane_port $l]
+        connect_bd_intf_net [get_bd_intf_pins $cell/m_axi_gmem] [get_bd_intf_pins $shell/s_axi_$p]
+        connect_bd_net [get_bd_pins $shell/${p}_rst_n] [get_bd_pins $cell/ap_rst_n]
+        connect_bd_net [lindex $lane_irq $l] [get_bd_pins $shell/${p}_irq]
+        lappend masters [get_bd_intf_pins $shell/m_axi_$p]
+    }
+} else {
+    for {set l 0} {$l < $nlane} {incr l} {
+        set cell [lindex $lane_cells $l]
+        connect_bd_net $rstn [get_bd_pins $cell/ap_rst_n]
+        lappend masters [get_bd_intf_pins $cell/m_axi_gmem]
+    }
 }
 
 # ---------------------------------------------------------------------------
@@ -262,7 +326,9 @@ if {![string is integer -strict $gmem_bits] || [lsearch {32 64 128} $gmem_bits] 
 # therefore be a fixed function of the context. The AXI Crossbar in SAMD mode
 # builds the MI-side ID as S<i>_BASE_ID | (SI thread ID bits); with
 # THREAD_ID_WIDTH 0 every slot issues exactly its BASE_ID, and responses are
-# routed back by that ID. AXI SmartConnect instead re-encodes/compresses IDs
+# routed back by that ID. The shell's lane port of slot i already drives that
+# same ID (fsvm_shell.v: lane l < n issues l, lane n + c issues 0x20 | c), so
+# the ID is the same on both sides of the crossbar. AXI SmartConnect instead re-encodes/compresses IDs
 # per its own needs, so the StreamID would no longer identify the context:
 # do not use it on this path.
 set xbar [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_crossbar:2.1 data_xbar]
@@ -316,26 +382,19 @@ proc make_ic {name nmi clk rstn icrstn} {
     return $ic
 }
 
-set nlane [llength $lane_ctl]
 if {$with_shell} {
     # The shell owns the lanes: it programs their HLS registers (ring VA,
-    # index, ap_start) through its own AXI4-Lite master and takes their
-    # interrupts. Only the fsvm_hw.h window is visible to the CPU.
-    set shell [create_bd_cell -type ip -vlnv [ipdef_vlnv $opt(shell_vlnv)] fsvm_shell]
-    catch {set_property CONFIG.NUM_CONTEXTS $nctx $shell}
-    connect_bd_net $clk  [get_bd_pins $shell/ap_clk]
-    connect_bd_net $rstn [get_bd_pins $shell/ap_rst_n]
+    # index, ap_start) through its own AXI4-Lite master, lane slot l at
+    # LANE_BASE + l * LANE_STRIDE (set above to lane_ctl_base/range); their
+    # interrupts and resets were connected with the data path. Only the
+    # fsvm_hw.h window is visible to the CPU.
     connect_bd_intf_net [get_bd_intf_pins $ps/M_AXI_HPM0_FPD] [get_bd_intf_pins $shell/s_axi_ctl]
 
     set lane_ic [make_ic lane_ctl_ic $nlane $clk $rstn $icrstn]
     connect_bd_intf_net [get_bd_intf_pins $shell/m_axi_lanes] [get_bd_intf_pins $lane_ic/S00_AXI]
-    set irqs [create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 lane_irq_concat]
-    set_property CONFIG.NUM_PORTS $nlane $irqs
     for {set i 0} {$i < $nlane} {incr i} {
         connect_bd_intf_net [get_bd_intf_pins $lane_ic/M[format %02d $i]_AXI] [lindex $lane_ctl $i]
-        connect_bd_net [lindex $lane_irq $i] [get_bd_pins $irqs/In$i]
     }
-    connect_bd_net [get_bd_pins $irqs/dout] [get_bd_pins $shell/lane_irq]
     # pl_ps_irq0[0] = GIC interrupt ID 121 = GIC_SPI 89 in the device tree.
     connect_bd_net [get_bd_pins $shell/irq] [get_bd_pins $ps/pl_ps_irq0]
     set lane_space [get_bd_addr_spaces $shell/m_axi_lanes]
@@ -398,7 +457,8 @@ for {set i 0} {$i < 2 * $nctx} {incr i} {
     set got [get_property CONFIG.S[format %02d $i]_BASE_ID $xbar]
     if {$got != $want} { lappend bad "data_xbar S[format %02d $i]_BASE_ID is $got, want [hex32 $want]" }
 }
-foreach cell [get_bd_cells -quiet ctx*] {
+# Without the shell nothing else forces AxCACHE/AxPROT.
+foreach cell [expr {$with_shell ? {} : [get_bd_cells -quiet ctx*]}] {
     foreach {param want} [list C_M_AXI_GMEM_CACHE_VALUE $axcache C_M_AXI_GMEM_PROT_VALUE $axprot] {
         set got [string map {0b {} "4'b" {} "3'b" {}} [get_property CONFIG.$param $cell]]
         if {$got ne $want && !([string is integer -strict $got] && $got == [expr 0b$want])} {
@@ -422,12 +482,22 @@ if {$with_shell} {
     puts $f "control window:  none (lanes_only: fsvm.ko will not probe this design)"
 }
 puts $f "interrupt:       pl_ps_irq0\[0\] = GIC ID 121 = <GIC_SPI 89 IRQ_TYPE_LEVEL_HIGH>"
-puts $f "data port:       S_AXI_HPC0_FPD, $gmem_bits-bit, AxCACHE 0b$axcache, AxPROT 0b$axprot"
+puts $f "data port:       S_AXI_HPC0_FPD, $gmem_bits-bit, AxCACHE 0b$axcache, AxPROT 0b$axprot\
+          [expr {$with_shell ? {(forced by the shell's lane ports)} : {(HLS IP parameters)}}]"
 puts $f "stream ids:      fsvm,stream-ids = <[format 0x%x $hpc0_sid_base] [format 0x%x $complete_id_bit]>;"
 for {set n 0} {$n < $nctx} {incr n} {
     puts $f [format "  context %d: dispatch AXI ID 0x%02x -> StreamID 0x%03x, complete AXI ID 0x%02x -> StreamID 0x%03x" \
         $n $n [expr {$hpc0_sid_base | $n}] [expr {$complete_id_bit | $n}] \
         [expr {$hpc0_sid_base | $complete_id_bit | $n}]]
+}
+for {set i 0} {$i < $nlane} {incr i} {
+    set ctx [expr {$i % $nctx}]
+    set id  [expr {$i < $nctx ? $ctx : ($complete_id_bit | $ctx)}]
+    set p [lindex $lane_port $i]
+    puts $f [format "lane data path:  %-18s m_axi_gmem -> %s -> data_xbar S%02d (AXI ID 0x%02x)" \
+        [string trimleft [lindex $lane_cells $i] /] \
+        [expr {$with_shell ? "fsvm_shell s_axi_$p/m_axi_$p (reset ${p}_rst_n, interrupt ${p}_irq)" : "direct"}] \
+        $i $id]
 }
 for {set i 0} {$i < $nlane} {incr i} {
     set cell [lindex [split [lindex $lane_ctl $i] /] end-1]

@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: MIT
 #
 # package_shell_ip.tcl - package the RTL shell (hw-kernels/rtl, top
-# fsvm_shell) as the Vivado IP create_fsvm_bd.tcl expects:
-# fsvm.dev:fsvm:fsvm_shell:1.0 with s_axi_ctl (AXI4-Lite slave, 128 KiB),
-# m_axi_lanes (AXI4-Lite master), lane_irq, irq (level interrupt), ap_clk,
-# ap_rst_n and the parameter NUM_CONTEXTS (1..8).
+# fsvm_shell_bd, the wrapper of fsvm_shell that gen_shell_bd.tcl writes) as
+# the Vivado IP create_fsvm_bd.tcl expects: fsvm.dev:fsvm:fsvm_shell:1.0 with
+# s_axi_ctl (AXI4-Lite slave, 128 KiB), m_axi_lanes (AXI4-Lite master), irq
+# (level interrupt), ap_clk, ap_rst_n, per context k the lane ports
+# s_axi_d<k>/s_axi_c<k> (AXI4 slaves: the lanes' m_axi_gmem), m_axi_d<k>/
+# m_axi_c<k> (AXI4 masters toward the crossbar), d<k>_rst_n/c<k>_rst_n and
+# d<k>_irq/c<k>_irq, and the parameters NUM_CONTEXTS (1..8; the ports of
+# contexts k >= NUM_CONTEXTS are disabled), DW, IDW, CLOCK_HZ, LANE_BASE,
+# LANE_STRIDE.
 #
 # NOT RUN IN THIS WORKPLACE (no Vivado here): written against Vivado's
 # create_project / add_files / ipx:: commands and checked only with plain
@@ -16,10 +21,8 @@
 #       -tclargs gen_dir=<build>/hw-kernels/rtl/gen [ip_dir=<dir>] [part=<part>]
 # then FSVM_BD_EXTRA_IP_REPO=<ip_dir> for create_fsvm_bd.tcl.
 #
-# The lane ports (s_lane_* from the lanes' m_axi_gmem, m_lane_* to the
-# crossbar) and lane_rst_n are packaged as plain flattened ports, not as one
-# AXI interface per lane, and create_fsvm_bd.tcl does not connect them yet:
-# in that design the lanes still reach the crossbar directly (README.md).
+# The interfaces come from the X_INTERFACE_INFO attributes of
+# fsvm_shell_bd.v; this script checks that each one is there.
 
 set script_dir [file dirname [file normalize [info script]]]
 set rtl_dir    [file join [file dirname $script_dir] rtl]
@@ -50,7 +53,7 @@ set version 1.0
 
 # Sources: the RTL, and the headers generated from fsvm_hw.h (never copies).
 set rtl {}
-foreach f {fsvm_shell.v fsvm_shell_ctx.v fsvm_lite_master.v fsvm_lane_port.v} {
+foreach f {fsvm_shell_bd.v fsvm_shell.v fsvm_shell_ctx.v fsvm_lite_master.v fsvm_lane_port.v} {
     lappend rtl [file join $rtl_dir $f]
 }
 set headers {}
@@ -71,7 +74,7 @@ add_files -norecurse $rtl
 add_files -norecurse $headers
 set_property file_type {Verilog Header} [get_files $headers]
 set_property is_global_include true [get_files $headers]
-set_property top fsvm_shell [current_fileset]
+set_property top fsvm_shell_bd [current_fileset]
 update_compile_order -fileset [current_fileset]
 
 ipx::package_project -root_dir $ip_dir -vendor $vendor -library $library \
@@ -82,23 +85,28 @@ set_property -dict [list \
     description "fsvm_hw.h control window, ring sequencer, lane ports (hw-kernels/rtl)" \
     vendor_display_name fsvm] $core
 
-# Keep only the interfaces the block design uses: inference may have made
-# AXI interfaces of the flattened lane vectors (s_lane_*, m_lane_*).
-set keep {s_axi_ctl m_axi_lanes ap_clk ap_rst_n}
+# The interfaces fsvm_shell_bd.v declares (X_INTERFACE_INFO), and no others.
+set maxc 8
+set axi {s_axi_ctl m_axi_lanes}
+set lane_busifs {}
+for {set k 0} {$k < $maxc} {incr k} {
+    set b {}
+    foreach r {d c} { lappend b s_axi_$r$k m_axi_$r$k ${r}${k}_rst_n ${r}${k}_irq }
+    lappend lane_busifs $k $b
+    foreach r {d c} { lappend axi s_axi_$r$k m_axi_$r$k }
+}
+set keep [concat {s_axi_ctl m_axi_lanes ap_clk ap_rst_n irq} {*}[dict values $lane_busifs]]
 foreach bi [ipx::get_bus_interfaces -of_objects $core] {
     set bn [get_property NAME $bi]
     if {[lsearch -exact $keep $bn] < 0} { ipx::remove_bus_interface $bn $core }
 }
-foreach bn {s_axi_ctl m_axi_lanes} {
+foreach bn $keep {
     if {[llength [ipx::get_bus_interfaces $bn -of_objects $core]] != 1} {
-        puts stderr "package_shell_ip.tcl: interface $bn was not inferred from the ports"
+        puts stderr "package_shell_ip.tcl: interface $bn was not inferred from fsvm_shell_bd.v"
         exit 1
     }
-    ipx::associate_bus_interfaces -busif $bn -clock ap_clk $core
 }
-ipx::infer_bus_interface irq xilinx.com:signal:interrupt_rtl:1.0 $core
-set irq_bi [ipx::get_bus_interfaces irq -of_objects $core]
-set_property value LEVEL_HIGH [ipx::add_bus_parameter SENSITIVITY $irq_bi]
+foreach bn $axi { ipx::associate_bus_interfaces -busif $bn -clock ap_clk $core }
 
 # s_axi_ctl: the 128 KiB window (FSVM_WINDOW_SIZE).
 set mm [ipx::add_memory_map s_axi_ctl $core]
@@ -111,6 +119,16 @@ set as [ipx::add_address_space m_axi_lanes $core]
 set_property master_address_space_ref m_axi_lanes [ipx::get_bus_interfaces m_axi_lanes -of_objects $core]
 set_property range 4G $as
 set_property width 32 $as
+# m_axi_d<k>/m_axi_c<k>: the lanes' process virtual addresses, passed on
+# unchanged; the crossbar decodes HPC0's 49 bits (create_fsvm_bd.tcl).
+for {set k 0} {$k < $maxc} {incr k} {
+    foreach r {d c} {
+        set as [ipx::add_address_space m_axi_$r$k $core]
+        set_property master_address_space_ref m_axi_$r$k [ipx::get_bus_interfaces m_axi_$r$k -of_objects $core]
+        set_property range [expr {1 << 49}] $as
+        set_property width 64 $as
+    }
+}
 
 # NUM_CONTEXTS 1..8 (16 crossbar slots), as create_fsvm_bd.tcl sets it.
 set p [ipx::get_user_parameters NUM_CONTEXTS -of_objects $core]
@@ -121,6 +139,21 @@ if {$p eq ""} {
 set_property value_validation_type range_long $p
 set_property value_validation_range_minimum 1 $p
 set_property value_validation_range_maximum 8 $p
+# Context k's lane interfaces and ports only with NUM_CONTEXTS > k; a
+# disabled input port reads 0.
+foreach {k bis} $lane_busifs {
+    if {$k == 0} continue
+    set dep "\$NUM_CONTEXTS > $k"
+    foreach bn $bis {
+        set_property enablement_dependency $dep [ipx::get_bus_interfaces $bn -of_objects $core]
+    }
+    foreach port [ipx::get_ports -of_objects $core] {
+        set pn [get_property NAME $port]
+        if {![regexp "^(s_axi_|m_axi_)?\[dc\]${k}_" $pn]} continue
+        set_property enablement_dependency $dep $port
+        if {[get_property DIRECTION $port] eq "in"} { set_property driver_value 0 $port }
+    }
+}
 
 ipx::create_xgui_files $core
 ipx::update_checksums $core

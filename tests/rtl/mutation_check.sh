@@ -34,6 +34,7 @@ muts=(
   "fsvm_shell.v@s/default:                 id_word = 32'd0;/default:                 id_word = 32'd1;/@reserved offsets read 0"
   "fsvm_shell_ctx.v@s/(r_phase == \`FSVM_CP_COMPILED) ? \`FSVM_ST_BAD_PACKET :/(r_phase == \`FSVM_CP_COMPILED) ? r_status :/@compiled packets are BAD_PACKET on silicon"
   "fsvm_lite_master.v@s/if (m_awready) m_awvalid <= 1'b0;/m_awvalid <= 1'b0;/@AWVALID held until AWREADY"
+  "fsvm_shell_ctx.v@s/                if (irq_d) begin/                if (irq_d || abort) begin/@the dispatch lane is waited for after ABORT"
 )
 
 sel=("$@")

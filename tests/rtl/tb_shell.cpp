@@ -219,6 +219,10 @@ struct MemPort {
 	};
 	std::deque<Burst> rq;        // accepted AR, being answered in order
 	bool r_valid = false;
+	// hold: no R beat >= hold_beat of the burst at hold_addr while set
+	bool hold = false;
+	uint64_t hold_addr = 0;
+	unsigned hold_beat = 0;
 	int r_gap = 0;
 	// write side
 	bool aw_have = false;
@@ -656,7 +660,9 @@ static void drive()
 		setb(top->m_lane_arready, l, 1, P.arready);
 		setb(top->m_lane_awready, l, 1, P.awready);
 		setb(top->m_lane_wready, l, 1, P.wready);
-		if (!P.r_valid && !P.rq.empty()) {
+		bool held = !P.rq.empty() && P.hold && P.rq.front().addr == P.hold_addr &&
+			    P.rq.front().beat >= P.hold_beat;
+		if (!P.r_valid && !P.rq.empty() && !held) {
 			if (P.r_gap > 0)
 				P.r_gap--;
 			else
@@ -1590,6 +1596,76 @@ static void t_abort()
 	CHECK_EQ(cpl(cpl_va(n, 3)).bytes, 64 + 256 + 256);
 }
 
+// ABORT written while the dispatch lane is still reading its ring slot (the
+// device model once lost that packet's record: test_core abort_during_fetch).
+// The slot's R beats are held at the memory from beat `k` on (0: none has
+// arrived; 3: the beat with completion_va is the one outstanding), ABORT is
+// written, then the beats are released: the packet must end ABORTED with its
+// record written, and so must every queued packet.
+static void t_abort_during_fetch()
+{
+	const unsigned n = NC > 1 ? 1 : 0;
+	uint64_t src = 0xe00000, dst = 0xe80000;
+	const uint32_t len = 4096;
+	mem.fill(src, len, 0x21);
+	for (unsigned k : {0u, 3u}) {
+		Ring r = setup_ring(n, 8);
+		for (uint32_t i = 0; i < len; i++)
+			mem.wr8(dst + i, 0x5c);
+		put_nop(r, 0, FSVM_PKT_F_IRQ);
+		put_memcpy(r, 1, dst, src, len);
+		put_nop(r, 2);
+		MemPort &P = mport[n];
+		P.hold = true;
+		P.hold_addr = r.base;
+		P.hold_beat = k;
+		size_t d0 = lanes[n].starts.size(), c0 = lanes[NC + n].starts.size();
+		cw(n, FSVM_CTX_DOORBELL, 3);
+		uint64_t end = g_cycle + 20000;
+		auto at_hold = [&]() {
+			return !P.rq.empty() && P.rq.front().addr == r.base && P.rq.front().beat == k && !P.r_valid;
+		};
+		while (!at_hold() && g_cycle < end)
+			tick();
+		CHECK(at_hold());
+		CHECK_EQ(lanes[n].starts.size(), d0 + 1);
+		cw(n, FSVM_CTX_CONTROL, FSVM_CTRL_ENABLE | FSVM_CTRL_IRQ_EN | FSVM_CTRL_ABORT);
+		run(200);
+		// ABORT landed while the slot read was still outstanding
+		CHECK(at_hold());
+		CHECK(lanes[n].r_outstanding);
+		CHECK_EQ(cr(n, FSVM_CTX_READ_INDEX), 0);
+		CHECK(cr(n, FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY);
+		P.hold = false;
+		wait_index(n, 3);
+		run(100);
+		CHECK_EQ(cr(n, FSVM_CTX_CONTROL) & FSVM_CTRL_ABORT, 0);
+		CHECK_EQ(cr(n, FSVM_CTX_STATUS) & FSVM_CSTAT_BUSY, 0);
+		for (uint32_t i = 0; i < 3; i++) {
+			Cpl c = cpl(cpl_va(n, i));
+			CHECK_EQ(c.status, FSVM_ST_ABORTED);
+			CHECK_EQ(c.synd, 0);
+			CHECK_EQ(c.fva, 0);
+			CHECK(c.start != 0xeeeeeeeeeeeeeeeeull && c.end >= c.start);
+			CHECK_EQ(c.items, 0);
+		}
+		// the fetched packet's own record: its slot read is all it moved
+		CHECK_EQ(cpl(cpl_va(n, 0)).bytes, 64);
+		CHECK_EQ(cr(n, FSVM_CTX_COMPLETED), 3);
+		CHECK_EQ(cr(n, FSVM_CTX_FAULT_COUNT), 0);
+		CHECK_EQ(cr(n, FSVM_CTX_IRQ_STATUS), FSVM_IRQ_COMPLETION);
+		CHECK_EQ(lanes[NC + n].starts.size(), c0 + 3);
+		CHECK_EQ(mem.rd64(dst), 0x5c5c5c5c5c5c5c5cull);   // the queued memcpy never ran
+		clear_irq(n);
+		// the context goes on
+		put_nop(r, 3);
+		cw(n, FSVM_CTX_DOORBELL, 4);
+		wait_index(n, 4);
+		CHECK_EQ(cpl(cpl_va(n, 3)).status, FSVM_ST_DONE);
+		CHECK_EQ(cr(n, FSVM_CTX_COMPLETED), 4);
+	}
+}
+
 static void t_enable_toggle()
 {
 	const unsigned n = 0;
@@ -1807,7 +1883,8 @@ static const TestCase tests[] = {
 	{"packet", t_packet},           {"packet_kinds", t_packet_kinds},
 	{"all_contexts", t_all_contexts},
 	{"doorbell_overrun", t_doorbell_overrun}, {"ring_fault", t_ring_fault},
-	{"abort", t_abort},             {"enable_toggle", t_enable_toggle},
+	{"abort", t_abort},             {"abort_during_fetch", t_abort_during_fetch},
+	{"enable_toggle", t_enable_toggle},
 	{"watchdog", t_watchdog},       {"slverr", t_slverr},
 };
 
