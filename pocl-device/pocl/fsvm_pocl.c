@@ -149,6 +149,7 @@ static void choose_profiling(struct fsvm_pocl_device *d)
 	const char *v = getenv("POCL_FSVM_PROFILING");
 
 	d->profile_modelled = 0;
+	d->clock_is_cycles = strcmp(d->info.backend, "rtl") == 0;
 	if (v == NULL || *v == 0 || strcmp(v, "wall") == 0)
 		return;
 	if (strcmp(v, "modelled") != 0 && strcmp(v, "modeled") != 0) {

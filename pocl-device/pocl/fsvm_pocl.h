@@ -89,6 +89,11 @@ struct fsvm_pocl_device {
 	 * plus the cycle model's time (cycles / clock), not the wall time the
 	 * simulator took. */
 	int profile_modelled;
+	/* The device clock counts simulated cycles, not wall time (backend
+	 * rtl: the Verilated shell's TIME advances only while it is clocked),
+	 * so a record's ticks give a duration but cannot be paired with the
+	 * host clock: a kernel's END is its START plus end - start ticks. */
+	int clock_is_cycles;
 
 	/* Launches in flight, in ring order; the completion thread waits on
 	 * the head. Protected by lock. */

@@ -27,7 +27,9 @@
  * submitted and host-side running/end times from pocl's host clock; start
  * and end of a kernel from the device ticks in its completion record,
  * converted with the clock pairing taken at init; with
- * POCL_FSVM_PROFILING=modelled (sim), end = start + the modelled cycles.
+ * POCL_FSVM_PROFILING=modelled (sim), end = start + the modelled cycles;
+ * on rtl, whose clock counts simulated cycles, end = start + the record's
+ * end - start ticks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -625,10 +627,20 @@ void fsvm_pocl_update_event(cl_device_id device, cl_event event)
 
 		if (ed && ed->launched && ed->rec.status != FSVM_ST_PENDING) {
 			/* the device's own start/end timestamps */
-			if (ed->rec.start_ticks)
-				event->time_start = fsvm_pocl_ticks_to_ns(d, ed->rec.start_ticks);
-			if (ed->rec.end_ticks)
-				end = fsvm_pocl_ticks_to_ns(d, ed->rec.end_ticks);
+			if (d->clock_is_cycles && d->info.clock_hz &&
+			    ed->rec.end_ticks >= ed->rec.start_ticks) {
+				uint64_t c = ed->rec.end_ticks - ed->rec.start_ticks;
+
+				end = event->time_start +
+				      c / d->info.clock_hz * 1000000000ull +
+				      c % d->info.clock_hz * 1000000000ull / d->info.clock_hz;
+			} else {
+				if (ed->rec.start_ticks)
+					event->time_start =
+						fsvm_pocl_ticks_to_ns(d, ed->rec.start_ticks);
+				if (ed->rec.end_ticks)
+					end = fsvm_pocl_ticks_to_ns(d, ed->rec.end_ticks);
+			}
 			/* POCL_FSVM_PROFILING=modelled: the FPGA's time by the
 			 * cycle model, from the device's start */
 			if (d->profile_modelled && d->info.clock_hz)
