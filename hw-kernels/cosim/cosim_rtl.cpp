@@ -54,6 +54,7 @@
 
 #include "fsvm_hw.h"
 #include "fsvm_lane_map.h"
+#include "fsvm_vl_bits.h"
 #include "fsvm_sim_engine.h"
 
 namespace {
@@ -73,42 +74,7 @@ static_assert(FSVM_LANE_D_RES / 4 + RES_WORDS <= LANE_REGS &&
 	      FSVM_LANE_C_REC / 4 + REC_WORDS <= LANE_REGS, "lane arguments fit the register model");
 constexpr size_t LANE_STACK = 1u << 20;   // the HLS C's frames are a few KiB
 
-// ---------------------------------------------------- bit-slice helpers
-template <typename T> uint64_t getb(const T &v, unsigned lsb, unsigned w)
-{
-	if constexpr (std::is_integral_v<T>) {
-		uint64_t x = (uint64_t)v >> lsb;
-		return w >= 64 ? x : (x & ((1ull << w) - 1));
-	} else {
-		uint64_t r = 0;
-		for (unsigned i = 0; i < w;) {
-			unsigned b = lsb + i, off = b % 32, take = 32 - off;
-			if (take > w - i)
-				take = w - i;
-			r |= (((uint64_t)v[b / 32] >> off) & ((1ull << take) - 1)) << i;
-			i += take;
-		}
-		return r;
-	}
-}
-
-template <typename T> void setb(T &v, unsigned lsb, unsigned w, uint64_t val)
-{
-	if constexpr (std::is_integral_v<T>) {
-		uint64_t m = (w >= 64 ? ~0ull : ((1ull << w) - 1)) << lsb;
-		v = (T)(((uint64_t)v & ~m) | ((val << lsb) & m));
-	} else {
-		for (unsigned i = 0; i < w;) {
-			unsigned b = lsb + i, off = b % 32, take = 32 - off;
-			if (take > w - i)
-				take = w - i;
-			uint32_t m = (uint32_t)(((1ull << take) - 1) << off);
-			uint32_t c = (uint32_t)(((val >> i) & ((1ull << take) - 1)) << off);
-			v[b / 32] = (v[b / 32] & ~m) | c;
-			i += take;
-		}
-	}
-}
+// ---------------------------------------------------- bit-slice helpers (getb/setb: fsvm_vl_bits.h)
 
 // One 16-byte beat of a wide bus, lane l.
 template <typename T> void get_beat(const T &v, unsigned l, uint8_t *out)

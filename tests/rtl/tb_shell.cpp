@@ -38,6 +38,7 @@
 
 #include "fsvm_hw.h"
 #include "fsvm_lane_map.h"
+#include "fsvm_vl_bits.h"
 #include "tb_ref.h"
 
 #ifndef TB_NC
@@ -96,43 +97,7 @@ static void fail(const char *fmt, ...)
 		}                                                                         \
 	} while (0)
 
-// ------------------------------------------------------- bit-slice helpers
-template <typename T> static uint64_t getb(const T &v, unsigned lsb, unsigned w)
-{
-	if constexpr (std::is_integral_v<T>) {
-		uint64_t x = (uint64_t)v >> lsb;
-		return w >= 64 ? x : (x & ((1ull << w) - 1));
-	} else {
-		uint64_t r = 0;
-		for (unsigned i = 0; i < w;) {
-			unsigned b = lsb + i, off = b % 32, take = 32 - off;
-			if (take > w - i)
-				take = w - i;
-			uint64_t chunk = ((uint64_t)v[b / 32] >> off) & ((1ull << take) - 1);
-			r |= chunk << i;
-			i += take;
-		}
-		return r;
-	}
-}
-
-template <typename T> static void setb(T &v, unsigned lsb, unsigned w, uint64_t val)
-{
-	if constexpr (std::is_integral_v<T>) {
-		uint64_t m = (w >= 64 ? ~0ull : ((1ull << w) - 1)) << lsb;
-		v = (T)(((uint64_t)v & ~m) | ((val << lsb) & m));
-	} else {
-		for (unsigned i = 0; i < w;) {
-			unsigned b = lsb + i, off = b % 32, take = 32 - off;
-			if (take > w - i)
-				take = w - i;
-			uint32_t m = (uint32_t)(((1ull << take) - 1) << off);
-			uint32_t c = (uint32_t)(((val >> i) & ((1ull << take) - 1)) << off);
-			v[b / 32] = (v[b / 32] & ~m) | c;
-			i += take;
-		}
-	}
-}
+// ------------------------------------------------------- bit-slice helpers (getb/setb: fsvm_vl_bits.h)
 
 template <typename T> static void getbytes(const T &v, unsigned lsb, uint8_t *out, unsigned n)
 {
