@@ -376,7 +376,6 @@ struct smmu_tlb_entry {
 	uint8_t ng;		/* 0 = global: matches any ASID */
 	uint8_t attrindx;	/* MAIR index of the leaf */
 	uint16_t hnext;		/* next entry in this entry's hash chain */
-	uint16_t hprev;		/* previous one, SMMU_TLB_NONE at the chain's head */
 	uint16_t hhead;		/* first entry of hash bucket <this index> */
 	uint16_t prev, next;	/* LRU list (valid) or free list (invalid) */
 };

@@ -5,11 +5,11 @@
  * entries matching any ASID. Only leaf translations are cached.
  *
  * Lookup and victim choice are O(1): entries sit in hash chains keyed by
- * (bank, nG, ASID, page size, page), doubly linked, the bucket heads living
- * in the entries themselves (bucket b's head is tlb[b].hhead), and in one
- * doubly linked LRU list (valid) or a free stack (invalid). A lookup probes
- * at most the page sizes and nG kinds that bank holds. Invalidations and the
- * overlap purge of a large or global insert scan the array: they are rare.
+ * (bank, nG, ASID, page size, page), the bucket heads living in the entries
+ * themselves (bucket b's head is tlb[b].hhead), and in one doubly linked LRU
+ * list (valid) or a free stack (invalid). A lookup probes at most the page
+ * sizes and nG kinds that bank holds. Invalidations and the overlap purge of
+ * a large or global insert scan the array: they are rare.
  *
  * Why a lookup may return the one entry it finds: at most one valid entry
  * matches a (bank, ASID, VA). Inserts follow a miss and first drop every
@@ -70,7 +70,6 @@ void smmu_tlb_reset(struct smmu *s)
 		e->ng = 0;
 		e->attrindx = 0;
 		e->hnext = SMMU_TLB_NONE;
-		e->hprev = SMMU_TLB_NONE;
 		e->hhead = SMMU_TLB_NONE;
 		free_push(s, (uint16_t)i);
 	}
@@ -101,22 +100,17 @@ static void lru_append(struct smmu *s, uint16_t i)
 	s->lru_new = i;
 }
 
-/*
- * Take valid entry i out of its hash chain, the LRU list and the counts.
- * The chain is doubly linked, so this needs no search along it (a search of
- * varying length was a branch the CPU mispredicted on every eviction).
- */
+/* Take valid entry i out of its hash chain, the LRU list and the counts. */
 static void entry_remove(struct smmu *s, uint16_t i)
 {
 	struct smmu_tlb_entry *e = &s->tlb[i];
 	unsigned int b = bucket_of(s, e->cb, e->ng, e->asid, e->page_shift, e->va_page);
-	uint16_t *link = e->hprev == SMMU_TLB_NONE ? &s->tlb[b].hhead : &s->tlb[e->hprev].hnext;
+	uint16_t *link = &s->tlb[b].hhead;
 
+	while (*link != i)
+		link = &s->tlb[*link].hnext;
 	*link = e->hnext;
-	if (e->hnext != SMMU_TLB_NONE)
-		s->tlb[e->hnext].hprev = e->hprev;
 	e->hnext = SMMU_TLB_NONE;
-	e->hprev = SMMU_TLB_NONE;
 	lru_unlink(s, e);
 	s->tlb_count[e->cb][size_index(e->page_shift)][e->ng ? 1 : 0]--;
 }
@@ -232,9 +226,6 @@ void smmu_tlb_insert(struct smmu *s, unsigned int cb, uint16_t asid, uint64_t va
 	e->valid = 1;
 	b = bucket_of(s, cb, e->ng, e->asid, e->page_shift, base);
 	e->hnext = s->tlb[b].hhead;
-	e->hprev = SMMU_TLB_NONE;
-	if (e->hnext != SMMU_TLB_NONE)
-		s->tlb[e->hnext].hprev = v;
 	s->tlb[b].hhead = v;
 	lru_append(s, v);
 	s->tlb_count[cb][size_index(e->page_shift)][e->ng]++;
