@@ -391,35 +391,51 @@ static uint64_t leaf(struct fsvm_sim *sim, uint64_t base, unsigned int shift, bo
 	return d | SMMU_PTE_AP1;	/* EL0 read-write */
 }
 
+/* Level 2: a 2 MiB block inside a noted region, else the level-3 table. */
+static __attribute__((noinline)) int desc_l2(struct fsvm_sim *sim, uint64_t next,
+					     uint64_t *desc)
+{
+	uint64_t base = next << 21;
+
+	if (sim_note_covers(sim, base, 1ull << 21))
+		*desc = leaf(sim, base, 21, false);
+	else
+		*desc = SYN_TABLE(3, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
+	return 0;
+}
+
+static __attribute__((noinline)) int desc_l3(struct fsvm_sim *sim, uint64_t next,
+					     uint64_t *desc)
+{
+	*desc = leaf(sim, next << 12, 12, true);
+	return 0;
+}
+
+/*
+ * Levels 0 and 1 are arithmetic and stay in this function, which then needs
+ * no stack frame; levels 2 and 3 (note lookup, probe) are tail calls. The
+ * VA prefix one level down is the table's prefix (pa[38:12]) followed by
+ * the descriptor's index (pa[11:3]): pa[38:3].
+ */
 static int sim_read_desc(void *priv, uint64_t pa, uint64_t *desc)
 {
 	struct fsvm_sim *sim = (struct fsvm_sim *)priv;
-	unsigned int level;
-	uint64_t prefix, next;
+	uint64_t next = (pa >> 3) & ((SYN_PREFIX_MASK << 9) | 511u);
 
-	if (!(pa & SYN_MARK) || (pa & 7u) || (pa >> 48))
+	/* One of our tables: SYN_MARK set, 8-byte aligned, below 2^48. */
+	if ((pa & (~((1ull << 48) - 1ull) | SYN_MARK | 7u)) != SYN_MARK)
 		return 1;	/* not one of our tables: bus error on the walk */
-	level = (unsigned int)((pa >> SYN_LEVEL_SHIFT) & 3u);
-	prefix = (pa >> 12) & SYN_PREFIX_MASK;
-	next = (prefix << 9) | ((pa & 0xfffu) >> 3);	/* VA prefix one level down */
-
-	switch (level) {
+	switch ((pa >> SYN_LEVEL_SHIFT) & 3u) {
 	case 0:
+		*desc = SYN_TABLE(1, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
+		return 0;
 	case 1:
-		*desc = SYN_TABLE(level + 1, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
+		*desc = SYN_TABLE(2, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
 		return 0;
-	case 2: {
-		uint64_t base = next << 21;
-
-		if (sim_note_covers(sim, base, 1ull << 21))
-			*desc = leaf(sim, base, 21, false);
-		else
-			*desc = SYN_TABLE(3, next) | SMMU_PTE_VALID | SMMU_PTE_TABLE;
-		return 0;
-	}
+	case 2:
+		return desc_l2(sim, next, desc);
 	default:
-		*desc = leaf(sim, next << 12, 12, true);
-		return 0;
+		return desc_l3(sim, next, desc);
 	}
 }
 

@@ -57,10 +57,10 @@ static uint32_t walk_fault(struct smmu_walk *w, uint32_t fsr_bit, unsigned int l
 uint32_t smmu_walk(struct smmu *s, unsigned int cb, uint64_t va, struct smmu_walk *w)
 {
 	const struct smmu_cb *c = &s->cb[cb];
+	int (*read_desc)(void *priv, uint64_t pa, uint64_t *desc) = s->read_desc;
 	unsigned int t0sz = c->tcr & SMMU_TCR_T0SZ_MASK;
-	unsigned int ia_bits, level, start, top_bits, pa_bits;
-	uint64_t pa_mask, table;
-	bool no_el0 = false, no_write = false, uxn = false, pxn = false;
+	unsigned int ia_bits, level, start, top_bits, pa_bits, shift;
+	uint64_t pa_mask, table, idx_mask, tattr = 0;
 
 	w->oa = 0;
 	w->page_shift = 0;
@@ -99,15 +99,21 @@ uint32_t smmu_walk(struct smmu *s, unsigned int cb, uint64_t va, struct smmu_wal
 	if (table & ~pa_mask)
 		return walk_fault(w, SMMU_FSR_ASF, 0);
 
-	for (level = start;; level++) {
-		unsigned int shift = 12 + 9 * (3 - level);
-		unsigned int bits = level == start ? top_bits : 9;
-		uint64_t idx = (va >> shift) & ((1ull << bits) - 1);
+	/*
+	 * One descriptor read per level, each counted in w->reads. The shift
+	 * and index mask step down with the level; the APTable/XNTable bits
+	 * of the table descriptors passed are collected in tattr and applied
+	 * at the leaf (they only ever restrict, so OR-ing them is the same as
+	 * applying them one level at a time).
+	 */
+	shift = 12 + 9 * (3 - start);
+	idx_mask = (1ull << top_bits) - 1;
+	for (level = start;; level++, shift -= 9, idx_mask = 511) {
 		uint64_t desc = 0;
 		uint64_t oa;
 
 		w->reads++;
-		if (!s->read_desc || s->read_desc(s->priv, table + idx * 8, &desc)) {
+		if (!read_desc || read_desc(s->priv, table + ((va >> shift) & idx_mask) * 8, &desc)) {
 			w->ptwf = true;
 			return walk_fault(w, SMMU_FSR_EF, level);
 		}
@@ -119,14 +125,7 @@ uint32_t smmu_walk(struct smmu *s, unsigned int cb, uint64_t va, struct smmu_wal
 
 			if (next & ~pa_mask)
 				return walk_fault(w, SMMU_FSR_ASF, level);
-			if (desc & SMMU_PTE_APTABLE0)
-				no_el0 = true;
-			if (desc & SMMU_PTE_APTABLE1)
-				no_write = true;
-			if (desc & SMMU_PTE_UXNTABLE)
-				uxn = true;
-			if (desc & SMMU_PTE_PXNTABLE)
-				pxn = true;
+			tattr |= desc;
 			table = next;
 			continue;
 		}
@@ -146,13 +145,13 @@ uint32_t smmu_walk(struct smmu *s, unsigned int cb, uint64_t va, struct smmu_wal
 		w->level = level;
 		w->perm = SMMU_PERM_R;
 		/* DBM (bit 51) is ignored: AP[2]=1 means read-only, full stop. */
-		if (!(desc & SMMU_PTE_AP2) && !no_write)
+		if (!(desc & SMMU_PTE_AP2) && !(tattr & SMMU_PTE_APTABLE1))
 			w->perm |= SMMU_PERM_W;
-		if ((desc & SMMU_PTE_AP1) && !no_el0)
+		if ((desc & SMMU_PTE_AP1) && !(tattr & SMMU_PTE_APTABLE0))
 			w->perm |= SMMU_PERM_USER;
-		if ((desc & SMMU_PTE_UXN) || uxn)
+		if ((desc & SMMU_PTE_UXN) || (tattr & SMMU_PTE_UXNTABLE))
 			w->perm |= SMMU_PERM_UXN;
-		if ((desc & SMMU_PTE_PXN) || pxn)
+		if ((desc & SMMU_PTE_PXN) || (tattr & SMMU_PTE_PXNTABLE))
 			w->perm |= SMMU_PERM_PXN;
 		w->ng = (desc & SMMU_PTE_NG) ? 1 : 0;
 		w->attrindx = (uint8_t)((desc >> SMMU_PTE_ATTRINDX_SHIFT) & 7);

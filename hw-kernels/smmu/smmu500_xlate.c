@@ -105,14 +105,12 @@ static unsigned int stream_match(const struct smmu *s, uint16_t sid, unsigned in
 
 	for (i = 0; i < s->num_smr; i++) {
 		uint32_t smr = s->smr[i];
-		uint32_t id = smr & SMMU_SMR_ID_MASK;
-		uint32_t mask = (smr & SMMU_SMR_MASK_MASK) >> SMMU_SMR_MASK_SHIFT;
 
-		if (!(smr & SMMU_SMR_VALID))
-			continue;
-		if (((sid ^ id) & ~mask & SMMU_SMR_ID_MASK) != 0)
-			continue;
-		if (n++ == 0)
+		/* ID in [14:0], MASK in [30:16]: the shifted word's bit 15 is
+		 * VALID, which the ID mask drops. */
+		if ((smr & SMMU_SMR_VALID) &&
+		    !((sid ^ smr) & ~(smr >> SMMU_SMR_MASK_SHIFT) & SMMU_SMR_ID_MASK) &&
+		    n++ == 0)
 			*idx = i;
 	}
 	return n;

@@ -274,7 +274,7 @@ static void permissions_and_overrides(void)
 {
 	struct tctx t;
 	struct smmu_xlate x;
-	uint64_t root, slot;
+	uint64_t root, slot, l1;
 	uint32_t s2cr;
 
 	tctx_init(&t, 16, 48);
@@ -353,6 +353,25 @@ static void permissions_and_overrides(void)
 				  SMMU_PTE_APTABLE0;
 	cbw32(&t.s, 0, SMMU_CB_TLBIALL, 0);
 	CHECK_EQ(smmu_translate(&t.s, SID_HPC0, 0x20000ull, SMMU_READ, &x), SMMU_FAULT);
+	CHECK_EQ(x.fsr, SMMU_FSR_PF);
+	cbw32(&t.s, 0, SMMU_CB_FSR, 0xffffffffu);
+	/* Each table bit acts alone, also from a level above the leaf's table:
+	 * APTable[1] on the L1 descriptor forbids writes, not fetches; UXNTable
+	 * there forbids fetches, not writes. */
+	*tmem_word(&t.m, slot) &= ~SMMU_PTE_APTABLE0;
+	l1 = tmem_slot(&t.m, root, 39, 0x20000ull, 1);
+	*tmem_word(&t.m, l1) |= SMMU_PTE_APTABLE1;
+	cbw32(&t.s, 0, SMMU_CB_TLBIALL, 0);
+	CHECK_EQ(smmu_translate(&t.s, SID_HPC0, 0x20000ull, SMMU_READ, &x), SMMU_OK);
+	CHECK_EQ(smmu_translate(&t.s, SID_HPC0, 0x20000ull, SMMU_WRITE, &x), SMMU_FAULT);
+	CHECK_EQ(x.fsr, SMMU_FSR_PF);
+	cbw32(&t.s, 0, SMMU_CB_FSR, 0xffffffffu);
+	CHECK_EQ(smmu_translate(&t.s, SID_HP0, 0x30000ull, SMMU_READ, &x), SMMU_OK);
+	*tmem_word(&t.m, l1) ^= SMMU_PTE_APTABLE1 | SMMU_PTE_UXNTABLE;
+	cbw32(&t.s, 0, SMMU_CB_TLBIALL, 0);
+	CHECK_EQ(smmu_translate(&t.s, SID_HPC0, 0x20000ull, SMMU_WRITE, &x), SMMU_OK);
+	CHECK_EQ(x.pa, 0x60000ull);
+	CHECK_EQ(smmu_translate(&t.s, SID_HP0, 0x30000ull, SMMU_READ, &x), SMMU_FAULT);
 	CHECK_EQ(x.fsr, SMMU_FSR_PF);
 	tctx_fini(&t);
 }
