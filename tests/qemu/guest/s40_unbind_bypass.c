@@ -114,8 +114,10 @@ static void child(enum way w, int memset_job, int rep, int go)
 	int err, fd;
 
 	if (fsvm_device_open(getenv("FSVM_DEVICE"), &dev) != FSVM_OK ||
-	    fsvm_context_create(dev, 64, &ctx) != FSVM_OK)
+	    fsvm_context_create(dev, 64, &ctx) != FSVM_OK) {
+		e2e_note("child: cannot open the device or bind a context");
 		goto fail;
+	}
 	if (memset_job) {
 		unsigned char *buf = mmap(NULL, MEMSET_LEN, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -130,18 +132,28 @@ static void child(enum way w, int memset_job, int rep, int go)
 
 		err = fsvm_launch(ctx, FSVM_K_POINTER_CHASE, args, 3, &recs[0], 0);
 	}
-	if (err != FSVM_OK)
+	if (err != FSVM_OK) {
+		e2e_note("child: launch: %s", fsvm_strerror(err));
 		goto fail;
+	}
 	for (unsigned int i = 1; i <= QUEUED; i++)
-		if (fsvm_launch(ctx, FSVM_K_NOP, NULL, 0, &recs[i], 0) != FSVM_OK)
+		if (fsvm_launch(ctx, FSVM_K_NOP, NULL, 0, &recs[i], 0) != FSVM_OK) {
+			e2e_note("child: cannot queue NOP %u", i);
 			goto fail;
+		}
 	/* Running: the first record still pending a moment later. */
 	usleep(2000);
-	if (fsvm_poll(&recs[0], NULL) != FSVM_ERR_TIMEOUT)
+	err = fsvm_poll(&recs[0], NULL);
+	if (err != FSVM_ERR_TIMEOUT) {
+		e2e_note("child: the %s job is not running 2 ms after launch: %s",
+			 memset_job ? "memset" : "chase", fsvm_strerror(err));
 		goto fail;
+	}
 	fd = e2e_bound_fd();
-	if (fd < 0)
+	if (fd < 0) {
+		e2e_note("child: no bound /dev/fsvm file");
 		goto fail;
+	}
 	c = 'R';
 	if (write(rep, &c, 1) != 1)
 		_exit(3);
