@@ -52,23 +52,7 @@ if(TOOLCHAIN)
 endif()
 separate_arguments(_uflags UNIX_COMMAND "${USER_FLAGS}")
 
-# run(<what> <regex the output must match> <cmd...>): must exit 0.
-function(run what regex)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc STREQUAL "0")
-    message(FATAL_ERROR "${what}: failed (rc ${rc}):\n${out}${err}")
-  endif()
-  if(NOT "${out}${err}" MATCHES "${regex}")
-    message(FATAL_ERROR "${what}: output does not match \"${regex}\":\n${out}${err}")
-  endif()
-  message("ok: ${what}")
-  set(last_out "${out}" PARENT_SCOPE)
-endfunction()
-function(check cond what)
-  if(NOT ${cond})
-    message(FATAL_ERROR "${what}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/../common/run_checks.cmake)  # run(), check()
 
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
@@ -78,7 +62,7 @@ if(DEFINED PREFIX)
 else()
   check("DEFINED;BUILD" "-DBUILD= or -DPREFIX= missing")
   set(_staged ${OUT}/staged)
-  run("cmake --install to ${_staged}" "" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${_staged})
+  run("cmake --install to ${_staged}" 0 "" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${_staged})
   set(P ${OUT}/moved/fsvm)
   file(MAKE_DIRECTORY ${OUT}/moved)
   file(RENAME ${_staged} ${P})
@@ -92,7 +76,7 @@ file(GLOB _pcs ${P}/lib/pkgconfig/fsvm.pc ${P}/lib64/pkgconfig/fsvm.pc ${P}/lib/
 list(LENGTH _pcs _npc)
 check("_npc;EQUAL;1" "not exactly one fsvm.pc under ${P}/lib: ${_pcs}")
 get_filename_component(_pcpath ${_pcs} DIRECTORY)
-run("pkg-config --variable=libdir" "." ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${_pcpath}"
+run("pkg-config --variable=libdir" 0 "." ${CMAKE_COMMAND} -E env "PKG_CONFIG_PATH=${_pcpath}"
   ${PKG_CONFIG} --variable=libdir fsvm)
 string(STRIP "${last_out}" _libdir)
 get_filename_component(_libdir ${_libdir} REALPATH)
@@ -149,7 +133,7 @@ if(_staged)
   message("ok: no installed text file names ${_staged}, no RUNPATH in the ELF files "
     "but ${_nrp} \$ORIGIN-relative one(s) ${_origin_rps}")
 endif()
-run("readelf -d libfsvm.so.${VERSION}" "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]"
+run("readelf -d libfsvm.so.${VERSION}" 0 "\\(SONAME\\)[^\n]*\\[libfsvm\\.so\\.${SOVERSION}\\]"
   ${READELF} -d ${_libdir}/libfsvm.so.${VERSION})
 
 set(_env ${CMAKE_COMMAND} -E env FSVM_DEVICE=sim --unset=FSVM_DEVICE_PATH
@@ -173,49 +157,49 @@ if(P STREQUAL "/usr")
 else()
   set(_rp -Wl,-rpath,${_libdir})
 endif()
-run("pkg-config: cc hello.c" "" ${CC} -std=c11 ${_w} ${_uflags} ${SRC}/consumer/hello.c
+run("pkg-config: cc hello.c" 0 "" ${CC} -std=c11 ${_w} ${_uflags} ${SRC}/consumer/hello.c
   ${_pcflags} ${_rp} -o ${OUT}/pc_hello_c)
-run("pkg-config: hello_c NEEDs libfsvm.so.${SOVERSION}" "${_need_re}" ${READELF} -d ${OUT}/pc_hello_c)
-run("pkg-config: hello_c on sim" "^${_c_re}$" ${_env} ${OUT}/pc_hello_c)
+run("pkg-config: hello_c NEEDs libfsvm.so.${SOVERSION}" 0 "${_need_re}" ${READELF} -d ${OUT}/pc_hello_c)
+run("pkg-config: hello_c on sim" 0 "^${_c_re}$" ${_env} ${OUT}/pc_hello_c)
 set(_i 0)
 foreach(cxx IN LISTS CXX)
   math(EXPR _i "${_i} + 1")
-  run("pkg-config: ${cxx} -std=c++17 hello.cpp" "" ${cxx} -std=c++17 ${_w} ${_uflags}
+  run("pkg-config: ${cxx} -std=c++17 hello.cpp" 0 "" ${cxx} -std=c++17 ${_w} ${_uflags}
     ${SRC}/consumer/hello.cpp ${_pcflags} ${_rp} -o ${OUT}/pc_hello_cpp${_i})
-  run("pkg-config: hello_cpp (${cxx}) on sim" "^${_cxx_re}$" ${_env} ${OUT}/pc_hello_cpp${_i})
+  run("pkg-config: hello_cpp (${cxx}) on sim" 0 "^${_cxx_re}$" ${_env} ${OUT}/pc_hello_cpp${_i})
 endforeach()
 
 # --- find_package(fsvm) ------------------------------------------------------------
 list(GET CXX 0 _cxx0)
 set(_cb ${OUT}/cmake-consumer)
-run("find_package: configure" "" ${CMAKE_COMMAND} -S ${SRC}/consumer -B ${_cb} -G ${GENERATOR}
+run("find_package: configure" 0 "" ${CMAKE_COMMAND} -S ${SRC}/consumer -B ${_cb} -G ${GENERATOR}
   ${_tc} -DCMAKE_PREFIX_PATH=${P} -DCMAKE_C_COMPILER=${CC} -DCMAKE_CXX_COMPILER=${_cxx0}
   "-DCMAKE_C_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
   "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror ${USER_FLAGS}"
   "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}")
-run("find_package: build" "" ${CMAKE_COMMAND} --build ${_cb})
-run("find_package: hello_c NEEDs libfsvm.so.${SOVERSION}" "${_need_re}" ${READELF} -d ${_cb}/hello_c)
-run("find_package: hello_c on sim" "^${_c_re}$" ${_env} ${_cb}/hello_c)
-run("find_package: hello_cpp on sim" "^${_cxx_re}$" ${_env} ${_cb}/hello_cpp)
+run("find_package: build" 0 "" ${CMAKE_COMMAND} --build ${_cb})
+run("find_package: hello_c NEEDs libfsvm.so.${SOVERSION}" 0 "${_need_re}" ${READELF} -d ${_cb}/hello_c)
+run("find_package: hello_c on sim" 0 "^${_c_re}$" ${_env} ${_cb}/hello_c)
+run("find_package: hello_cpp on sim" 0 "^${_cxx_re}$" ${_env} ${_cb}/hello_cpp)
 execute_process(COMMAND ${READELF} -d ${_cb}/hello_static OUTPUT_VARIABLE _d)
 if(_d MATCHES "libfsvm")
   message(FATAL_ERROR "hello_static (fsvm::fsvm_static) needs a libfsvm shared object:\n${_d}")
 endif()
-run("find_package: hello_static (libfsvm.a alone) on sim" "^${_c_re}$" ${_env} ${_cb}/hello_static)
+run("find_package: hello_static (libfsvm.a alone) on sim" 0 "^${_c_re}$" ${_env} ${_cb}/hello_static)
 
 # --- the fsvm command ------------------------------------------------------------
-run("installed fsvm info" "device +: sim \\(backend sim\\).*kernels +: 11" ${_env} ${P}/bin/fsvm info)
-run("installed fsvm --help" "usage: fsvm .*Commands:.*doctor" ${EMULATOR} ${P}/bin/fsvm --help)
+run("installed fsvm info" 0 "device +: sim \\(backend sim\\).*kernels +: 11" ${_env} ${P}/bin/fsvm info)
+run("installed fsvm --help" 0 "usage: fsvm .*Commands:.*doctor" ${EMULATOR} ${P}/bin/fsvm --help)
 
 # --- the SDK: your own kernel against the installed tree ---------------------------
 if(DEFINED EXAMPLE)
   set(_eb ${OUT}/custom-kernel)
-  run("SDK: configure examples/custom-kernel" "" ${CMAKE_COMMAND} -S ${EXAMPLE} -B ${_eb}
+  run("SDK: configure examples/custom-kernel" 0 "" ${CMAKE_COMMAND} -S ${EXAMPLE} -B ${_eb}
     -G ${GENERATOR} ${_tc} -Dfsvm_DIR=${_libdir}/cmake/fsvm -DCMAKE_C_COMPILER=${CC}
     "-DCMAKE_C_FLAGS=${USER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${USER_FLAGS}"
     "-DCMAKE_MODULE_LINKER_FLAGS=${USER_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${USER_FLAGS}")
-  run("SDK: build" "" ${CMAKE_COMMAND} --build ${_eb} --target bfs_host)
-  run("SDK: bfs_host on sim:graph" "bfs: 20000 vertices, .* matches the CPU"
+  run("SDK: build" 0 "" ${CMAKE_COMMAND} --build ${_eb} --target bfs_host)
+  run("SDK: bfs_host on sim:graph" 0 "bfs: 20000 vertices, .* matches the CPU"
     ${CMAKE_COMMAND} -E env --unset=FSVM_DEVICE --unset=FSVM_DEVICE_PATH ${EMULATOR}
     ${_eb}/bfs_host 20000 6)
 
@@ -241,10 +225,8 @@ if(DEFINED EXAMPLE)
     message("ok: without the plugin in ${_libdir}/fsvm, bfs_host and fsvm say no device \"graph\"")
     file(MAKE_DIRECTORY ${_libdir}/fsvm)
     file(COPY ${_eb}/libfsvm-dev-graph.so DESTINATION ${_libdir}/fsvm)
-    run("moved tree: bfs_host (libfsvm.so) finds <libdir>/fsvm/libfsvm-dev-graph.so"
-      "bfs: 20000 vertices, .* matches the CPU" ${_penv} ${_away}/bfs_host 20000 6)
-    run("moved tree: fsvm (static) finds <libdir>/fsvm/libfsvm-dev-graph.so"
-      "kernels +: 3.*bfs_expand" ${_penv} ${P}/bin/fsvm --device sim:graph info)
+    run("moved tree: bfs_host (libfsvm.so) finds <libdir>/fsvm/libfsvm-dev-graph.so" 0       "bfs: 20000 vertices, .* matches the CPU" ${_penv} ${_away}/bfs_host 20000 6)
+    run("moved tree: fsvm (static) finds <libdir>/fsvm/libfsvm-dev-graph.so" 0       "kernels +: 3.*bfs_expand" ${_penv} ${P}/bin/fsvm --device sim:graph info)
   endif()
 endif()
 message("packaging consumers: PASS")
